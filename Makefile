@@ -1,0 +1,55 @@
+# Sanctuary's interface. `make demo` and `make test` are all a newcomer needs.
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTHON ?= python3
+DEMO_ENV := SANCTUARY_DEMO=1
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-sqlite test-postgres bench lint messages
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed ## create .venv and install the pinned dependencies
+
+demo: install ## migrate the SQLite database, load demo data, serve on 127.0.0.1:$(PORT)
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/sanctuary migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/sanctuary seed_demo
+	@echo "Sanctuary demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(DEMO_ENV) $(BIN)/sanctuary runserver --noreload 127.0.0.1:$(PORT)
+
+test: install ## the whole suite on SQLite, then on PostgreSQL when DATABASE_URL is set
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
+
+test-sqlite: install
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+	@echo "== test suite on PostgreSQL"
+	$(BIN)/pytest
+
+bench: install ## run every benchmark under bench/ and print its figures
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+lint: install ## ruff, mypy, migrations and translation catalogues
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEMO_ENV) $(BIN)/mypy
+	$(DEMO_ENV) $(BIN)/python -m sanctuary.cli makemigrations --check --dry-run
+	$(DEMO_ENV) $(BIN)/python -m sanctuary.i18n_check
+
+messages: install ## refresh the Russian and English catalogues and compile them
+	cd sanctuary && ../$(BIN)/sanctuary makemessages -l ru -l en --no-obsolete --no-location
+	cd sanctuary && ../$(BIN)/sanctuary compilemessages

@@ -1,0 +1,49 @@
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse, translate_url
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sanctuary.accounts.models import Role, User
+from sanctuary.accounts.services import second_factor_passed
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    roles: tuple[Role, ...] = ()  # empty: every staff member
+
+
+# The staff menu. Later capabilities add their entries here, with the roles that see them.
+NAVIGATION = [
+    NavItem("accounts:home", _("Overview")),
+    NavItem("accounts:people", _("People"), (Role.ADMIN,)),
+    NavItem("accounts:invitations", _("Invitations"), (Role.ADMIN,)),
+    NavItem("audit:log", _("Audit log"), (Role.ADMIN,)),
+]
+
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    items = []
+    if isinstance(user, User) and second_factor_passed(request):
+        for item in NAVIGATION:
+            if not item.roles or any(user.has_role(role) for role in item.roles):
+                current = request.resolver_match is not None and (
+                    request.resolver_match.view_name == item.url_name
+                )
+                items.append(
+                    {"url": reverse(item.url_name), "label": item.label, "current": current}
+                )
+    current_language = get_language()
+    languages = [
+        {"code": code, "name": name, "url": translate_url(request.get_full_path(), code)}
+        for code, name in LANGUAGE_NAMES.items()
+        if code != current_language
+    ]
+    return {"nav_items": items, "other_languages": languages}

@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from sanctuary.demo import seed_staff
+
+
+class Command(BaseCommand):
+    help = "Demo mode only: creates one staff member per role with known logins, and prints them."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError(
+                "seed_demo creates known passwords; it runs only with SANCTUARY_DEMO=1"
+            )
+        logins = seed_staff()
+        self.stdout.write("Demo logins (demo only; anyone who reads this can log in):")
+        for login in logins:
+            roles = ", ".join(role.value for role in login.roles)
+            self.stdout.write(
+                f"  {login.username:<12} password {login.password:<28} "
+                f"TOTP secret {login.totp_secret}  ({roles})"
+            )
+        self.stdout.write(
+            "Add a TOTP secret to an authenticator app, or print the current code with "
+            "`.venv/bin/sanctuary demo_code USERNAME`."
+        )

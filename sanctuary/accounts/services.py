@@ -1,0 +1,291 @@
+"""Writes about staff accounts. Each runs in one transaction and writes its audit entry."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sanctuary.accounts import throttle
+from sanctuary.accounts.models import (
+    Invitation,
+    LoginSession,
+    RecoveryCode,
+    Role,
+    User,
+    token_digest,
+)
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record
+
+SECOND_FACTOR_SESSION_KEY = "second_factor_ok"
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+class AccountError(Exception):
+    """A refusal the person can act on; its message is already translated."""
+
+
+class LoginRefused(AccountError):
+    pass
+
+
+def authenticate_staff(request: HttpRequest, username: str, password: str) -> User:
+    """The user for these credentials, or LoginRefused. Throttles per account and per client."""
+    refused = LoginRefused(_("Wrong username or password."))
+    blocked = LoginRefused(_("Too many failed attempts. Wait a few minutes and try again."))
+    if throttle.client_is_blocked(request):
+        record(Action.LOGIN_THROTTLED, actor=None, details={"by": "client"})
+        raise blocked
+    user = User.objects.filter(username=username.lower()).first()
+    if user is None:
+        # Hash anyway so that a missing account answers as slowly as a real one.
+        make_password(password)
+        throttle.note_client_failure(request)
+        if throttle.unknown_account_is_blocked(username):
+            raise blocked
+        throttle.note_unknown_account_failure(username)
+        record(Action.LOGIN_FAILED, actor=None, details={"reason": "credentials"})
+        raise refused
+    if user.is_locked():
+        throttle.note_client_failure(request)
+        record(Action.LOGIN_THROTTLED, actor=user, details={"by": "account"})
+        raise blocked
+    authenticated = authenticate(request, username=user.username, password=password)
+    if authenticated is None:
+        throttle.note_client_failure(request)
+        with transaction.atomic():
+            throttle.note_account_failure(user)
+            record(Action.LOGIN_FAILED, actor=user, details={"reason": "credentials"})
+        raise refused
+    assert isinstance(authenticated, User)
+    return authenticated
+
+
+@transaction.atomic
+def do_login(request: HttpRequest, user: User) -> None:
+    """The password step. The second factor still stands between this and any staff page."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SECOND_FACTOR_SESSION_KEY] = False
+    request.session.save()
+    assert request.session.session_key is not None
+    LoginSession.objects.create(user=user, session_key=request.session.session_key)
+    record(Action.LOGIN, actor=user, details={"step": "password"})
+
+
+def second_factor_passed(request: HttpRequest) -> bool:
+    return bool(request.session.get(SECOND_FACTOR_SESSION_KEY))
+
+
+def _mark_second_factor_passed(request: HttpRequest, user: User) -> None:
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    request.session[SECOND_FACTOR_SESSION_KEY] = True
+    request.session.save()
+    LoginSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
+    throttle.clear_account_failures(user)
+
+
+@transaction.atomic
+def do_logout(request: HttpRequest) -> None:
+    user = request.user
+    if isinstance(user, User):
+        LoginSession.objects.filter(session_key=request.session.session_key).delete()
+        record(Action.LOGOUT, actor=user)
+    logout(request)
+
+
+def new_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed device being enrolled, made once and reused until it is confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def totp_uri(device: TOTPDevice) -> str:
+    return str(device.config_url)
+
+
+def current_totp(device: TOTPDevice) -> str:
+    """The code an authenticator shows now; the demo and the tests use it."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+@transaction.atomic
+def do_issue_recovery_codes(*, user: User) -> list[str]:
+    """Ten fresh single-use codes, shown once; only their digests are stored."""
+    user.recovery_codes.all().delete()
+    codes = [_new_recovery_code() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=token_digest(_normalise_code(code))) for code in codes
+    )
+    record(Action.RECOVERY_CODES_ISSUED, actor=user, object_type="user", object_id=user.pk)
+    return codes
+
+
+@transaction.atomic
+def do_confirm_totp(request: HttpRequest, *, user: User, token: str) -> list[str] | None:
+    """Confirms the device being enrolled; returns the first recovery codes, or None."""
+    device = new_totp_device(user)
+    if not device.verify_token(token.strip()):
+        throttle.note_account_failure(user)
+        record(Action.OTP_FAILED, actor=user, details={"step": "enrol"})
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    record(Action.OTP_ENROLLED, actor=user, object_type="user", object_id=user.pk)
+    _mark_second_factor_passed(request, user)
+    return do_issue_recovery_codes(user=user)
+
+
+@transaction.atomic
+def do_verify_second_factor(request: HttpRequest, *, user: User, token: str) -> bool:
+    if user.is_locked():
+        record(Action.LOGIN_THROTTLED, actor=user, details={"by": "account", "step": "otp"})
+        return False
+    digits = "".join(token.split())
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None and digits.isdigit() and device.verify_token(digits):
+        record(Action.OTP_VERIFIED, actor=user)
+        _mark_second_factor_passed(request, user)
+        return True
+    code = RecoveryCode.objects.filter(
+        user=user, used_at__isnull=True, code_hash=token_digest(_normalise_code(token))
+    ).first()
+    if code is not None:
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
+        left = user.recovery_codes.filter(used_at__isnull=True).count()
+        record(Action.RECOVERY_CODE_USED, actor=user, details={"codes_left": left})
+        _mark_second_factor_passed(request, user)
+        return True
+    throttle.note_account_failure(user)
+    record(Action.OTP_FAILED, actor=user, details={"step": "login"})
+    return False
+
+
+@transaction.atomic
+def do_create_invitation(*, roles: list[str], acting_user: User) -> tuple[Invitation, str]:
+    """A new invitation and its raw token; the token is shown once and stored only hashed."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        token_hash=token_digest(token),
+        roles=sorted(roles),
+        created_by=acting_user,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.INVITATION_LIFETIME_HOURS),
+    )
+    record(
+        Action.INVITATION_CREATED,
+        actor=acting_user,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"roles": invitation.roles},
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def do_revoke_invitation(*, invitation: Invitation, acting_user: User) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        Action.INVITATION_REVOKED,
+        actor=acting_user,
+        object_type="invitation",
+        object_id=invitation.pk,
+    )
+
+
+def find_open_invitation(token: str) -> Invitation | None:
+    return Invitation.objects.open().filter(token_hash=token_digest(token)).first()
+
+
+@transaction.atomic
+def do_accept_invitation(*, token: str, username: str, password: str) -> User:
+    invitation = (
+        Invitation.objects.select_for_update().open().filter(token_hash=token_digest(token)).first()
+    )
+    if invitation is None:
+        raise AccountError(_("This invitation is no longer valid. Ask for a new one."))
+    if User.objects.filter(username=username.lower()).exists():
+        raise AccountError(_("This username is taken. Choose another."))
+    user = User.objects.create_user(username, password, roles=invitation.roles)
+    invitation.used_at = timezone.now()
+    invitation.used_by = user
+    invitation.save(update_fields=["used_at", "used_by"])
+    record(
+        Action.INVITATION_ACCEPTED,
+        actor=user,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"roles": invitation.roles},
+    )
+    return user
+
+
+@transaction.atomic
+def do_set_roles(*, user: User, roles: list[str], acting_user: User) -> None:
+    if user == acting_user and Role.ADMIN.value not in roles:
+        raise AccountError(_("You cannot remove your own administrator role."))
+    before = sorted(user.roles)
+    user.set_roles(roles)
+    record(
+        Action.ROLES_CHANGED,
+        actor=acting_user,
+        object_type="user",
+        object_id=user.pk,
+        details={"before": before, "after": sorted(roles)},
+    )
+
+
+def end_all_sessions(user: User) -> int:
+    keys = list(user.login_sessions.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    user.login_sessions.all().delete()
+    return len(keys)
+
+
+@transaction.atomic
+def do_disable_account(*, user: User, acting_user: User) -> None:
+    if user == acting_user:
+        raise AccountError(_("You cannot disable your own account."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = end_all_sessions(user)
+    record(
+        Action.ACCOUNT_DISABLED,
+        actor=acting_user,
+        object_type="user",
+        object_id=user.pk,
+        details={"sessions_ended": ended},
+    )
+
+
+@transaction.atomic
+def do_enable_account(*, user: User, acting_user: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    throttle.clear_account_failures(user)
+    record(Action.ACCOUNT_ENABLED, actor=acting_user, object_type="user", object_id=user.pk)

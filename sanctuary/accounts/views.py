@@ -1,0 +1,210 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanctuary.accounts import services
+from sanctuary.accounts.access import (
+    acting_user,
+    get_invitation_for_user,
+    get_person_for_user,
+    staff_only,
+)
+from sanctuary.accounts.forms import (
+    AcceptInvitationForm,
+    EnrolForm,
+    InvitationForm,
+    LoginForm,
+    RolesForm,
+    TokenForm,
+)
+from sanctuary.accounts.models import Invitation, Role, User
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("accounts:home")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if isinstance(request.user, User):
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.authenticate_staff(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
+        except services.LoginRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            services.do_login(request, user)
+            target = "accounts:verify" if user.has_second_factor() else "accounts:enrol"
+            return redirect(f"{reverse(target)}?{urlencode({'next': _next_url(request)})}")
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.do_logout(request)
+    messages.info(request, _("You are logged out."))
+    return redirect("accounts:login")
+
+
+def _qr_svg(uri: str) -> str:
+    # Rendered here, inline: the secret never leaves our server for a QR service.
+    return str(segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff"))
+
+
+def enrol(request: HttpRequest) -> HttpResponse:
+    if not isinstance(request.user, User):
+        return redirect("accounts:login")
+    user = request.user
+    if services.second_factor_passed(request) or user.has_second_factor():
+        return redirect("accounts:home")
+    device = services.new_totp_device(user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.do_confirm_totp(request, user=user, token=form.cleaned_data["token"])
+        if codes is not None:
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request), "first_time": True},
+            )
+        form.add_error("token", _("That code did not match. Check your phone's clock and retry."))
+    context = {
+        "form": form,
+        "qr": mark_safe(_qr_svg(services.totp_uri(device))),  # noqa: S308 segno's own SVG
+        "secret": b32encode(device.bin_key).decode().rstrip("="),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/enrol.html", context)
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    if not isinstance(request.user, User):
+        return redirect("accounts:login")
+    if services.second_factor_passed(request):
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        if services.do_verify_second_factor(request, user=user, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("That code is not valid. Try the newest code from your app."))
+    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+
+
+@staff_only()
+def home(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    codes_left = user.recovery_codes.filter(used_at__isnull=True).count()
+    return render(request, "accounts/home.html", {"codes_left": codes_left})
+
+
+@staff_only()
+@require_POST
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = services.do_issue_recovery_codes(user=acting_user(request))
+    context = {"codes": codes, "next": reverse("accounts:home"), "first_time": False}
+    return render(request, "accounts/recovery_codes.html", context)
+
+
+@staff_only(Role.ADMIN)
+def invitations(request: HttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    created_link = None
+    if request.method == "POST" and form.is_valid():
+        _invitation, token = services.do_create_invitation(
+            roles=form.cleaned_data["roles"], acting_user=acting_user(request)
+        )
+        created_link = request.build_absolute_uri(reverse("accounts:accept", args=[token]))
+        form = InvitationForm()
+    context = {
+        "form": form,
+        "created_link": created_link,
+        "invitations": Invitation.objects.select_related("created_by", "used_by")[:100],
+    }
+    return render(request, "accounts/invitations.html", context)
+
+
+@staff_only(Role.ADMIN)
+@require_POST
+def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    invitation = get_invitation_for_user(user, pk)
+    if invitation.is_open():
+        services.do_revoke_invitation(invitation=invitation, acting_user=user)
+        messages.success(request, _("The invitation was revoked."))
+    return redirect("accounts:invitations")
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if services.find_open_invitation(token) is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_accept_invitation(
+                token=token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your account is ready. Log in to set up your second factor.")
+            )
+            return redirect("accounts:login")
+    return render(request, "accounts/accept.html", {"form": form})
+
+
+@staff_only(Role.ADMIN)
+def people(request: HttpRequest) -> HttpResponse:
+    users = User.objects.prefetch_related("role_rows")
+    return render(request, "accounts/people.html", {"people": users})
+
+
+@staff_only(Role.ADMIN)
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    subject = get_person_for_user(user, pk)
+    form = RolesForm(request.POST or None, initial={"roles": sorted(subject.roles)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_set_roles(user=subject, roles=form.cleaned_data["roles"], acting_user=user)
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Roles saved."))
+            return redirect("accounts:person", pk=subject.pk)
+    return render(request, "accounts/person.html", {"subject": subject, "form": form})
+
+
+@staff_only(Role.ADMIN)
+@require_POST
+def set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    subject = get_person_for_user(user, pk)
+    try:
+        if request.POST.get("active") == "1":
+            services.do_enable_account(user=subject, acting_user=user)
+            messages.success(request, _("The account is enabled."))
+        else:
+            services.do_disable_account(user=subject, acting_user=user)
+            messages.success(request, _("The account is disabled and its sessions ended."))
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:person", pk=subject.pk)

@@ -1,0 +1,97 @@
+from datetime import UTC
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sanctuary.audit.chain import Link
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login.failed", _("Failed login")
+    LOGIN_THROTTLED = "login.throttled", _("Login refused by throttling")
+    LOGOUT = "logout", _("Logged out")
+    OTP_ENROLLED = "otp.enrolled", _("Second factor enrolled")
+    OTP_VERIFIED = "otp.verified", _("Second factor passed")
+    OTP_FAILED = "otp.failed", _("Second factor failed")
+    RECOVERY_CODE_USED = "otp.recovery_used", _("Recovery code used")
+    RECOVERY_CODES_ISSUED = "otp.recovery_issued", _("Recovery codes issued")
+    INVITATION_CREATED = "invitation.created", _("Invitation created")
+    INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+    INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+    ROLES_CHANGED = "roles.changed", _("Roles changed")
+    ACCOUNT_DISABLED = "account.disabled", _("Account disabled")
+    ACCOUNT_ENABLED = "account.enabled", _("Account enabled")
+    PASSWORD_CHANGED = "password.changed", _("Password changed")
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def in_chain_order(self) -> "AuditEntryQuerySet":
+        return self.order_by("seq")
+
+    def as_links(self) -> list[Link]:
+        return [entry.as_link() for entry in self.in_chain_order().iterator(chunk_size=2000)]
+
+
+class AuditEntry(models.Model):
+    """One append-only entry. It never holds sensitive content or a seeker's identifier."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    # A plain number, not a foreign key: entries outlive what they point at.
+    actor_id = models.PositiveBigIntegerField(null=True, db_index=True)
+    action = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("audit entries are append-only")
+
+    @property
+    def action_label(self) -> str:
+        return str(Action(self.action).label) if self.action in Action.values else self.action
+
+    def as_link(self) -> Link:
+        return Link(
+            seq=self.seq,
+            created_at=canonical_time(self),
+            actor_id=self.actor_id,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            details=self.details,
+            prev_hash=self.prev_hash,
+            hash=self.hash,
+        )
+
+
+def canonical_time(entry: AuditEntry) -> str:
+    return entry.created_at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class AuditHead(models.Model):
+    """The one row that serialises appends: whoever holds its lock writes the next entry."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head at #{self.seq}"

@@ -1,0 +1,10 @@
+"""Loaded with `-p` before pytest-django reads the settings (see pyproject.toml).
+
+The suite runs outside demo mode, as production does, with throwaway secrets of its own.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789abcdef")
+os.environ.setdefault("AUDIT_KEY", "test-audit-key-only-for-the-test-suite")
+os.environ.setdefault("SQLITE_PATH", ":memory:")

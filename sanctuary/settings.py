@@ -1,0 +1,229 @@
+"""Sanctuary's one settings module, driven by environment variables.
+
+Secure by default: production is the default mode. `SANCTUARY_DEMO=1` (set by `make demo`)
+turns on DEBUG and fills in throwaway secrets; outside demo a missing secret stops start-up.
+docs/operations.md lists every variable.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str = "0") -> bool:
+    value = os.environ.get(name, default).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def envsecret(name: str, demo_value: str) -> str:
+    """A secret from NAME, or from the file named by NAME_FILE; demo mode has a default."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if not value and path:
+        value = Path(path).read_text().strip()
+    if value:
+        return value
+    if DEMO:
+        return demo_value
+    raise ImproperlyConfigured(
+        f"{name} is not set. Sanctuary refuses to start without it outside demo mode: "
+        f"set {name} (or {name}_FILE) to a long random value, see docs/operations.md."
+    )
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """DATABASE_URL=postgres://user:password@host:port/name selects PostgreSQL."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, not {parts.scheme}")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 0),
+        "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}_sanctuary"},
+    }
+
+
+DEMO = envbool("SANCTUARY_DEMO")
+DEBUG = DEMO
+SECRET_KEY = envsecret("SECRET_KEY", "demo-only-secret-key-never-use-in-production-0123456789")
+# Keys the audit log's hash chain. It lives outside the database so that someone who can write
+# to the database cannot rewrite the chain after editing a row (docs/threat-model.md).
+AUDIT_KEY = envsecret("AUDIT_KEY", "demo-only-audit-key-never-use-in-production")
+HTTPS = envbool("SANCTUARY_HTTPS")
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [SITE_ROOT] if SITE_ROOT.startswith("https://") else []
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "sanctuary.audit",
+    "sanctuary.accounts",
+]
+
+MIDDLEWARE = [
+    "sanctuary.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "sanctuary.accounts.middleware.SecondFactorMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sanctuary.urls"
+WSGI_APPLICATION = "sanctuary.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sanctuary" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sanctuary.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+else:
+    # SQLite is the embedded default: `make demo` needs no database server.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "var" / "sanctuary.sqlite3")),
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id first: every new or changed password is hashed with it.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sessions live in the database so app processes stay stateless. Saving on every request
+# turns the 30-minute age into an idle timeout; the cookie dies with the browser.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_NAME = "__Host-session" if HTTPS else "session"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+CSRF_FAILURE_VIEW = "sanctuary.views.csrf_failure"
+
+# Login throttling. Per account in the database; per client in process memory only, because a
+# client's IP address must never be written to disk.
+LOGIN_ACCOUNT_FREE_FAILURES = envint("LOGIN_ACCOUNT_FREE_FAILURES", 5)
+LOGIN_ACCOUNT_MAX_LOCK_SECONDS = envint("LOGIN_ACCOUNT_MAX_LOCK_SECONDS", 3600)
+LOGIN_CLIENT_MAX_FAILURES = envint("LOGIN_CLIENT_MAX_FAILURES", 20)
+LOGIN_CLIENT_WINDOW_SECONDS = envint("LOGIN_CLIENT_WINDOW_SECONDS", 15 * 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+# Flash messages live in the server-side session, never in a cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+INVITATION_LIFETIME_HOURS = 72
+RECOVERY_CODE_COUNT = 10
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Sanctuary")
+
+# Security headers: CSP, Permissions-Policy and Cache-Control come from our middleware.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "sanctuary" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "sanctuary" / "static"]
+
+# Logs go to standard error only; nothing here writes a client address or a request body.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "sanctuary": {"handlers": ["console"], "level": "INFO"},
+    },
+}

@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from sanctuary import views
+
+# Every page lives under a language prefix (/ru/, /en/): switching language is a plain link,
+# so no language cookie is ever set.
+urlpatterns = [
+    path("", views.root, name="root"),
+    *i18n_patterns(
+        path("", views.welcome, name="welcome"),
+        path("staff/", include("sanctuary.accounts.urls")),
+        path("staff/audit/", include("sanctuary.audit.urls")),
+    ),
+]
+
+handler400 = "sanctuary.views.bad_request"
+handler403 = "sanctuary.views.forbidden"
+handler404 = "sanctuary.views.not_found"
+handler500 = "sanctuary.views.server_error"
