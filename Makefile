@@ -23,6 +23,7 @@ install: $(BIN)/.installed ## create .venv and install the pinned dependencies
 demo: install ## migrate the SQLite database, load demo data, serve on 127.0.0.1:$(PORT)
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/sanctuary migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/sanctuary collectstatic --noinput -v 0
 	$(DEMO_ENV) $(BIN)/sanctuary seed_demo
 	@echo "Sanctuary demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	$(DEMO_ENV) $(BIN)/sanctuary runserver --noreload 127.0.0.1:$(PORT)

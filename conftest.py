@@ -15,3 +15,12 @@ def _fresh_throttle_counters() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _russian_first() -> None:
+    """The test client leaves the last response's language active; start each test afresh."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
