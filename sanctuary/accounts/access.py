@@ -26,7 +26,7 @@ def staff_only(*roles: Role) -> Callable[[View[P]], View[P]]:
                 raise Http404
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 
     return decorator
 

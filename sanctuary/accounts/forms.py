@@ -58,8 +58,15 @@ class RolesForm(forms.Form):
     roles = RolesField(required=False)
 
 
+class HandleField(forms.CharField):
+    """Usernames are compared in lower case, so they are typed in any case."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).lower()
+
+
 class AcceptInvitationForm(forms.Form):
-    username = forms.CharField(
+    username = HandleField(
         label=_("Username"),
         max_length=40,
         validators=[username_validator],

@@ -52,7 +52,7 @@ class User(AbstractBaseUser):
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["username"]
@@ -83,7 +83,7 @@ class User(AbstractBaseUser):
     def has_second_factor(self) -> bool:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
+        return bool(TOTPDevice.objects.filter(user=self, confirmed=True).exists())
 
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -39,7 +39,7 @@ def _next_url(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):
         return redirect(_next_url(request))
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.authenticate_staff(
@@ -73,7 +73,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if services.second_factor_passed(request) or user.has_second_factor():
         return redirect("accounts:home")
     device = services.new_totp_device(user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         codes = services.do_confirm_totp(request, user=user, token=form.cleaned_data["token"])
         if codes is not None:
@@ -97,7 +97,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if services.second_factor_passed(request):
         return redirect(_next_url(request))
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         if services.do_verify_second_factor(request, user=user, token=form.cleaned_data["token"]):
@@ -123,7 +123,7 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @staff_only(Role.ADMIN)
 def invitations(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     created_link = None
     if request.method == "POST" and form.is_valid():
         _invitation, token = services.do_create_invitation(
@@ -153,7 +153,7 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if services.find_open_invitation(token) is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = AcceptInvitationForm(request.POST or None)
+    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.do_accept_invitation(
@@ -181,7 +181,9 @@ def people(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     subject = get_person_for_user(user, pk)
-    form = RolesForm(request.POST or None, initial={"roles": sorted(subject.roles)})
+    form = RolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": sorted(subject.roles)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.do_set_roles(user=subject, roles=form.cleaned_data["roles"], acting_user=user)

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.test import override_settings
 from django.urls import reverse
 
@@ -5,9 +7,12 @@ from sanctuary.accounts.models import LoginSession, User
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.test import PASSWORD, BaseTestCase, totp_for
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 
 class LoginTestCase(BaseTestCase):
-    def post_login(self, username: str, password: str = PASSWORD) -> object:
+    def post_login(self, username: str, password: str = PASSWORD) -> "_MonkeyPatchedWSGIResponse":
         return self.client.post(
             reverse("accounts:login"), {"username": username, "password": password}
         )

@@ -1,3 +1,4 @@
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
 
@@ -16,7 +17,7 @@ def run_verify(*args: str) -> str:
     return out.getvalue()
 
 
-def execute(sql: str, *params: object) -> None:
+def execute(sql: str, *params: str | int | datetime | None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

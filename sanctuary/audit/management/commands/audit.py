@@ -28,8 +28,8 @@ class Command(BaseCommand):
                 options["out"].write_text(checkpoint.dump())
             self.stdout.write(checkpoint.dump(), ending="")
             return
-        checkpoint = Checkpoint.load(options["checkpoint"]) if options["checkpoint"] else None
-        problem = verify(checkpoint)
+        saved = Checkpoint.load(options["checkpoint"]) if options["checkpoint"] else None
+        problem = verify(saved)
         if problem is not None:
             raise CommandError(f"audit log broken at entry #{problem.seq}: {problem.reason}")
         self.stdout.write("audit log intact")

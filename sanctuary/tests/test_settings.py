@@ -1,0 +1,65 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from sanctuary.settings import database_from_url, envbool
+
+
+def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "AUDIT_KEY")}
+    return subprocess.run(
+        [sys.executable, "-m", "sanctuary.cli", "check"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_outside_demo() -> None:
+    result = start({"AUDIT_KEY": "x" * 40})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_to_start_without_an_audit_key_outside_demo() -> None:
+    result = start({"SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "AUDIT_KEY is not set" in result.stderr
+
+
+def test_it_starts_in_demo_mode_without_secrets() -> None:
+    result = start({"SANCTUARY_DEMO": "1"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_is_not_in_debug_outside_demo() -> None:
+    assert settings.DEBUG is False
+    assert settings.DEMO is False
+
+
+def test_it_reads_a_postgres_url() -> None:
+    db = database_from_url("postgres://ana:p%40ss@db.internal:5433/sanctuary")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "ana",
+        "p@ss",
+        "db.internal",
+        "5433",
+        "sanctuary",
+    )
+
+
+def test_it_rejects_another_database_scheme() -> None:
+    with pytest.raises(ImproperlyConfigured, match="postgres://"):
+        database_from_url("mysql://x@y/z")
+
+
+def test_it_rejects_a_vague_boolean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTUARY_HTTPS", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="SANCTUARY_HTTPS"):
+        envbool("SANCTUARY_HTTPS")
