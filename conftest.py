@@ -1,26 +1,27 @@
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> Iterator[None]:
+    if not settings.configured:  # pure tests run with -p no:django too
+        yield
+        return
     with override_settings(PASSWORD_HASHERS=["sanctuary.test.FastArgon2Hasher"]):
         yield
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counters() -> None:
+def _fresh_state() -> None:
+    """Each test starts with no throttle counters and Russian active: the test client leaves
+    the last response's language switched on."""
+    if not settings.configured:
+        return
     from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _russian_first() -> None:
-    """The test client leaves the last response's language active; start each test afresh."""
-    from django.conf import settings
     from django.utils import translation
 
+    cache.clear()
     translation.activate(settings.LANGUAGE_CODE)
