@@ -1,0 +1,125 @@
+"""Speed of the keyring's primitives on this machine. Prints figures; asserts nothing.
+
+Run: .venv/bin/python bench/keyring.py
+Targets (docs/keys.md): a 2 KB field seals and opens in under 1 ms each; one staff login
+derivation with the default Argon2id limits takes between 0.2 s and 1 s.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# Importable from a plain checkout too, without installing the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sanctuary.keyring.crypto import (
+    PASSWORD_LIMITS,
+    SEEKER_LIMITS,
+    KeyPair,
+    decrypt_field,
+    derive_seeker_keys,
+    encrypt_field,
+    field_aad,
+    new_codename,
+    new_data_key,
+    new_session_key,
+    reseal,
+    seal,
+    unseal,
+    unwrap_with_key,
+    unwrap_with_password,
+    wrap_with_key,
+    wrap_with_password,
+)
+
+FIELD_BYTES = 2048
+
+
+def per_second(operation: Callable[[], object], seconds: float = 1.0) -> float:
+    """Run the operation repeatedly for about `seconds` and return operations per second."""
+    count = 0
+    started = time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        for _ in range(100):
+            operation()
+        count += 100
+    return count / elapsed
+
+
+def median_seconds(operation: Callable[[], object], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        operation()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def report(name: str, rate: float) -> None:
+    print(f"  {name:<48} {rate:>10,.0f} ops/s  {1e6 / rate:>8.1f} µs/op")
+
+
+def main() -> None:
+    print(
+        f"keyring benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{platform.machine()}"
+    )
+
+    key = new_data_key()
+    aad = field_aad("cases.Case", "0b6f3c1e-5d2a-4f4e-9a57-1c1d2e3f4a5b", "story")
+    plaintext = os.urandom(FIELD_BYTES)
+    blob = encrypt_field(key, plaintext, aad=aad)
+    print(f"\nfield of {FIELD_BYTES} bytes (XChaCha20-Poly1305, with associated data)")
+    report("encrypt_field", per_second(lambda: encrypt_field(key, plaintext, aad=aad)))
+    report("decrypt_field", per_second(lambda: decrypt_field(key, blob, aad=aad)))
+    report(
+        "encrypt_field + decrypt_field",
+        per_second(lambda: decrypt_field(key, encrypt_field(key, plaintext, aad=aad), aad=aad)),
+    )
+
+    holder, other = KeyPair.generate(), KeyPair.generate()
+    sealed = seal(key, holder.public_key)
+    print("\ndata key sealed to a holder (X25519 sealed box)")
+    report("seal", per_second(lambda: seal(key, holder.public_key)))
+    report("unseal", per_second(lambda: unseal(sealed, holder)))
+    report("seal + unseal", per_second(lambda: unseal(seal(key, holder.public_key), holder)))
+    report(
+        "grant (unseal with own key pair, seal to other)",
+        per_second(lambda: reseal(sealed, holder, other.public_key)),
+    )
+    grant = median_seconds(lambda: reseal(sealed, holder, other.public_key), runs=101)
+    print(f"  one grant, median of 101: {grant * 1e6:.0f} µs")
+
+    session_key = new_session_key()
+    session_blob = wrap_with_key(holder.secret_key, session_key, aad=b"session")
+    print("\nsession wrap of a secret key (XChaCha20-Poly1305)")
+    report(
+        "unwrap_with_key (every staff request)",
+        per_second(lambda: unwrap_with_key(session_blob, session_key, aad=b"session")),
+    )
+
+    print(
+        f"\nstaff login: Argon2id opslimit={PASSWORD_LIMITS.opslimit}, "
+        f"memlimit={PASSWORD_LIMITS.memlimit // 2**20} MiB"
+    )
+    wrapped = wrap_with_password(holder.secret_key, "a long staff passphrase")
+    login = median_seconds(lambda: unwrap_with_password(wrapped, "a long staff passphrase"), 5)
+    print(f"  one login derivation (unwrap_with_password), median of 5: {login:.3f} s")
+
+    codename = new_codename()
+    print(
+        f"\nseeker codename: Argon2id opslimit={SEEKER_LIMITS.opslimit}, "
+        f"memlimit={SEEKER_LIMITS.memlimit // 2**20} MiB"
+    )
+    seeker = median_seconds(lambda: derive_seeker_keys(codename, bytes(32)), 5)
+    print(f"  one derive_seeker_keys, median of 5: {seeker:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
