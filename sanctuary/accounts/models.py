@@ -114,7 +114,10 @@ class Invitation(models.Model):
 
     token_hash = models.CharField(max_length=64, unique=True)
     roles = models.JSONField(default=list)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Empty for the first admin's invitation, made on the server with `sanctuary invite_admin`.
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -185,7 +185,7 @@ def do_verify_second_factor(request: HttpRequest, *, user: User, token: str) -> 
 
 
 @transaction.atomic
-def do_create_invitation(*, roles: list[str], acting_user: User) -> tuple[Invitation, str]:
+def do_create_invitation(*, roles: list[str], acting_user: User | None) -> tuple[Invitation, str]:
     """A new invitation and its raw token; the token is shown once and stored only hashed."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
