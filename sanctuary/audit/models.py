@@ -69,6 +69,13 @@ class AuditEntry(models.Model):
     def action_label(self) -> str:
         return str(Action(self.action).label) if self.action in Action.values else self.action
 
+    def details_text(self) -> str:
+        parts = []
+        for key, value in sorted(self.details.items()):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(f"{key}: {shown or '—'}")
+        return "; ".join(parts)
+
     def as_link(self) -> Link:
         return Link(
             seq=self.seq,

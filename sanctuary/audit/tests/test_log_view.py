@@ -26,6 +26,7 @@ class AuditLogViewTestCase(BaseTestCase):
         entries = [entry for entry, _username in response.context["rows"]]
         self.assertEqual(len(entries), 1)
         self.assertEqual(entries[0].actor_id, self.bob.pk)
+        self.assertContains(response, "after: —; before: —")
 
     def test_it_keeps_a_bad_filter_and_explains_it(self) -> None:
         self.log_in(self.alice)
