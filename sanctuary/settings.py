@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "sanctuary.audit",
     "sanctuary.accounts",
+    "sanctuary.keyring",
+    "sanctuary.routes",
 ]
 
 MIDDLEWARE = [

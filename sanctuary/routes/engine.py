@@ -1,0 +1,708 @@
+"""Turn a situation into ranked route options with reasons, risks and citations.
+
+``advise`` is a pure function of the situation and the knowledge base: no Django, no clock,
+no randomness. Only rules whose validity range contains ``situation.today`` are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sanctuary.routes.knowledge import (
+    LOWERED_STATUSES,
+    STALE_AFTER_DAYS,
+    UNCONFIRMED_STATUSES,
+    Fact,
+    KnowledgeBase,
+    Route,
+    Rule,
+    When,
+)
+from sanctuary.routes.messages import render
+from sanctuary.routes.situation import Situation
+
+VERDICTS = ("recommended", "possible", "unsafe", "not_possible")
+# A high risk of one of these means being sent back to Russia: the route is unsafe.
+RETURN_RISK_KINDS = frozenset(
+    {"handover", "extradition", "abduction", "deportation", "russian_control"}
+)
+LEVELS = {"low": 0, "medium": 1, "high": 2}
+OUTLOOKS = {"poor": 0, "limited": 1, "good": 2}
+CONFIDENCES = ("low", "medium", "high")
+
+VERDICT_BASE_SCORE = {"recommended": 75, "possible": 50, "unsafe": 25, "not_possible": 0}
+SCORE_BAND_WIDTH = 24
+OUTLOOK_POINTS = {"good": 8, "limited": 3, "poor": -3}
+RISK_PENALTY = {"high": 8, "medium": 4, "low": 1}
+# Under Russian control return is not a risk but a given: rank it below every other option.
+RISK_KIND_WEIGHT = {"russian_control": 3}
+
+# Leaving the country while serving is desertion in Russian law, so soldiers who ask about
+# routes face the risks documented for deserters.
+STATUS_PROFILES: Mapping[str, frozenset[str]] = {
+    "civilian": frozenset(),
+    "summons_received": frozenset({"evader"}),
+    "conscript": frozenset({"conscript", "deserter"}),
+    "mobilized": frozenset({"reservist", "deserter"}),
+    "contract_soldier": frozenset({"contract_soldier", "deserter"}),
+    "deserter": frozenset({"deserter"}),
+    "abroad": frozenset(),
+    "captivity": frozenset(),
+}
+
+Params = tuple[tuple[str, str | int], ...]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    params: Params
+    fact_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Risk:
+    kind: str
+    level: str
+    fact_ids: tuple[str, ...]
+
+    @property
+    def code(self) -> str:
+        return f"risk_{self.kind}"
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    level: str
+    params: Params
+    fact_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StayLimit:
+    days: int | None
+    per_days: int | None
+    unlimited: bool
+    registration_days: int | None
+    fact_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    destination: str
+    mode: str
+    verdict: str
+    score: int
+    confidence: str
+    reasons: tuple[Reason, ...]
+    risks: tuple[Risk, ...]
+    documents_required: tuple[str, ...]
+    stay_limit: StayLimit | None
+    citations: tuple[str, ...]
+    stale: bool
+    wished: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.destination}-{self.mode}"
+
+
+@dataclass(frozen=True)
+class Advice:
+    today: dt.date
+    profiles: tuple[str, ...]
+    options: tuple[Option, ...]
+    warnings: tuple[Warning, ...]
+    facts: Mapping[str, Fact]
+    place_names: Mapping[str, Mapping[str, str]]
+
+    def option(self, destination: str, mode: str) -> Option | None:
+        return next(
+            (o for o in self.options if o.destination == destination and o.mode == mode), None
+        )
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready advice; texts are rendered in ``lang`` ("en" or "ru")."""
+
+        def text(code: str, params: Params) -> str:
+            return render(code, dict(params), lang, self.place_names)
+
+        def reason(item: Reason | Warning) -> dict[str, Any]:
+            data: dict[str, Any] = {
+                "code": item.code,
+                "params": dict(item.params),
+                "fact_ids": list(item.fact_ids),
+                "text": text(item.code, item.params),
+            }
+            if isinstance(item, Warning):
+                data["level"] = item.level
+            return data
+
+        def option(item: Option) -> dict[str, Any]:
+            stay = item.stay_limit
+            return {
+                "id": item.id,
+                "destination": item.destination,
+                "destination_name": self.place_names[item.destination][lang],
+                "mode": item.mode,
+                "verdict": item.verdict,
+                "score": item.score,
+                "confidence": item.confidence,
+                "stale": item.stale,
+                "wished": item.wished,
+                "reasons": [reason(r) for r in item.reasons],
+                "risks": [
+                    {
+                        "kind": r.kind,
+                        "level": r.level,
+                        "code": r.code,
+                        "fact_ids": list(r.fact_ids),
+                        "text": text(r.code, ()),
+                    }
+                    for r in item.risks
+                ],
+                "documents_required": list(item.documents_required),
+                "stay_limit": None
+                if stay is None
+                else {
+                    "days": stay.days,
+                    "per_days": stay.per_days,
+                    "unlimited": stay.unlimited,
+                    "registration_days": stay.registration_days,
+                    "fact_ids": list(stay.fact_ids),
+                },
+                "citations": list(item.citations),
+            }
+
+        cited = sorted(
+            {fact_id for o in self.options for fact_id in o.citations}
+            | {fact_id for w in self.warnings for fact_id in w.fact_ids}
+        )
+        return {
+            "today": self.today.isoformat(),
+            "lang": lang,
+            "profiles": list(self.profiles),
+            "options": [option(o) for o in self.options],
+            "warnings": [reason(w) for w in self.warnings],
+            "citations": {fact_id: _citation(self.facts[fact_id], lang) for fact_id in cited},
+        }
+
+
+def _citation(fact: Fact, lang: str) -> dict[str, Any]:
+    return {
+        "summary": fact.summary(lang),
+        "source_url": fact.source_url,
+        "source_date": fact.source_date,
+        "source_date_approx": fact.source_date_approx,
+        "last_verified": fact.last_verified.isoformat(),
+        "confidence": fact.confidence,
+        "status": fact.status,
+    }
+
+
+# --- The person as the rules see him ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Person:
+    situation: Situation
+    profiles: frozenset[str]
+    has_international_passport: bool
+    days_since_left_unit: int | None
+
+    def matches(self, when: When) -> bool:
+        situation = self.situation
+        if when.statuses is not None and situation.status not in when.statuses:
+            return False
+        if when.profiles is not None and not (
+            "any" in when.profiles or when.profiles & self.profiles
+        ):
+            return False
+        if when.criminal_case is not None and situation.criminal_case not in when.criminal_case:
+            return False
+        if when.summons is not None and (
+            situation.summons is None or situation.summons.kind not in when.summons
+        ):
+            return False
+        if (
+            when.current_country is not None
+            and situation.location.country_code not in when.current_country
+        ):
+            return False
+        if when.in_russia is not None and situation.location.in_russia != when.in_russia:
+            return False
+        if when.public_activism is not None and situation.public_activism != when.public_activism:
+            return False
+        if (
+            when.has_international_passport is not None
+            and self.has_international_passport != when.has_international_passport
+        ):
+            return False
+        return self._absence_matches(when)
+
+    def _absence_matches(self, when: When) -> bool:
+        if when.min_days_since_left_unit is None and when.max_days_since_left_unit is None:
+            return True
+        days = self.days_since_left_unit
+        if days is None:
+            return False
+        low = when.min_days_since_left_unit or 0
+        high = when.max_days_since_left_unit
+        return low <= days and (high is None or days <= high)
+
+
+def _person(situation: Situation) -> _Person:
+    profiles = set(STATUS_PROFILES[situation.status])
+    if situation.public_activism:
+        profiles.add("activist")
+    passport = situation.documents.international_passport
+    left = situation.left_unit_date
+    return _Person(
+        situation=situation,
+        profiles=frozenset(profiles),
+        has_international_passport=passport is not None and passport.expires >= situation.today,
+        days_since_left_unit=(situation.today - left).days if left else None,
+    )
+
+
+def _usable_documents(person: _Person, invalidating: Sequence[Rule]) -> frozenset[str]:
+    documents = set()
+    if person.situation.documents.internal_passport:
+        documents.add("internal_passport")
+    if person.has_international_passport:
+        documents.add("international_passport")
+    return frozenset(documents - {rule.document for rule in invalidating if rule.document})
+
+
+# --- Situation-level warnings -----------------------------------------------------------------
+
+
+def _merge_warnings(rules: Iterable[Rule]) -> list[Warning]:
+    merged: dict[tuple[str, Params], tuple[str, list[str]]] = {}
+    for rule in rules:
+        key = (rule.code or "", rule.params)
+        level, fact_ids = merged.get(key, ("low", []))
+        if LEVELS[rule.level or "low"] > LEVELS[level]:
+            level = rule.level or "low"
+        merged[key] = (level, [*fact_ids, rule.fact_id])
+    return [
+        Warning(code, level, params, tuple(sorted(set(fact_ids))))
+        for (code, params), (level, fact_ids) in merged.items()
+    ]
+
+
+def _document_warnings(person: _Person, invalidating: Sequence[Rule]) -> list[Warning]:
+    warnings: list[Warning] = []
+    passport = person.situation.documents.international_passport
+    if passport is not None and passport.expires < person.situation.today:
+        warnings.append(
+            Warning("passport_expired", "high", (("date", passport.expires.isoformat()),), ())
+        )
+    by_document: dict[str, list[str]] = {}
+    for rule in invalidating:
+        if rule.document:
+            by_document.setdefault(rule.document, []).append(rule.fact_id)
+    held = {"international_passport": person.has_international_passport}
+    for document, fact_ids in sorted(by_document.items()):
+        if held.get(document, True):
+            warnings.append(
+                Warning(
+                    "document_invalidated",
+                    "high",
+                    (("document", document),),
+                    tuple(sorted(set(fact_ids))),
+                )
+            )
+    return warnings
+
+
+# --- Options ----------------------------------------------------------------------------------
+
+
+def _accepts(rule: Rule, document: str) -> bool:
+    # A foreign-travel passport is accepted wherever the internal passport is.
+    return document in rule.documents or (
+        document == "international_passport" and "internal_passport" in rule.documents
+    )
+
+
+def _stay_limit(rules: Sequence[Rule]) -> StayLimit | None:
+    if not rules:
+        return None
+    limited = [rule for rule in rules if rule.days is not None]
+    # Where two rules give a limit, the shorter one is the safe one to tell a person.
+    shortest = min(limited, key=lambda rule: rule.days or 0) if limited else None
+    registrations = [rule.registration_days for rule in rules if rule.registration_days]
+    return StayLimit(
+        days=shortest.days if shortest else None,
+        per_days=shortest.per_days if shortest else None,
+        unlimited=shortest is None and any(rule.unlimited for rule in rules),
+        registration_days=min(registrations) if registrations else None,
+        fact_ids=tuple(sorted({rule.fact_id for rule in rules})),
+    )
+
+
+def _stay_reasons(stay: StayLimit | None) -> list[Reason]:
+    if stay is None:
+        return []
+    reasons: list[Reason] = []
+    if stay.days is not None and stay.per_days is not None:
+        reasons.append(
+            Reason(
+                "stay_days_in_period",
+                (("days", stay.days), ("per_days", stay.per_days)),
+                stay.fact_ids,
+            )
+        )
+    elif stay.days is not None:
+        reasons.append(Reason("stay_days", (("days", stay.days),), stay.fact_ids))
+    elif stay.unlimited:
+        reasons.append(Reason("stay_unlimited", (), stay.fact_ids))
+    if stay.registration_days is not None:
+        reasons.append(Reason("registration", (("days", stay.registration_days),), stay.fact_ids))
+    return reasons
+
+
+def _grouped_risks(rules: Iterable[Rule]) -> list[Risk]:
+    worst: dict[str, tuple[str, set[str]]] = {}
+    for rule in rules:
+        kind, level = rule.kind or "", rule.level or "low"
+        current, fact_ids = worst.get(kind, ("low", set()))
+        worst[kind] = (level if LEVELS[level] > LEVELS[current] else current, fact_ids)
+        fact_ids.add(rule.fact_id)
+    risks = [Risk(kind, level, tuple(sorted(ids))) for kind, (level, ids) in worst.items()]
+    return sorted(risks, key=lambda risk: (-LEVELS[risk.level], risk.kind))
+
+
+def _protection_reasons(rules: Iterable[Rule]) -> list[tuple[Reason, str]]:
+    # When sources disagree on the outlook, show the most cautious one.
+    cautious: dict[str, tuple[str, set[str]]] = {}
+    for rule in rules:
+        kind, outlook = rule.kind or "", rule.outlook or "poor"
+        current, fact_ids = cautious.get(kind, ("good", set()))
+        cautious[kind] = (outlook if OUTLOOKS[outlook] < OUTLOOKS[current] else current, fact_ids)
+        fact_ids.add(rule.fact_id)
+    return [
+        (Reason("protection", (("kind", kind), ("outlook", outlook)), tuple(sorted(ids))), outlook)
+        for kind, (outlook, ids) in sorted(cautious.items())
+    ]
+
+
+@dataclass
+class _Draft:
+    """An option while it is being assembled."""
+
+    blocked: bool = False
+    visa: bool = False
+    reasons: list[Reason] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    cited: set[str] = field(default_factory=set)
+
+    def add(self, reason: Reason) -> None:
+        self.reasons.append(reason)
+        self.cited.update(reason.fact_ids)
+
+
+def _entry(
+    draft: _Draft, route: Route, entries: Sequence[Rule], documents: frozenset[str], person: _Person
+) -> None:
+    entry_ids = tuple(sorted({rule.fact_id for rule in entries}))
+    usable = [
+        (document, [rule for rule in entries if _accepts(rule, document)])
+        for document in route.documents
+        if document in documents
+    ]
+    chosen = next(((doc, rules) for doc, rules in usable if rules), None)
+    if chosen is None:
+        needed = next(
+            (doc for doc in route.documents if any(_accepts(rule, doc) for rule in entries)),
+            route.documents[0],
+        )
+        draft.blocked = True
+        draft.add(Reason("missing_document", (("document", needed),), entry_ids))
+        return
+    document, accepting = chosen
+    accepting_ids = tuple(sorted({rule.fact_id for rule in accepting}))
+    draft.documents.append(document)
+    draft.add(Reason("entry_allowed", (("document", document),), accepting_ids))
+    passport = person.situation.documents.international_passport
+    days_left = (passport.expires - person.situation.today).days if passport else 0
+    for rule in accepting:
+        validity = rule.min_passport_validity_days
+        if validity and document == "international_passport" and days_left < validity:
+            draft.blocked = True
+            draft.add(Reason("passport_validity_short", (("days", validity),), (rule.fact_id,)))
+    visa_ids = tuple(sorted({rule.fact_id for rule in accepting if rule.visa_required}))
+    if visa_ids:
+        draft.visa = True
+        draft.documents.append("visa")
+        draft.add(Reason("visa_required", (), visa_ids))
+
+
+def _children(draft: _Draft, rules: Sequence[Rule], person: _Person) -> None:
+    children = [c for c in person.situation.companions if c.is_young_child]
+    if not children:
+        return
+    for rule in rules:
+        document = rule.requires or ""
+        has = all(
+            c.international_passport
+            if document == "international_passport"
+            else c.birth_certificate
+            for c in children
+        )
+        draft.documents.append(f"child_{document}")
+        if has:
+            draft.add(Reason("child_document_ok", (("document", document),), (rule.fact_id,)))
+        else:
+            draft.blocked = True
+            draft.add(Reason("child_needs_document", (("document", document),), (rule.fact_id,)))
+
+
+def _verdict(
+    draft: _Draft, risks: Sequence[Risk], unconfirmed: Sequence[Fact], stay: StayLimit | None
+) -> str:
+    if draft.blocked:
+        return "not_possible"
+    if any(risk.level == "high" and risk.kind in RETURN_RISK_KINDS for risk in risks):
+        return "unsafe"
+    # Never "recommended" with a real risk, an unverified fact, a visa hurdle, or no known stay.
+    if risks and any(LEVELS[risk.level] >= LEVELS["medium"] for risk in risks):
+        return "possible"
+    if draft.visa or unconfirmed or stay is None:
+        return "possible"
+    return "recommended"
+
+
+def _confidence(facts: Sequence[Fact]) -> str:
+    lowest = min((CONFIDENCES.index(fact.confidence) for fact in facts), default=0)
+    if any(fact.status in LOWERED_STATUSES for fact in facts):
+        lowest = max(lowest - 1, 0)
+    return CONFIDENCES[lowest]
+
+
+def _score(
+    verdict: str,
+    risks: Sequence[Risk],
+    outlooks: Sequence[str],
+    facts: Sequence[Fact],
+    stay: StayLimit | None,
+    wished: bool,
+) -> int:
+    points = SCORE_BAND_WIDTH // 2
+    points += sum(OUTLOOK_POINTS[outlook] for outlook in outlooks)
+    points -= sum(RISK_PENALTY[risk.level] * RISK_KIND_WEIGHT.get(risk.kind, 1) for risk in risks)
+    points -= 2 * sum(fact.status in UNCONFIRMED_STATUSES for fact in facts)
+    points -= sum(fact.status == "changed" for fact in facts)
+    if stay is not None and (stay.unlimited or (stay.days or 0) >= 90):
+        points += 3
+    if wished:
+        points += 2
+    return VERDICT_BASE_SCORE[verdict] + max(0, min(SCORE_BAND_WIDTH, points))
+
+
+def _option(
+    route: Route,
+    kb: KnowledgeBase,
+    person: _Person,
+    documents: frozenset[str],
+    exit_risks: Sequence[Risk],
+) -> Option | None:
+    today = person.situation.today
+    rules = [
+        rule
+        for rule in kb.destination_rules[route.destination_id]
+        if rule.in_range(today) and rule.covers_mode(route.mode) and person.matches(rule.when)
+    ]
+    by_type: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_type.setdefault(rule.type, []).append(rule)
+    closures, entries = by_type.get("entry_closed", []), by_type.get("entry", [])
+    if not closures and not entries:
+        return None  # Nothing known about entering this way on this date.
+
+    draft = _Draft()
+    if closures:
+        draft.blocked = True
+        draft.add(
+            Reason(
+                "entry_closed",
+                (("mode", route.mode),),
+                tuple(sorted({rule.fact_id for rule in closures})),
+            )
+        )
+    else:
+        _entry(draft, route, entries, documents, person)
+    _children(draft, by_type.get("child_document", []), person)
+
+    stay = _stay_limit(by_type.get("stay", []))
+    for reason in _stay_reasons(stay):
+        draft.add(reason)
+    risks = _grouped_risks(by_type.get("risk", []))
+    risks = _grouped_risks_with_exit(risks, exit_risks)
+    protections = _protection_reasons(by_type.get("protection", []))
+    for reason, _ in protections:
+        draft.add(reason)
+    if stay is None:
+        draft.reasons.append(Reason("no_stay_fact", (), ()))
+    for risk in risks:
+        draft.cited.update(risk.fact_ids)
+
+    facts = [kb.facts[fact_id] for fact_id in sorted(draft.cited)]
+    unconfirmed = [fact for fact in facts if fact.status in UNCONFIRMED_STATUSES]
+    changed = [fact for fact in facts if fact.status == "changed"]
+    if unconfirmed:
+        draft.reasons.append(
+            Reason(
+                "relies_on_unconfirmed",
+                (("count", len(unconfirmed)),),
+                tuple(fact.id for fact in unconfirmed),
+            )
+        )
+    if changed:
+        draft.reasons.append(
+            Reason(
+                "relies_on_changed", (("count", len(changed)),), tuple(fact.id for fact in changed)
+            )
+        )
+    verdict = _verdict(draft, risks, unconfirmed, stay)
+    wished = route.destination_id in person.situation.wished_destinations
+    return Option(
+        destination=route.destination_id,
+        mode=route.mode,
+        verdict=verdict,
+        score=_score(verdict, risks, [o for _, o in protections], facts, stay, wished),
+        confidence=_confidence(facts),
+        reasons=tuple(draft.reasons),
+        risks=tuple(risks),
+        documents_required=tuple(draft.documents),
+        stay_limit=stay,
+        citations=tuple(fact.id for fact in facts),
+        stale=any(fact.is_stale(today) for fact in facts),
+        wished=wished,
+    )
+
+
+def _grouped_risks_with_exit(risks: list[Risk], exit_risks: Sequence[Risk]) -> list[Risk]:
+    if not exit_risks:
+        return risks
+    combined = {risk.kind: risk for risk in risks}
+    for risk in exit_risks:
+        known = combined.get(risk.kind)
+        if known is None:
+            combined[risk.kind] = risk
+        else:
+            level = max(known.level, risk.level, key=LEVELS.__getitem__)
+            ids = tuple(sorted(set(known.fact_ids) | set(risk.fact_ids)))
+            combined[risk.kind] = Risk(risk.kind, level, ids)
+    return sorted(combined.values(), key=lambda risk: (-LEVELS[risk.level], risk.kind))
+
+
+def _current_country_warning(kb: KnowledgeBase, person: _Person) -> list[Warning]:
+    """Warn when the country he is already in has a high risk of return for him."""
+    country = person.situation.location.country_code
+    if person.situation.location.in_russia or country not in kb.destination_rules:
+        return []
+    today = person.situation.today
+    fact_ids = sorted(
+        {
+            rule.fact_id
+            for rule in kb.destination_rules[country]
+            if rule.type == "risk"
+            and rule.level == "high"
+            and rule.kind in RETURN_RISK_KINDS
+            and rule.in_range(today)
+            and person.matches(rule.when)
+        }
+    )
+    if not fact_ids:
+        return []
+    return [Warning("current_country_unsafe", "high", (("country", country),), tuple(fact_ids))]
+
+
+def _closing_warnings(
+    options: Sequence[Option], kb: KnowledgeBase, today: dt.date, captivity: bool
+) -> list[Warning]:
+    warnings: list[Warning] = []
+    if captivity:
+        warnings.append(Warning("captivity_no_routes", "high", (), ()))
+    elif not any(option.verdict in ("recommended", "possible") for option in options):
+        fact_ids = sorted(
+            {
+                fact_id
+                for option in options
+                if option.verdict == "unsafe"
+                for risk in option.risks
+                if risk.level == "high" and risk.kind in RETURN_RISK_KINDS
+                for fact_id in risk.fact_ids
+            }
+        )
+        warnings.append(Warning("no_safe_option", "high", (), tuple(fact_ids)))
+    stale = sorted(
+        {
+            fact_id
+            for option in options
+            for fact_id in option.citations
+            if kb.facts[fact_id].is_stale(today)
+        }
+    )
+    if stale:
+        warnings.append(
+            Warning(
+                "stale_facts",
+                "medium",
+                (("count", len(stale)), ("days", STALE_AFTER_DAYS)),
+                tuple(stale),
+            )
+        )
+    return warnings
+
+
+def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
+    """Ranked options for ``situation`` on ``situation.today``, with situation-level warnings."""
+    today = situation.today
+    person = _person(situation)
+    person_rules = [
+        rule for rule in kb.person_rules if rule.in_range(today) and person.matches(rule.when)
+    ]
+    invalidating = [rule for rule in person_rules if rule.type == "document_invalid"]
+    exit_rules = [rule for rule in person_rules if rule.type == "exit_control"]
+    warnings = _document_warnings(person, invalidating)
+    warnings += _merge_warnings(
+        rule for rule in person_rules if rule.type in ("warning", "exit_control")
+    )
+    warnings += _current_country_warning(kb, person)
+
+    exit_risks = _grouped_risks(exit_rules)
+    documents = _usable_documents(person, invalidating)
+    captivity = situation.status == "captivity"
+    options: list[Option] = []
+    if not captivity:
+        for route in kb.routes:
+            if route.destination_id == situation.location.country_code:
+                continue
+            option = _option(route, kb, person, documents, exit_risks)
+            if option is not None:
+                options.append(option)
+    options.sort(key=lambda o: (-o.score, VERDICTS.index(o.verdict), o.destination, o.mode))
+    warnings += _closing_warnings(options, kb, today, captivity)
+    warnings.sort(key=lambda w: (-LEVELS[w.level], w.code, w.params))
+
+    shown_places = {o.destination for o in options} | {
+        value for w in warnings for key, value in w.params if key == "country"
+    }
+    return Advice(
+        today=today,
+        profiles=tuple(sorted(person.profiles)),
+        options=tuple(options),
+        warnings=tuple(warnings),
+        facts=kb.facts,
+        place_names={
+            place_id: {"en": kb.places[place_id].name_en, "ru": kb.places[place_id].name_ru}
+            for place_id in sorted(str(p) for p in shown_places)
+        },
+    )

@@ -1,0 +1,184 @@
+"""The situation of a person asking for options: one definition for intake and the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+
+from sanctuary.routes.knowledge import describe_error, field_path, leaf_errors, load_schema
+
+MILITARY_STATUSES = frozenset({"conscript", "mobilized", "contract_soldier"})
+CHILD_DOCUMENT_AGE = 14
+
+
+class SituationError(ValueError):
+    """The situation does not match the schema; ``field`` names the offending field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Location:
+    kind: str
+    country: str | None = None
+    region: str | None = None
+
+    @property
+    def in_russia(self) -> bool:
+        # Occupied territory is under Russian control: Russian exit rules apply there too.
+        return self.kind in ("russia", "occupied")
+
+    @property
+    def country_code(self) -> str:
+        return "RU" if self.in_russia else (self.country or "")
+
+
+@dataclass(frozen=True)
+class InternationalPassport:
+    expires: dt.date
+
+
+@dataclass(frozen=True)
+class Documents:
+    internal_passport: bool
+    international_passport: InternationalPassport | None = None
+    military_id: bool = False
+
+
+@dataclass(frozen=True)
+class Summons:
+    kind: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Companion:
+    relation: str
+    age: int
+    international_passport: bool = False
+    birth_certificate: bool = True
+
+    @property
+    def is_young_child(self) -> bool:
+        return self.age < CHILD_DOCUMENT_AGE
+
+
+@dataclass(frozen=True)
+class Situation:
+    status: str
+    location: Location
+    documents: Documents
+    today: dt.date
+    summons: Summons | None = None
+    left_unit_date: dt.date | None = None
+    criminal_case: str = "none"
+    companions: tuple[Companion, ...] = ()
+    wished_destinations: tuple[str, ...] = ()
+    public_activism: bool = False
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Situation:
+        """Validate against situation.schema.json; raise SituationError naming the field."""
+        validator = jsonschema.Draft202012Validator(load_schema("situation.schema.json"))
+        errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
+        for error in errors:
+            for leaf in leaf_errors(error):
+                path, message = describe_error(leaf)
+                raise SituationError(field_path(path), message)
+        documents = data["documents"]
+        passport = documents.get("international_passport")
+        summons = data.get("summons")
+        return cls(
+            status=data["status"],
+            location=Location(
+                kind=data["location"]["kind"],
+                country=data["location"].get("country"),
+                region=data["location"].get("region"),
+            ),
+            documents=Documents(
+                internal_passport=documents["internal_passport"],
+                international_passport=(
+                    InternationalPassport(
+                        _date(passport["expires"], "documents.international_passport.expires")
+                    )
+                    if passport
+                    else None
+                ),
+                military_id=documents.get("military_id", False),
+            ),
+            today=_date(data["today"], "today"),
+            summons=(
+                Summons(summons["kind"], _date(summons["date"], "summons.date"))
+                if summons
+                else None
+            ),
+            left_unit_date=(
+                _date(data["left_unit_date"], "left_unit_date")
+                if data.get("left_unit_date")
+                else None
+            ),
+            criminal_case=data.get("criminal_case", "none"),
+            companions=tuple(
+                Companion(
+                    relation=item["relation"],
+                    age=item["age"],
+                    international_passport=item.get("international_passport", False),
+                    birth_certificate=item.get("birth_certificate", True),
+                )
+                for item in data.get("companions", ())
+            ),
+            wished_destinations=tuple(data.get("wished_destinations", ())),
+            public_activism=data.get("public_activism", False),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form; ``Situation.from_dict(s.to_dict()) == s``."""
+        location: dict[str, Any] = {"kind": self.location.kind}
+        if self.location.country is not None:
+            location["country"] = self.location.country
+        if self.location.region is not None:
+            location["region"] = self.location.region
+        passport = self.documents.international_passport
+        return {
+            "status": self.status,
+            "location": location,
+            "documents": {
+                "internal_passport": self.documents.internal_passport,
+                "international_passport": (
+                    {"expires": passport.expires.isoformat()} if passport else None
+                ),
+                "military_id": self.documents.military_id,
+            },
+            "summons": (
+                {"kind": self.summons.kind, "date": self.summons.date.isoformat()}
+                if self.summons
+                else None
+            ),
+            "left_unit_date": self.left_unit_date.isoformat() if self.left_unit_date else None,
+            "criminal_case": self.criminal_case,
+            "companions": [
+                {
+                    "relation": companion.relation,
+                    "age": companion.age,
+                    "international_passport": companion.international_passport,
+                    "birth_certificate": companion.birth_certificate,
+                }
+                for companion in self.companions
+            ],
+            "wished_destinations": list(self.wished_destinations),
+            "public_activism": self.public_activism,
+            "today": self.today.isoformat(),
+        }
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SituationError(field, f"{text!r} is not a real date") from None

@@ -1,0 +1,72 @@
+"""Situation validation and the advise command."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanctuary.routes import cli
+from sanctuary.routes.situation import Situation, SituationError
+
+MINIMAL: dict[str, Any] = {
+    "status": "civilian",
+    "location": {"kind": "russia"},
+    "documents": {"internal_passport": True},
+    "today": "2026-03-01",
+}
+
+
+def error_for(data: dict[str, Any]) -> SituationError:
+    with pytest.raises(SituationError) as caught:
+        Situation.from_dict(data)
+    return caught.value
+
+
+def test_it_names_a_missing_field() -> None:
+    data = {key: value for key, value in MINIMAL.items() if key != "status"}
+    error = error_for(data)
+    assert error.field == "status"
+    assert str(error) == "status: is required"
+
+
+def test_it_names_a_nested_field_with_a_bad_value() -> None:
+    error = error_for({**MINIMAL, "criminal_case": "maybe"})
+    assert error.field == "criminal_case"
+    error = error_for({**MINIMAL, "companions": [{"relation": "child", "age": -1}]})
+    assert error.field == "companions[0].age"
+
+
+def test_it_rejects_a_date_that_does_not_exist() -> None:
+    error = error_for({**MINIMAL, "today": "2026-02-30"})
+    assert str(error) == "today: '2026-02-30' is not a real date"
+
+
+def test_it_requires_the_country_when_abroad_and_the_summons_when_summoned() -> None:
+    assert error_for({**MINIMAL, "location": {"kind": "abroad"}}).field == "location.country"
+    assert error_for({**MINIMAL, "status": "summons_received"}).field == "summons"
+
+
+def test_it_advise_command_prints_json_advice(tmp_path: Path) -> None:
+    path = tmp_path / "situation.json"
+    path.write_text(json.dumps({**MINIMAL, "status": "deserter"}), encoding="utf-8")
+    out = io.StringIO()
+    assert cli.advise(path, out, "ru") == 0
+    advice = json.loads(out.getvalue())
+    assert advice["lang"] == "ru"
+    kazakhstan = next(o for o in advice["options"] if o["id"] == "KZ-land")
+    assert kazakhstan["verdict"] == "unsafe"
+    assert kazakhstan["destination_name"] == "Казахстан"
+    assert set(kazakhstan["citations"]) <= set(advice["citations"])
+    assert advice["citations"]["D-KZ-006"]["source_url"].startswith("https://")
+
+
+def test_it_advise_command_names_the_bad_field(tmp_path: Path) -> None:
+    path = tmp_path / "situation.json"
+    path.write_text(json.dumps({**MINIMAL, "today": "tomorrow"}), encoding="utf-8")
+    out = io.StringIO()
+    assert cli.advise(path, out) == 2
+    assert out.getvalue().startswith(f"error: {path}: today: 'tomorrow' has the wrong format")
