@@ -10,7 +10,13 @@ def _fast_password_hashing() -> Iterator[None]:
     if not settings.configured:  # pure tests run with -p no:django too
         yield
         return
-    with override_settings(PASSWORD_HASHERS=["sanctuary.test.FastArgon2Hasher"]):
+    from sanctuary.keyring.crypto import ArgonLimits
+
+    with override_settings(
+        PASSWORD_HASHERS=["sanctuary.test.FastArgon2Hasher"],
+        # Argon2id at libsodium's minimum: the suite derives hundreds of keys.
+        KEYRING_PASSWORD_LIMITS=ArgonLimits(opslimit=1, memlimit=8192),
+    ):
         yield
 
 

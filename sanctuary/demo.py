@@ -12,6 +12,10 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
+from sanctuary.keyring import crypto
+from sanctuary.keyring import services as keyring
+from sanctuary.keyring.groups import GROUP_ROLES
+from sanctuary.keyring.models import GroupMembership, Holder
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ DEMO_LOGINS = [
 
 @transaction.atomic
 def seed_staff() -> list[DemoLogin]:
-    """Creates or resets the demo staff; running it twice gives the same result."""
+    """Creates or resets the demo staff and all their keys; running it twice changes nothing
+    that the first run made readable."""
+    keypairs: dict[str, crypto.KeyPair] = {}
     for login in DEMO_LOGINS:
         user = User.objects.filter(username=login.username).first()
         if user is None:
@@ -54,4 +60,39 @@ def seed_staff() -> list[DemoLogin]:
         user.set_roles([role.value for role in login.roles])
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="demo", key=login.totp_key_hex, confirmed=True)
+        keypair = _open_keys(user, login.password)
+        keypairs[login.username] = keypair or keyring.give_staff_keys(user, login.password)
+    _seed_groups(keypairs)
     return DEMO_LOGINS
+
+
+def _open_keys(user: User, password: str) -> crypto.KeyPair | None:
+    try:
+        return keyring.open_staff_secret(user, password)
+    except crypto.KeyringError:
+        return None
+
+
+def _seed_groups(keypairs: dict[str, crypto.KeyPair]) -> None:
+    """Every demo member holds their groups' keys. An existing group's secret is recovered from
+    a demo member who already holds it; only the demo knows everyone's password."""
+    for name, roles in GROUP_ROLES.items():
+        members = [login.username for login in DEMO_LOGINS if set(login.roles) & set(roles)]
+        holders = [Holder.objects.get(user__username=username) for username in members]
+        group = keyring.group_holder(name)
+        if group is None:
+            keyring.create_group(name, holders)
+            continue
+        secret = None
+        for membership in GroupMembership.objects.filter(group=group, member__in=holders):
+            username = membership.member.user.username if membership.member.user else ""
+            if username in keypairs:
+                secret = crypto.unseal(bytes(membership.sealed_secret), keypairs[username])
+                break
+        if secret is None:
+            group.delete()
+            keyring.create_group(name, holders)
+            continue
+        group_keypair = crypto.KeyPair.from_secret_key(secret.raw)
+        for holder in holders:
+            keyring.seal_group_secret(group, group_keypair, holder)

@@ -73,6 +73,9 @@ SECRET_KEY = envsecret("SECRET_KEY", "demo-only-secret-key-never-use-in-producti
 # Keys the audit log's hash chain. It lives outside the database so that someone who can write
 # to the database cannot rewrite the chain after editing a row (docs/threat-model.md).
 AUDIT_KEY = envsecret("AUDIT_KEY", "demo-only-audit-key-never-use-in-production")
+# Backups are sealed to this X25519 public key (base64), made by `sanctuary backup keygen`. Its
+# secret key stays offline, so the server can write backups it cannot read (docs/keys.md).
+BACKUP_PUBLIC_KEY = os.environ.get("BACKUP_PUBLIC_KEY", "").strip()
 HTTPS = envbool("SANCTUARY_HTTPS")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
@@ -102,6 +105,7 @@ MIDDLEWARE = [
     "sanctuary.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sanctuary.keyring.session.KeyCookieMiddleware",
     "sanctuary.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -188,6 +192,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 INVITATION_LIFETIME_HOURS = 72
 RECOVERY_CODE_COUNT = 10
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Sanctuary")
+# Where the "quick exit" link on every seeker page leads: a neutral site that someone looking
+# over a seeker's shoulder would not remark on.
+QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")
 
 # Security headers: CSP, Permissions-Policy and Cache-Control come from our middleware.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -209,7 +216,7 @@ PERMISSIONS_POLICY = (
 )
 
 LANGUAGE_CODE = "ru"
-LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LANGUAGES = [("ru", _("Russian")), ("en", _("English")), ("uk", _("Ukrainian"))]
 LOCALE_PATHS = [BASE_DIR / "sanctuary" / "locale"]
 USE_I18N = True
 USE_TZ = True

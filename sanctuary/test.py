@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.accounts.services import current_totp
+from sanctuary.keyring.services import give_staff_keys, sync_groups
 
 PASSWORD = "correct horse battery staple"
 
@@ -22,7 +23,11 @@ class FastArgon2Hasher(Argon2PasswordHasher):
 
 
 def make_staff(username: str, *roles: Role, second_factor: bool = True) -> User:
+    """A staff member with keys, as an accepted invitation makes one; a group that does not
+    exist yet is created with them as its first member."""
     user = User.objects.create_user(username, PASSWORD, roles=[role.value for role in roles])
+    give_staff_keys(user, PASSWORD)
+    sync_groups(user, acting_user=None, keychain=None)
     if second_factor:
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     return user

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from sanctuary import views
 
-# Every page lives under a language prefix (/ru/, /en/): switching language is a plain link,
+# Every page lives under a language prefix (/ru/, /en/, /uk/): switching language is a plain link,
 # so no language cookie is ever set.
 urlpatterns = [
     path("", views.root, name="root"),
@@ -11,6 +11,9 @@ urlpatterns = [
         path("", views.welcome, name="welcome"),
         path("staff/", include("sanctuary.accounts.urls")),
         path("staff/audit/", include("sanctuary.audit.urls")),
+        path("staff/routes/", include("sanctuary.routes.urls")),
+        path("options/", include("sanctuary.routes.public_urls")),
+        path("staff/keys/pending/", include("sanctuary.keyring.urls")),
     ),
 ]
 

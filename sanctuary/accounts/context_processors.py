@@ -23,9 +23,11 @@ NAVIGATION = [
     NavItem("accounts:people", _("People"), (Role.ADMIN,)),
     NavItem("accounts:invitations", _("Invitations"), (Role.ADMIN,)),
     NavItem("audit:log", _("Audit log"), (Role.ADMIN,)),
+    NavItem("keyring:pending", _("Pending access")),
+    NavItem("routes:facts", _("Routes")),
 ]
 
-LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English", "uk": "Українська"}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

@@ -125,6 +125,10 @@ class Invitation(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set for a reset link: it gives an existing person a new password and new keys.
+    for_user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     objects = InvitationQuerySet.as_manager()
 

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -25,6 +25,8 @@ from sanctuary.accounts.models import (
 )
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
+from sanctuary.keyring import services as keyring
+from sanctuary.keyring import session as keyring_session
 
 SECOND_FACTOR_SESSION_KEY = "second_factor_ok"
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -71,10 +73,12 @@ def authenticate_staff(request: HttpRequest, username: str, password: str) -> Us
 
 
 @transaction.atomic
-def do_login(request: HttpRequest, user: User) -> None:
-    """The password step. The second factor still stands between this and any staff page."""
+def do_login(request: HttpRequest, user: User, password: str) -> None:
+    """The password step. The second factor still stands between this and any staff page.
+    The password also opens the person's keys for this session (sanctuary.keyring.session)."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SECOND_FACTOR_SESSION_KEY] = False
+    keyring_session.start(request, user, password)
     request.session.save()
     assert request.session.session_key is not None
     LoginSession.objects.create(user=user, session_key=request.session.session_key)
@@ -223,15 +227,99 @@ def find_open_invitation(token: str) -> Invitation | None:
 
 
 @transaction.atomic
+def do_change_password(request: HttpRequest, *, user: User, old: str, new: str) -> None:
+    """A new password, the same keys: the secret key is wrapped again under the new password.
+    Other sessions of this person end; this one goes on."""
+    if not user.check_password(old):
+        raise AccountError(_("Your current password is not right."))
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    keyring.rewrap_staff_secret(user, old, new)
+    update_session_auth_hash(request, user)
+    other_sessions = user.login_sessions.exclude(session_key=request.session.session_key)
+    Session.objects.filter(
+        session_key__in=other_sessions.values_list("session_key", flat=True)
+    ).delete()
+    other_sessions.delete()
+    record(Action.PASSWORD_CHANGED, actor=user, object_type="user", object_id=user.pk)
+
+
+@transaction.atomic
+def do_reset_password(*, user: User, acting_user: User) -> tuple[int, str]:
+    """An admin reset for someone who lost their password or phone. Their old keys are gone
+    for good: the records sealed to them wait for colleagues to grant them again. Returns how
+    many records were lost and the raw token of their single-use reset link."""
+    if user == acting_user:
+        raise AccountError(_("Change your own password from your overview page."))
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    end_all_sessions(user)
+    TOTPDevice.objects.filter(user=user).delete()
+    user.recovery_codes.all().delete()
+    lost = keyring.forget_staff_keys(user)
+    Invitation.objects.open().filter(for_user=user).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        token_hash=token_digest(token),
+        roles=sorted(user.roles),
+        created_by=acting_user,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.INVITATION_LIFETIME_HOURS),
+        for_user=user,
+    )
+    record(
+        Action.KEYS_RESET,
+        actor=acting_user,
+        object_type="user",
+        object_id=user.pk,
+        details={"records_lost": lost, "invitation": invitation.pk},
+    )
+    return lost, token
+
+
+@transaction.atomic
+def do_accept_reset(*, token: str, password: str) -> User:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .open()
+        .filter(token_hash=token_digest(token), for_user__isnull=False)
+        .first()
+    )
+    if invitation is None or invitation.for_user is None:
+        raise AccountError(_("This invitation is no longer valid. Ask for a new one."))
+    user = invitation.for_user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    keyring.give_staff_keys(user, password)
+    invitation.used_at = timezone.now()
+    invitation.used_by = user
+    invitation.save(update_fields=["used_at", "used_by"])
+    record(
+        Action.INVITATION_ACCEPTED,
+        actor=user,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"reset": True},
+    )
+    keyring.sync_groups(user, acting_user=user, keychain=None)
+    return user
+
+
+@transaction.atomic
 def do_accept_invitation(*, token: str, username: str, password: str) -> User:
     invitation = (
-        Invitation.objects.select_for_update().open().filter(token_hash=token_digest(token)).first()
+        Invitation.objects.select_for_update()
+        .open()
+        .filter(token_hash=token_digest(token), for_user__isnull=True)
+        .first()
     )
     if invitation is None:
         raise AccountError(_("This invitation is no longer valid. Ask for a new one."))
     if User.objects.filter(username=username.lower()).exists():
         raise AccountError(_("This username is taken. Choose another."))
     user = User.objects.create_user(username, password, roles=invitation.roles)
+    keyring.give_staff_keys(user, password)
     invitation.used_at = timezone.now()
     invitation.used_by = user
     invitation.save(update_fields=["used_at", "used_by"])
@@ -242,11 +330,16 @@ def do_accept_invitation(*, token: str, username: str, password: str) -> User:
         object_id=invitation.pk,
         details={"roles": invitation.roles},
     )
+    keyring.sync_groups(user, acting_user=user, keychain=None)
     return user
 
 
 @transaction.atomic
-def do_set_roles(*, user: User, roles: list[str], acting_user: User) -> None:
+def do_set_roles(
+    *, user: User, roles: list[str], acting_user: User, keychain: keyring.Keychain | None
+) -> None:
+    """New roles, and the group keys that follow them: a group the acting admin holds is
+    sealed to the person at once, any other waits for a member on the pending-access page."""
     if user == acting_user and Role.ADMIN.value not in roles:
         raise AccountError(_("You cannot remove your own administrator role."))
     before = sorted(user.roles)
@@ -258,6 +351,7 @@ def do_set_roles(*, user: User, roles: list[str], acting_user: User) -> None:
         object_id=user.pk,
         details={"before": before, "after": sorted(roles)},
     )
+    keyring.sync_groups(user, acting_user=acting_user, keychain=keychain)
 
 
 def end_all_sessions(user: User) -> int:
@@ -274,6 +368,7 @@ def do_disable_account(*, user: User, acting_user: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = end_all_sessions(user)
+    keyring.sync_groups(user, acting_user=acting_user, keychain=None)
     record(
         Action.ACCOUNT_DISABLED,
         actor=acting_user,
@@ -289,3 +384,4 @@ def do_enable_account(*, user: User, acting_user: User) -> None:
     user.save(update_fields=["is_active"])
     throttle.clear_account_failures(user)
     record(Action.ACCOUNT_ENABLED, actor=acting_user, object_type="user", object_id=user.pk)
+    keyring.sync_groups(user, acting_user=acting_user, keychain=None)

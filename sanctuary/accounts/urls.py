@@ -16,4 +16,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/active/", views.set_active, name="set_active"),
+    path("people/<int:pk>/reset/", views.reset_password, name="reset_password"),
+    path("password/", views.change_password, name="change_password"),
 ]

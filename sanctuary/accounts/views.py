@@ -20,13 +20,16 @@ from sanctuary.accounts.access import (
 )
 from sanctuary.accounts.forms import (
     AcceptInvitationForm,
+    ChangePasswordForm,
     EnrolForm,
     InvitationForm,
     LoginForm,
+    NewPasswordForm,
     RolesForm,
     TokenForm,
 )
 from sanctuary.accounts.models import Invitation, Role, User
+from sanctuary.keyring import session as keyring_session
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -48,7 +51,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except services.LoginRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            services.do_login(request, user)
+            services.do_login(request, user, form.cleaned_data["password"])
             target = "accounts:verify" if user.has_second_factor() else "accounts:enrol"
             return redirect(f"{reverse(target)}?{urlencode({'next': _next_url(request)})}")
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
@@ -151,8 +154,11 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    if services.find_open_invitation(token) is None:
+    invitation = services.find_open_invitation(token)
+    if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    if invitation.for_user is not None:
+        return _accept_reset(request, token, invitation.for_user)
     form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,6 +177,56 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/accept.html", {"form": form})
 
 
+def _accept_reset(request: HttpRequest, token: str, subject: User) -> HttpResponse:
+    form = NewPasswordForm(request.POST if request.method == "POST" else None, user=subject)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_accept_reset(token=token, password=form.cleaned_data["password"])
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your new password is set. Log in to set up your second factor.")
+            )
+            return redirect("accounts:login")
+    return render(request, "accounts/reset.html", {"form": form, "subject": subject})
+
+
+@staff_only()
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_change_password(
+                request,
+                user=user,
+                old=form.cleaned_data["current"],
+                new=form.cleaned_data["password"],
+            )
+        except services.AccountError as error:
+            form.add_error("current", str(error))
+        else:
+            messages.success(request, _("Your password is changed."))
+            return redirect("accounts:home")
+    return render(request, "accounts/change_password.html", {"form": form})
+
+
+@staff_only(Role.ADMIN)
+@require_POST
+def reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    subject = get_person_for_user(user, pk)
+    try:
+        lost, token = services.do_reset_password(user=subject, acting_user=user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+        return redirect("accounts:person", pk=subject.pk)
+    link = request.build_absolute_uri(reverse("accounts:accept", args=[token]))
+    context = {"subject": subject, "form": RolesForm(initial={"roles": sorted(subject.roles)})}
+    return render(request, "accounts/person.html", {**context, "reset_link": link, "lost": lost})
+
+
 @staff_only(Role.ADMIN)
 def people(request: HttpRequest) -> HttpResponse:
     users = User.objects.prefetch_related("role_rows")
@@ -186,7 +242,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_set_roles(user=subject, roles=form.cleaned_data["roles"], acting_user=user)
+            services.do_set_roles(
+                user=subject,
+                roles=form.cleaned_data["roles"],
+                acting_user=user,
+                keychain=keyring_session.keychain(request),
+            )
         except services.AccountError as error:
             form.add_error(None, str(error))
         else:

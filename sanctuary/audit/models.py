@@ -24,11 +24,31 @@ class Action(models.TextChoices):
     ACCOUNT_DISABLED = "account.disabled", _("Account disabled")
     ACCOUNT_ENABLED = "account.enabled", _("Account enabled")
     PASSWORD_CHANGED = "password.changed", _("Password changed")
+    ROUTES_EDIT_PROPOSED = "routes.edit_proposed", _("Knowledge base edit proposed")
+    ROUTES_EDIT_APPROVED = "routes.edit_approved", _("Knowledge base edit approved")
+    ROUTES_EDIT_REJECTED = "routes.edit_rejected", _("Knowledge base edit rejected")
+    ROUTES_IMPORTED = "routes.imported", _("Knowledge base imported")
+    ROUTES_EXPORTED = "routes.exported", _("Knowledge base exported")
+    KEYS_RESET = "keys.reset", _("Password and keys reset")
+    RECORD_OPENED = "record.opened", _("Sensitive record opened")
+    KEY_GRANTED = "key.granted", _("Access granted")
+    KEY_REVOKED = "key.revoked", _("Access revoked")
+    RECORD_SHREDDED = "record.shredded", _("Record shredded")
+    GROUP_JOINED = "group.joined", _("Key group joined")
+    GROUP_LEFT = "group.left", _("Key group left")
+    BACKUP_CREATED = "backup.created", _("Backup written")
+    BACKUP_RESTORED = "backup.restored", _("Backup restored")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def in_chain_order(self) -> "AuditEntryQuerySet":
         return self.order_by("seq")
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("audit entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("audit entries are append-only")
 
     def as_links(self) -> list[Link]:
         return [entry.as_link() for entry in self.in_chain_order().iterator(chunk_size=2000)]

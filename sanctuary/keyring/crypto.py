@@ -24,6 +24,7 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.utils
 
 __all__ = [
+    "BACKUP_MAGIC",
     "CODENAME_WORDS",
     "CODENAME_WORD_COUNT",
     "PASSWORD_LIMITS",
@@ -37,9 +38,11 @@ __all__ = [
     "MalformedInput",
     "SeekerKeys",
     "constant_time_equal",
+    "decode_backup_key",
     "decode_session_key",
     "decrypt_field",
     "derive_seeker_keys",
+    "encode_backup_key",
     "encode_session_key",
     "encrypt_field",
     "field_aad",
@@ -47,10 +50,12 @@ __all__ = [
     "new_data_key",
     "new_session_key",
     "normalize_codename",
+    "open_archive",
     "password_wrap_limits",
     "password_wrap_needs_upgrade",
     "reseal",
     "seal",
+    "seal_archive",
     "unseal",
     "unwrap_with_key",
     "unwrap_with_password",
@@ -421,6 +426,70 @@ def decode_session_key(text: str) -> bytes:
     # The last character carries 2 unused bits; refuse the non-canonical spellings.
     if encode_session_key(key) != text:
         raise MalformedInput("session key in cookie is malformed")
+    return key
+
+
+# --- Sealed backups -----------------------------------------------------------------------------
+
+BACKUP_MAGIC: Final = b"SANCTUARY-BACKUP"
+_ARCHIVE_V1: Final = 1
+_ARCHIVE_DOMAIN: Final = b"sanctuary/backup"
+_SEALED_KEY_LEN: Final = 1 + sodium.crypto_box_SEALBYTES + KEY_BYTES  # a `seal` blob: 81 bytes
+_ARCHIVE_HEADER_LEN: Final = len(BACKUP_MAGIC) + 1 + _SEALED_KEY_LEN
+
+
+def seal_archive(data: bytes, public_key: bytes) -> bytes:
+    """Encrypt a whole backup so that only the holder of the (offline) backup secret key opens it.
+
+    Blob: magic(16) | version(1) | sealed data key(81) | nonce(24) | body+tag. The header,
+    sealed key included, is authenticated: it cannot be swapped for another archive's.
+    """
+    data_key = new_data_key()
+    header = BACKUP_MAGIC + bytes([_ARCHIVE_V1]) + seal(data_key, public_key)
+    return _aead_seal(data_key.raw, data, header=header, domain=_ARCHIVE_DOMAIN, aad=b"")
+
+
+def open_archive(blob: bytes, keypair: KeyPair) -> bytes:
+    if not isinstance(blob, bytes) or not blob.startswith(BACKUP_MAGIC):
+        raise CannotOpen("cannot open backup: not a Sanctuary backup archive")
+    _check_version(blob[len(BACKUP_MAGIC) :], _ARCHIVE_V1, "backup")
+    if len(blob) < _ARCHIVE_HEADER_LEN + _NONCE_BYTES + _TAG_BYTES:
+        raise CannotOpen(f"cannot open backup: archive is truncated ({len(blob)} bytes)")
+    try:
+        data_key = unseal(blob[len(BACKUP_MAGIC) + 1 : _ARCHIVE_HEADER_LEN], keypair)
+    except CannotOpen:
+        raise CannotOpen(
+            "cannot open backup: sealed to another backup key, or its header was tampered"
+        ) from None
+    return _aead_open(
+        data_key.raw,
+        blob,
+        header_len=_ARCHIVE_HEADER_LEN,
+        domain=_ARCHIVE_DOMAIN,
+        aad=b"",
+        what="backup (tampered or truncated)",
+    )
+
+
+_BACKUP_KEY_TEXT_LEN: Final = 44  # 32 bytes in padded standard base64
+
+
+def encode_backup_key(key: bytes) -> str:
+    """Text form of a backup public or secret key, for configuration: standard base64."""
+    _require_key(key, "a backup key")
+    return base64.b64encode(key).decode("ascii")
+
+
+def decode_backup_key(text: str, *, what: str = "backup key") -> bytes:
+    """Strict inverse of encode_backup_key. `what` names the setting in the error message,
+    which never repeats the value: it may be a secret key."""
+    value = text.strip() if isinstance(text, str) else ""
+    try:
+        key = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise MalformedInput(f"{what} is not base64") from None
+    if len(value) != _BACKUP_KEY_TEXT_LEN or len(key) != KEY_BYTES:
+        raise MalformedInput(f"{what} must be base64 of {KEY_BYTES} bytes")
     return key
 
 

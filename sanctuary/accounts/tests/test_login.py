@@ -32,8 +32,8 @@ class LoginTestCase(BaseTestCase):
         response = self.client.post(reverse("accounts:verify"), {"token": totp_for(self.alice)})
         self.assertRedirects(response, reverse("accounts:home"))
         self.assertEqual(self.get("accounts:people").status_code, 200)
-        actions = list(AuditEntry.objects.in_chain_order().values_list("action", flat=True))
-        self.assertEqual(actions, [Action.LOGIN, Action.OTP_VERIFIED])
+        actions = AuditEntry.objects.in_chain_order().values_list("action", flat=True)
+        self.assertEqual(list(actions)[-2:], [Action.LOGIN, Action.OTP_VERIFIED])
 
     def test_it_sends_a_person_without_second_factor_to_enrol(self) -> None:
         User.objects.create_user("dora", PASSWORD)
@@ -45,14 +45,14 @@ class LoginTestCase(BaseTestCase):
         response = self.post_login("alice", "wrong password here")
         self.assertContains(response, "Неверное имя пользователя или пароль.")
         self.assertContains(response, 'value="alice"')
-        entry = AuditEntry.objects.get()
-        self.assertEqual((entry.action, entry.actor_id), (Action.LOGIN_FAILED, self.alice.pk))
+        entry = AuditEntry.objects.get(action=Action.LOGIN_FAILED)
+        self.assertEqual(entry.actor_id, self.alice.pk)
 
     def test_it_answers_an_unknown_username_like_a_wrong_password(self) -> None:
         response = self.post_login("nobody")
         self.assertContains(response, "Неверное имя пользователя или пароль.")
-        entry = AuditEntry.objects.get()
-        self.assertEqual((entry.action, entry.actor_id), (Action.LOGIN_FAILED, None))
+        entry = AuditEntry.objects.get(action=Action.LOGIN_FAILED)
+        self.assertEqual(entry.actor_id, None)
         self.assertNotIn("nobody", str(entry.details))
 
     def test_it_speaks_english_under_the_english_prefix(self) -> None:

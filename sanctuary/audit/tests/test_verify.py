@@ -88,3 +88,10 @@ class VerifyTestCase(TestCase):
         with pytest.raises(AuditDetailError):
             record(Action.LOGIN, actor=None, details={"nested": {"a": 1}})
         assert AuditEntry.objects.count() == 5
+
+    def test_it_refuses_bulk_updates_and_deletes(self) -> None:
+        with pytest.raises(ValueError):
+            AuditEntry.objects.filter(seq=1).update(action="logout")
+        with pytest.raises(ValueError):
+            AuditEntry.objects.all().delete()
+        assert AuditEntry.objects.count() == 5

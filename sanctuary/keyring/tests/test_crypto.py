@@ -28,9 +28,11 @@ from sanctuary.keyring.crypto import (
     MalformedCodename,
     MalformedInput,
     constant_time_equal,
+    decode_backup_key,
     decode_session_key,
     decrypt_field,
     derive_seeker_keys,
+    encode_backup_key,
     encode_session_key,
     encrypt_field,
     field_aad,
@@ -38,10 +40,12 @@ from sanctuary.keyring.crypto import (
     new_data_key,
     new_session_key,
     normalize_codename,
+    open_archive,
     password_wrap_limits,
     password_wrap_needs_upgrade,
     reseal,
     seal,
+    seal_archive,
     unseal,
     unwrap_with_key,
     unwrap_with_password,
@@ -616,3 +620,102 @@ def test_it_does_not_import_django() -> None:
         "typing",
         "nacl",
     }
+
+
+# --- Sealed backups -----------------------------------------------------------------------------
+
+ARCHIVE = b'{"objects": ["the list of everyone we helped"]}' * 50
+
+
+def test_it_round_trips_a_backup_archive() -> None:
+    backup_keys = KeyPair.generate()
+    blob = seal_archive(ARCHIVE, backup_keys.public_key)
+    assert blob.startswith(crypto.BACKUP_MAGIC)
+    assert b"everyone we helped" not in blob
+    assert open_archive(blob, backup_keys) == ARCHIVE
+
+
+def test_it_round_trips_an_empty_archive() -> None:
+    backup_keys = KeyPair.generate()
+    assert open_archive(seal_archive(b"", backup_keys.public_key), backup_keys) == b""
+
+
+def test_it_uses_a_fresh_data_key_for_each_archive() -> None:
+    public_key = KeyPair.generate().public_key
+    first, second = seal_archive(ARCHIVE, public_key), seal_archive(ARCHIVE, public_key)
+    assert first[17:98] != second[17:98]  # the sealed data keys
+    assert first[98:] != second[98:]
+
+
+def test_it_refuses_an_archive_under_another_backup_key() -> None:
+    blob = seal_archive(ARCHIVE, KeyPair.generate().public_key)
+    with pytest.raises(CannotOpen, match="another backup key"):
+        open_archive(blob, KeyPair.generate())
+
+
+@pytest.mark.parametrize(
+    "region", ["magic", "version", "sealed key", "nonce", "body", "tag"], ids=str
+)
+def test_it_refuses_an_archive_tampered_in_any_region(region: str) -> None:
+    backup_keys = KeyPair.generate()
+    blob = seal_archive(ARCHIVE, backup_keys.public_key)
+    index = {
+        "magic": 3,
+        "version": 16,
+        "sealed key": 40,
+        "nonce": 100,
+        "body": 500,
+        "tag": len(blob) - 1,
+    }[region]
+    with pytest.raises(CannotOpen) as raised:
+        open_archive(flipped(blob, index), backup_keys)
+    assert "everyone" not in str(raised.value)
+
+
+def test_it_refuses_every_kind_of_truncated_archive() -> None:
+    backup_keys = KeyPair.generate()
+    blob = seal_archive(ARCHIVE, backup_keys.public_key)
+    for length in (0, 10, 16, 17, 60, 98, 120, 138, len(blob) // 2, len(blob) - 1):
+        with pytest.raises(CannotOpen):
+            open_archive(blob[:length], backup_keys)
+
+
+def test_it_refuses_an_archive_with_bytes_appended() -> None:
+    backup_keys = KeyPair.generate()
+    blob = seal_archive(ARCHIVE, backup_keys.public_key)
+    with pytest.raises(CannotOpen):
+        open_archive(blob + b"\x00", backup_keys)
+
+
+def test_it_refuses_a_field_blob_passed_as_an_archive() -> None:
+    backup_keys = KeyPair.generate()
+    with pytest.raises(CannotOpen, match="not a Sanctuary backup"):
+        open_archive(encrypt_field(new_data_key(), ARCHIVE, aad=AAD), backup_keys)
+
+
+def test_it_refuses_to_seal_an_archive_to_a_bad_public_key() -> None:
+    with pytest.raises(MalformedInput):
+        seal_archive(ARCHIVE, b"\x01" * 31)
+
+
+def test_it_encodes_backup_keys_as_strict_base64() -> None:
+    backup_keys = KeyPair.generate()
+    text = encode_backup_key(backup_keys.public_key)
+    assert len(text) == 44
+    assert decode_backup_key(text) == backup_keys.public_key
+    assert decode_backup_key(f"  {text}\n") == backup_keys.public_key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "not base64!",
+        base64.b64encode(b"\x01" * 31).decode(),
+        base64.b64encode(b"\x01" * 33).decode(),
+    ],
+)
+def test_it_refuses_malformed_backup_keys_without_repeating_them(text: str) -> None:
+    with pytest.raises(MalformedInput, match="BACKUP_SECRET_KEY") as raised:
+        decode_backup_key(text, what="BACKUP_SECRET_KEY")
+    assert not text or text not in str(raised.value)

@@ -1,0 +1,20 @@
+"""Which roles hold which group keys. A group key opens every record sealed to the group, so
+each group is as small as the work allows: need-to-know, not convenience."""
+
+from sanctuary.accounts.models import Role
+
+INTAKE = "intake"
+SHELTER_COORDINATORS = "shelter-coordinators"
+EVIDENCE_EDITORS = "evidence-editors"
+
+# Coordinators triage new cases and assign them; counselors and lawyers see only the cases
+# granted to them, so they are not in the intake group.
+GROUP_ROLES: dict[str, frozenset[Role]] = {
+    INTAKE: frozenset({Role.COORDINATOR}),
+    SHELTER_COORDINATORS: frozenset({Role.SHELTER_COORDINATOR}),
+    EVIDENCE_EDITORS: frozenset({Role.EVIDENCE_EDITOR}),
+}
+
+
+def groups_for_roles(roles: set[str]) -> set[str]:
+    return {group for group, wanted in GROUP_ROLES.items() if roles & {r.value for r in wanted}}

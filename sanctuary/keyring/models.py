@@ -1,0 +1,117 @@
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SealedRecord(models.Model):
+    """Base for models with EncryptedFields: the id exists before the row is saved, because
+    every ciphertext names its row in its associated data."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def record_type(self) -> str:
+        return str(self._meta.label_lower)
+
+
+class Holder(models.Model):
+    """Someone a data key can be sealed to: a staff member, a group or a seeker."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff member")
+        GROUP = "group", _("Group")
+        SEEKER = "seeker", _("Seeker")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="holder",
+    )
+    group = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    # Empty while a staff member waits to choose a new password after an admin reset.
+    public_key = models.BinaryField(default=b"")
+    # Staff only: the X25519 secret key, encrypted under Argon2id(password).
+    wrapped_secret = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} holder {self.pk}"
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self.public_key)
+
+
+class GroupMembership(models.Model):
+    """A member's copy of a group's secret key, sealed to the member's public key."""
+
+    group = models.ForeignKey(Holder, on_delete=models.CASCADE, related_name="member_rows")
+    member = models.ForeignKey(Holder, on_delete=models.CASCADE, related_name="group_rows")
+    sealed_secret = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "member"], name="unique_group_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.group_id}"
+
+
+class SealedKeyQuerySet(models.QuerySet["SealedKey"]):
+    def for_record(self, record: Any) -> "SealedKeyQuerySet":
+        return self.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
+
+
+class SealedKey(models.Model):
+    """One holder's copy of one record's data key. Deleting every copy shreds the record."""
+
+    record_type = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64)
+    holder = models.ForeignKey(Holder, on_delete=models.CASCADE, related_name="sealed_keys")
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SealedKeyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "holder"], name="unique_sealed_key"
+            )
+        ]
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id} for {self.holder_id}"
+
+
+class PendingAccess(models.Model):
+    """A copy a holder should get that only a colleague who holds the key can seal: a group
+    joined through a new role, or records lost in a password reset."""
+
+    holder = models.ForeignKey(Holder, on_delete=models.CASCADE, related_name="pending")
+    group = models.ForeignKey(
+        Holder, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    record_type = models.CharField(max_length=64, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"pending for {self.holder_id}"

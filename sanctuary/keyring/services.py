@@ -1,0 +1,393 @@
+"""The keyring's Django side: holders, keychains, sealed records, grants, revocation, shredding.
+
+Every grant, revocation, shredding and opening of a sensitive record is written to the audit
+log here, and only here.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from sanctuary.accounts.models import User
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record as audit
+from sanctuary.keyring import crypto
+from sanctuary.keyring.fields import EncryptedField
+from sanctuary.keyring.groups import groups_for_roles
+from sanctuary.keyring.models import GroupMembership, Holder, PendingAccess, SealedKey
+
+
+class NoAccess(crypto.KeyringError):
+    """The acting person holds no key that opens this record. The message is translated."""
+
+
+def password_limits() -> crypto.ArgonLimits:
+    limits = getattr(settings, "KEYRING_PASSWORD_LIMITS", None)
+    return limits if isinstance(limits, crypto.ArgonLimits) else crypto.PASSWORD_LIMITS
+
+
+# ---- holders -------------------------------------------------------------------------------
+
+
+def give_staff_keys(user: User, password: str) -> crypto.KeyPair:
+    """A new key pair for a staff member, its secret wrapped under their password."""
+    keypair = crypto.KeyPair.generate()
+    wrapped = crypto.wrap_with_password(keypair.secret_key, password, limits=password_limits())
+    Holder.objects.update_or_create(
+        user=user,
+        defaults={
+            "kind": Holder.Kind.STAFF,
+            "public_key": keypair.public_key,
+            "wrapped_secret": wrapped,
+        },
+    )
+    return keypair
+
+
+def open_staff_secret(user: User, password: str) -> crypto.KeyPair | None:
+    """The staff member's key pair, opened with the password they just logged in with."""
+    holder = Holder.objects.filter(user=user).first()
+    if holder is None or not holder.wrapped_secret:
+        return None
+    secret = crypto.unwrap_with_password(bytes(holder.wrapped_secret), password)
+    if crypto.password_wrap_needs_upgrade(bytes(holder.wrapped_secret), password_limits()):
+        holder.wrapped_secret = crypto.wrap_with_password(
+            secret, password, limits=password_limits()
+        )
+        holder.save(update_fields=["wrapped_secret"])
+    return crypto.KeyPair.from_secret_key(secret)
+
+
+def rewrap_staff_secret(user: User, old_password: str, new_password: str) -> None:
+    holder = Holder.objects.get(user=user)
+    secret = crypto.unwrap_with_password(bytes(holder.wrapped_secret or b""), old_password)
+    holder.wrapped_secret = crypto.wrap_with_password(
+        secret, new_password, limits=password_limits()
+    )
+    holder.save(update_fields=["wrapped_secret"])
+
+
+def group_holder(name: str) -> Holder | None:
+    return Holder.objects.filter(kind=Holder.Kind.GROUP, group=name).first()
+
+
+def create_group(name: str, members: Iterable[Holder]) -> Holder:
+    """A new group key pair, its secret sealed to each first member and then forgotten."""
+    keypair = crypto.KeyPair.generate()
+    group = Holder.objects.create(kind=Holder.Kind.GROUP, group=name, public_key=keypair.public_key)
+    for member in members:
+        seal_group_secret(group, keypair, member)
+    return group
+
+
+def seal_group_secret(group: Holder, keypair: crypto.KeyPair, member: Holder) -> None:
+    sealed = crypto.seal(crypto.DataKey(keypair.secret_key), bytes(member.public_key))
+    GroupMembership.objects.update_or_create(
+        group=group, member=member, defaults={"sealed_secret": sealed}
+    )
+    PendingAccess.objects.filter(holder=member, group=group).delete()
+
+
+# ---- keychains -----------------------------------------------------------------------------
+
+
+@dataclass
+class Keychain:
+    """The key pairs one person has unlocked for one request: their own and their groups'."""
+
+    user: User
+    holder_id: UUID
+    keypairs: dict[UUID, crypto.KeyPair] = field(default_factory=dict)
+
+    def holds(self, holder_id: UUID) -> bool:
+        return holder_id in self.keypairs
+
+    def data_key(self, record: models.Model) -> crypto.DataKey:
+        copy = SealedKey.objects.for_record(record).filter(holder_id__in=self.keypairs).first()
+        if copy is None:
+            raise NoAccess(_("You do not hold a key to this record."))
+        return crypto.unseal(bytes(copy.sealed), self.keypairs[copy.holder_id])
+
+
+def keychain_for(user: User, keypair: crypto.KeyPair) -> Keychain:
+    holder = Holder.objects.get(user=user)
+    keychain = Keychain(user=user, holder_id=holder.pk, keypairs={holder.pk: keypair})
+    for membership in GroupMembership.objects.filter(member=holder):
+        group_secret = crypto.unseal(bytes(membership.sealed_secret), keypair)
+        keychain.keypairs[membership.group_id] = crypto.KeyPair.from_secret_key(group_secret.raw)
+    return keychain
+
+
+# ---- group membership follows roles --------------------------------------------------------
+
+
+@transaction.atomic
+def sync_groups(user: User, *, acting_user: User | None, keychain: Keychain | None) -> None:
+    """Makes the person's group keys follow their roles. Leaving a group deletes their copy at
+    once; joining one needs a member's keychain, so without it the join waits as pending."""
+    holder = Holder.objects.filter(user=user).first()
+    if holder is None:
+        return
+    wanted = groups_for_roles(user.roles) if user.is_active else set()
+    for membership in GroupMembership.objects.filter(member=holder).select_related("group"):
+        if membership.group.group not in wanted:
+            membership.delete()
+            audit(
+                Action.GROUP_LEFT,
+                actor=acting_user,
+                object_type="user",
+                object_id=user.pk,
+                details={"group": membership.group.group},
+            )
+    PendingAccess.objects.filter(holder=holder, group__isnull=False).exclude(
+        group__group__in=wanted
+    ).delete()
+    for name in sorted(wanted):
+        group = group_holder(name)
+        if (
+            group is not None
+            and GroupMembership.objects.filter(group=group, member=holder).exists()
+        ):
+            continue
+        if group is None and holder.has_key:
+            create_group(name, [holder])
+        elif (
+            group is not None
+            and keychain is not None
+            and keychain.holds(group.pk)
+            and holder.has_key
+        ):
+            seal_group_secret(group, keychain.keypairs[group.pk], holder)
+        elif group is not None:
+            PendingAccess.objects.get_or_create(holder=holder, group=group)
+            continue
+        else:
+            continue
+        audit(
+            Action.GROUP_JOINED,
+            actor=acting_user,
+            object_type="user",
+            object_id=user.pk,
+            details={"group": name},
+        )
+
+
+# ---- sealed records ------------------------------------------------------------------------
+
+
+def _aad(record: models.Model, field_name: str) -> bytes:
+    return crypto.field_aad(record._meta.label_lower, str(record.pk), field_name)
+
+
+def _encrypted_field(record: models.Model, name: str) -> EncryptedField:
+    model_field = record._meta.get_field(name)
+    if not isinstance(model_field, EncryptedField):
+        raise crypto.MalformedInput(f"{record._meta.label}.{name} is not an encrypted field")
+    return model_field
+
+
+def seal_new_record(record: models.Model, readers: Iterable[Holder]) -> crypto.DataKey:
+    """A fresh data key for a new record, sealed to each reader. The caller encrypts fields
+    with `write_fields` and saves the record in the same transaction."""
+    key = crypto.new_data_key()
+    for reader in readers:
+        SealedKey.objects.create(
+            record_type=record._meta.label_lower,
+            record_id=str(record.pk),
+            holder=reader,
+            sealed=crypto.seal(key, bytes(reader.public_key)),
+        )
+    return key
+
+
+def write_fields(record: models.Model, key: crypto.DataKey, **values: str | bytes) -> None:
+    """Encrypts values into the record's encrypted fields (the caller saves the record)."""
+    for name, value in values.items():
+        _encrypted_field(record, name)
+        plaintext = value.encode() if isinstance(value, str) else value
+        setattr(record, name, crypto.encrypt_field(key, plaintext, aad=_aad(record, name)))
+
+
+def read_field(record: models.Model, key: crypto.DataKey, name: str) -> str:
+    _encrypted_field(record, name)
+    blob = getattr(record, name)
+    if blob is None:
+        return ""
+    return crypto.decrypt_field(key, bytes(blob), aad=_aad(record, name)).decode()
+
+
+@dataclass
+class OpenedRecord:
+    record: models.Model
+    key: crypto.DataKey
+
+    def text(self, name: str) -> str:
+        return read_field(self.record, self.key, name)
+
+    def write(self, **values: str | bytes) -> None:
+        write_fields(self.record, self.key, **values)
+
+
+def open_record(record: models.Model, keychain: Keychain) -> OpenedRecord:
+    """Opens a record for the keychain's owner and writes that to the audit log."""
+    key = keychain.data_key(record)
+    audit(
+        Action.RECORD_OPENED,
+        actor=keychain.user,
+        object_type=record._meta.label_lower,
+        object_id=record.pk,
+    )
+    return OpenedRecord(record, key)
+
+
+def holders_of(record: models.Model) -> list[Holder]:
+    ids = SealedKey.objects.for_record(record).values_list("holder_id", flat=True)
+    return list(Holder.objects.filter(pk__in=ids).select_related("user"))
+
+
+@transaction.atomic
+def grant(record: models.Model, *, to: Holder, keychain: Keychain) -> None:
+    """Seals the record's key to another holder. Only someone who can open it can grant it."""
+    if not to.has_key:
+        raise NoAccess(_("This person has no key yet; the grant waits until they set a password."))
+    key = keychain.data_key(record)
+    SealedKey.objects.update_or_create(
+        record_type=record._meta.label_lower,
+        record_id=str(record.pk),
+        holder=to,
+        defaults={"sealed": crypto.seal(key, bytes(to.public_key))},
+    )
+    PendingAccess.objects.filter(
+        holder=to, record_type=record._meta.label_lower, record_id=str(record.pk)
+    ).delete()
+    audit(
+        Action.KEY_GRANTED,
+        actor=keychain.user,
+        object_type=record._meta.label_lower,
+        object_id=record.pk,
+        details={"to": _holder_label(to)},
+    )
+
+
+@transaction.atomic
+def revoke(record: models.Model, *, holder: Holder, acting_user: User) -> None:
+    """Deletes one holder's copy of the record's key."""
+    deleted, _counts = SealedKey.objects.for_record(record).filter(holder=holder).delete()
+    if deleted:
+        audit(
+            Action.KEY_REVOKED,
+            actor=acting_user,
+            object_type=record._meta.label_lower,
+            object_id=record.pk,
+            details={"holder": _holder_label(holder)},
+        )
+
+
+@transaction.atomic
+def shred(record: models.Model, *, acting_user: User | None) -> None:
+    """Deletes every sealed copy of the record's key and every ciphertext: nothing, not even a
+    full database copy with every password, opens the record again."""
+    SealedKey.objects.for_record(record).delete()
+    PendingAccess.objects.filter(
+        record_type=record._meta.label_lower, record_id=str(record.pk)
+    ).delete()
+    names = [f.name for f in record._meta.get_fields() if isinstance(f, EncryptedField)]
+    for name in names:
+        setattr(record, name, None)
+    record.save(update_fields=names)
+    audit(
+        Action.RECORD_SHREDDED,
+        actor=acting_user,
+        object_type=record._meta.label_lower,
+        object_id=record.pk,
+    )
+
+
+def _holder_label(holder: Holder) -> str:
+    if holder.kind == Holder.Kind.STAFF and holder.user_id:
+        return f"user:{holder.user_id}"
+    if holder.kind == Holder.Kind.GROUP:
+        return f"group:{holder.group}"
+    return str(holder.kind)
+
+
+# ---- password resets and pending access ----------------------------------------------------
+
+
+@transaction.atomic
+def forget_staff_keys(user: User) -> int:
+    """An admin reset: the old secret is gone, so every copy sealed to it is lost. Each lost
+    record and group becomes pending, for a colleague who holds it to grant again. Returns how
+    many records were lost."""
+    holder = Holder.objects.filter(user=user).first()
+    if holder is None:
+        return 0
+    lost = list(SealedKey.objects.filter(holder=holder).values_list("record_type", "record_id"))
+    for record_type, record_id in lost:
+        PendingAccess.objects.get_or_create(
+            holder=holder, record_type=record_type, record_id=record_id
+        )
+    for membership in GroupMembership.objects.filter(member=holder):
+        PendingAccess.objects.get_or_create(holder=holder, group=membership.group)
+    SealedKey.objects.filter(holder=holder).delete()
+    GroupMembership.objects.filter(member=holder).delete()
+    holder.public_key = b""
+    holder.wrapped_secret = None
+    holder.save(update_fields=["public_key", "wrapped_secret"])
+    return len(lost)
+
+
+def pending_for(keychain: Keychain) -> list[PendingAccess]:
+    """Pending copies this keychain can seal: groups it holds, records it can open."""
+    rows = PendingAccess.objects.select_related("holder__user", "group").exclude(
+        holder__public_key=b""
+    )
+    able = []
+    for row in rows:
+        if row.group_id is not None:
+            if keychain.holds(row.group_id):
+                able.append(row)
+        elif SealedKey.objects.filter(
+            record_type=row.record_type, record_id=row.record_id, holder_id__in=keychain.keypairs
+        ).exists():
+            able.append(row)
+    return able
+
+
+@transaction.atomic
+def fulfil_pending(row: PendingAccess, *, keychain: Keychain) -> None:
+    holder = row.holder
+    if row.group is not None:
+        seal_group_secret(row.group, keychain.keypairs[row.group.pk], holder)
+        audit(
+            Action.GROUP_JOINED,
+            actor=keychain.user,
+            object_type="user",
+            object_id=holder.user_id or "",
+            details={"group": row.group.group or ""},
+        )
+        return
+    copy = SealedKey.objects.filter(
+        record_type=row.record_type, record_id=row.record_id, holder_id__in=keychain.keypairs
+    ).first()
+    if copy is None:
+        raise NoAccess(_("You do not hold a key to this record."))
+    key = crypto.unseal(bytes(copy.sealed), keychain.keypairs[copy.holder_id])
+    SealedKey.objects.update_or_create(
+        record_type=row.record_type,
+        record_id=row.record_id,
+        holder=holder,
+        defaults={"sealed": crypto.seal(key, bytes(holder.public_key))},
+    )
+    row.delete()
+    audit(
+        Action.KEY_GRANTED,
+        actor=keychain.user,
+        object_type=row.record_type,
+        object_id=row.record_id,
+        details={"to": _holder_label(holder), "regrant": True},
+    )

@@ -1,0 +1,86 @@
+"""Staff keys during a session, and nowhere at rest.
+
+At login the staff member's secret key is opened with their password and wrapped again under a
+random session key. The wrapped key goes into the server-side session; the session key goes
+only into an HttpOnly, SameSite=Strict cookie. Neither alone opens anything, and logging out,
+idling past the timeout or being disabled deletes the server-side half.
+"""
+
+import base64
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from sanctuary.accounts.models import User
+from sanctuary.keyring import crypto
+from sanctuary.keyring.services import Keychain, keychain_for, open_staff_secret
+
+SESSION_FIELD = "keyring_wrapped_secret"
+KEYCHAIN_ATTRIBUTE = "_sanctuary_keychain"
+NEW_COOKIE_ATTRIBUTE = "_sanctuary_new_key_cookie"
+
+
+def cookie_name() -> str:
+    return "__Host-keyring" if settings.HTTPS else "keyring"
+
+
+def _aad(user: User) -> bytes:
+    return f"sanctuary-session:{user.pk}".encode()
+
+
+def start(request: HttpRequest, user: User, password: str) -> None:
+    """Called at login, after the password is checked and the session exists."""
+    keypair = open_staff_secret(user, password)
+    if keypair is None:
+        return
+    session_key = crypto.new_session_key()
+    wrapped = crypto.wrap_with_key(keypair.secret_key, session_key, aad=_aad(user))
+    request.session[SESSION_FIELD] = base64.b64encode(wrapped).decode()
+    setattr(request, NEW_COOKIE_ATTRIBUTE, crypto.encode_session_key(session_key))
+
+
+def keychain(request: HttpRequest) -> Keychain | None:
+    """The signed-in person's unlocked keys for this request, or None when they are not
+    signed in with their second factor, or the session holds no key (an older session, a
+    cookie from another browser, keys not yet set)."""
+    from sanctuary.accounts.services import second_factor_passed
+
+    if hasattr(request, KEYCHAIN_ATTRIBUTE):
+        cached: Keychain | None = getattr(request, KEYCHAIN_ATTRIBUTE)
+        return cached
+    found = None
+    user = request.user
+    wrapped = request.session.get(SESSION_FIELD)
+    cookie = getattr(request, NEW_COOKIE_ATTRIBUTE, None) or request.COOKIES.get(cookie_name())
+    if isinstance(user, User) and second_factor_passed(request) and wrapped and cookie:
+        try:
+            session_key = crypto.decode_session_key(cookie)
+            secret = crypto.unwrap_with_key(base64.b64decode(wrapped), session_key, aad=_aad(user))
+            found = keychain_for(user, crypto.KeyPair.from_secret_key(secret))
+        except crypto.KeyringError:
+            found = None
+    setattr(request, KEYCHAIN_ATTRIBUTE, found)
+    return found
+
+
+class KeyCookieMiddleware:
+    """Sets the session-key cookie after login and deletes it once the session has no key."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        new_cookie = getattr(request, NEW_COOKIE_ATTRIBUTE, None)
+        if new_cookie and request.session.get(SESSION_FIELD):
+            response.set_cookie(
+                cookie_name(),
+                new_cookie,
+                httponly=True,
+                secure=settings.HTTPS,
+                samesite="Strict",
+            )
+        elif cookie_name() in request.COOKIES and not request.session.get(SESSION_FIELD):
+            response.delete_cookie(cookie_name(), samesite="Strict")
+        return response
