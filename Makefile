@@ -23,6 +23,7 @@ install: $(BIN)/.installed ## create .venv and install the pinned dependencies
 demo: install ## migrate the SQLite database, load demo data, serve on 127.0.0.1:$(PORT)
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/sanctuary migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/sanctuary routes import
 	$(DEMO_ENV) $(BIN)/sanctuary collectstatic --noinput -v 0
 	$(DEMO_ENV) $(BIN)/sanctuary seed_demo
 	@echo "Sanctuary demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -51,6 +52,6 @@ lint: install ## ruff, mypy, migrations and translation catalogues
 	$(DEMO_ENV) $(BIN)/python -m sanctuary.cli makemigrations --check --dry-run
 	$(DEMO_ENV) $(BIN)/python -m sanctuary.i18n_check
 
-messages: install ## refresh the Russian and English catalogues and compile them
-	cd sanctuary && ../$(BIN)/sanctuary makemessages -l ru -l en --no-obsolete --no-location
+messages: install ## refresh the Russian, English and Ukrainian catalogues and compile them
+	cd sanctuary && ../$(BIN)/sanctuary makemessages -l ru -l en -l uk --no-obsolete --no-location
 	cd sanctuary && ../$(BIN)/sanctuary compilemessages

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-LANGUAGES = ("ru", "en")
+LANGUAGES = ("ru", "en", "uk")
 
 
 @dataclass

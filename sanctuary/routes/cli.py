@@ -23,7 +23,7 @@ from sanctuary.routes.messages import LANGUAGES, MESSAGES, placeholders
 from sanctuary.routes.situation import Situation, SituationError
 
 
-def _message_problems(kb: KnowledgeBase) -> list[str]:
+def message_problems(kb: KnowledgeBase) -> list[str]:
     """Warning codes in the data must have texts, and their params must fill the texts."""
     problems: list[str] = []
     for fact in kb.facts.values():
@@ -56,7 +56,7 @@ def check(
             print(f"error: {problem}", file=out)
         print(f"{len(error.problems)} error(s)", file=out)
         return 1
-    problems = _message_problems(kb)
+    problems = message_problems(kb)
     for problem in problems:
         print(f"error: {problem}", file=out)
     stale = sorted((fact for fact in kb.facts.values() if fact.is_stale(today)), key=lambda f: f.id)

@@ -126,7 +126,7 @@ class Advice:
         )
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """JSON-ready advice; texts are rendered in ``lang`` ("en" or "ru")."""
+        """JSON-ready advice; texts are rendered in ``lang`` ("en", "ru" or "uk")."""
 
         def text(code: str, params: Params) -> str:
             return render(code, dict(params), lang, self.place_names)
@@ -702,7 +702,7 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
         warnings=tuple(warnings),
         facts=kb.facts,
         place_names={
-            place_id: {"en": kb.places[place_id].name_en, "ru": kb.places[place_id].name_ru}
+            place_id: kb.places[place_id].names()
             for place_id in sorted(str(p) for p in shown_places)
         },
     )

@@ -113,9 +113,14 @@ _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _
 
 def load_marked_yaml(path: Path, label: str) -> Any:
     """Parse one YAML file; a syntax error becomes a KnowledgeError naming file and line."""
+    with path.open(encoding="utf-8") as stream:
+        return parse_marked_yaml(stream.read(), label)
+
+
+def parse_marked_yaml(text: str, label: str) -> Any:
+    """Parse YAML text as the loader reads files (dates and country codes stay strings)."""
     try:
-        with path.open(encoding="utf-8") as stream:
-            return yaml.load(stream, Loader=_MarkedLoader)  # noqa: S506 - safe loader subclass
+        return yaml.load(text, Loader=_MarkedLoader)  # noqa: S506 - safe loader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
@@ -317,7 +322,9 @@ class Fact:
         return self.source_date == "n.d." or self.source_date_approx
 
     def summary(self, lang: str) -> str:
-        return self.summary_ru if lang == "ru" else self.summary_en
+        # Summaries are written in English and Russian only; Ukrainian readers get the Russian
+        # one, which people from the occupied territories read, rather than English.
+        return self.summary_en if lang == "en" else self.summary_ru
 
 
 @dataclass(frozen=True)
@@ -337,6 +344,7 @@ class Place:
     kind: str
     name_en: str
     name_ru: str
+    name_uk: str | None
     member_of: tuple[str, ...]
     routes: tuple[Route, ...]
     origin: str
@@ -347,7 +355,12 @@ class Place:
         return frozenset((self.id, *self.member_of))
 
     def name(self, lang: str) -> str:
+        if lang == "uk" and self.name_uk:
+            return self.name_uk
         return self.name_ru if lang == "ru" else self.name_en
+
+    def names(self) -> dict[str, str]:
+        return {lang: self.name(lang) for lang in ("en", "ru", "uk")}
 
 
 DESTINATION_RULE_TYPES = frozenset(
@@ -444,6 +457,7 @@ def _place(data: Mapping[str, Any], origin: str) -> Place:
         kind=data["kind"],
         name_en=data["name"]["en"],
         name_ru=data["name"]["ru"],
+        name_uk=data["name"].get("uk"),
         member_of=tuple(data.get("member_of", ())),
         routes=tuple(
             Route(data["id"], route["mode"], tuple(route["documents"]))
@@ -584,10 +598,31 @@ def load(data_dir: Path | None = None, today: dt.date | None = None) -> Knowledg
     ``today`` only matters for the "last_verified is not in the future" check.
     """
     data_dir = data_dir or DEFAULT_DATA_DIR
-    today = today or dt.date.today()
     places_file, fact_files, problems = _read_files(data_dir)
     if problems:
         raise KnowledgeError(problems)
+    return _build(places_file, fact_files, today)
+
+
+def load_documents(
+    places: Any, fact_files: Iterable[tuple[str, Any]], today: dt.date | None = None
+) -> KnowledgeBase:
+    """Validate and index documents already in memory (the live base in the database), with
+    exactly the checks ``load`` runs on files. ``fact_files`` pairs a label with a document."""
+    places_file = _Loaded(PLACES_FILE, places)
+    problems = schema_problems(places, "destinations.schema.json", PLACES_FILE)
+    loaded = []
+    for label, document in fact_files:
+        problems.extend(schema_problems(document, "facts.schema.json", label))
+        loaded.append(_Loaded(label, document))
+    if problems:
+        raise KnowledgeError(problems)
+    return _build(places_file, loaded, today)
+
+
+def _build(places_file: _Loaded, fact_files: list[_Loaded], today: dt.date | None) -> KnowledgeBase:
+    today = today or dt.date.today()
+    problems: list[str] = []
     for loaded in fact_files:
         problems.extend(_date_problems(loaded.document, loaded.origin, today))
     if problems:

@@ -1,7 +1,7 @@
-"""English and Russian texts for every message code the engine and the knowledge base emit.
+"""English, Russian and Ukrainian texts for every message code the engine and the data emit.
 
-Advice carries codes and params, never prose, so the same advice renders in either language.
-Numbers are written with abbreviations ("дн.", "лет") to avoid Russian plural forms.
+Advice carries codes and params, never prose, so the same advice renders in any language.
+Numbers are written with abbreviations ("дн.", "лет", "років") to avoid plural forms.
 """
 
 from __future__ import annotations
@@ -9,232 +9,312 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "uk")
 
 MESSAGES: dict[str, dict[str, str]] = {
     # Reasons attached to an option
     "entry_allowed": {
         "en": "Entry is allowed with the {document}.",
         "ru": "Въезд разрешён по документу: {document}.",
+        "uk": "В'їзд дозволено за документом: {document}.",
     },
     "entry_closed": {
         "en": "The border is closed to crossings by {mode}.",
         "ru": "Граница закрыта для пересечения ({mode}).",
+        "uk": "Кордон закритий для перетину ({mode}).",
     },
     "missing_document": {
         "en": "You need a valid {document}, which you do not have.",
         "ru": "Нужен действующий документ ({document}), которого у вас нет.",
+        "uk": "Потрібен чинний документ ({document}), якого у вас немає.",
     },
     "passport_validity_short": {
         "en": "The passport must stay valid for at least {days} days after arrival.",
         "ru": "Паспорт должен быть действителен ещё не менее {days} дн. после въезда.",
+        "uk": "Паспорт має бути чинним ще щонайменше {days} дн. після в'їзду.",
     },
     "visa_required": {
         "en": "A visa is required, and visas for Russians are issued restrictively.",
         "ru": "Нужна виза, а визы россиянам выдают с большими ограничениями.",
+        "uk": "Потрібна віза, а візи росіянам видають з великими обмеженнями.",
     },
     "child_needs_document": {
         "en": "Each child under 14 needs a {document}; at least one of yours does not have it.",
         "ru": "Каждому ребёнку до 14 лет нужен документ ({document}); у кого-то из ваших детей "
         "его нет.",
+        "uk": "Кожній дитині до 14 років потрібен документ ({document}); у когось із ваших дітей "
+        "його немає.",
     },
     "child_document_ok": {
         "en": "Children under 14 travel with a {document}; yours have it.",
         "ru": "Дети до 14 лет едут по документу ({document}); у ваших детей он есть.",
+        "uk": "Діти до 14 років їдуть за документом ({document}); у ваших дітей він є.",
     },
     "stay_days_in_period": {
         "en": "You may stay up to {days} days in any {per_days}.",
         "ru": "Можно находиться до {days} дн. из каждых {per_days}.",
+        "uk": "Можна перебувати до {days} дн. з кожних {per_days}.",
     },
     "stay_days": {
         "en": "You may stay up to {days} days.",
         "ru": "Можно находиться до {days} дн.",
+        "uk": "Можна перебувати до {days} дн.",
     },
     "stay_unlimited": {
         "en": "There is no time limit on a visa-free stay.",
         "ru": "Срок безвизового пребывания не ограничен.",
+        "uk": "Строк безвізового перебування не обмежений.",
     },
     "registration": {
         "en": "You must register your address within {days} days.",
         "ru": "Адрес нужно зарегистрировать в течение {days} дн.",
+        "uk": "Адресу треба зареєструвати протягом {days} дн.",
     },
     "no_stay_fact": {
         "en": "We have no verified fact on how long you may stay.",
         "ru": "У нас нет проверенных сведений о том, сколько можно там находиться.",
+        "uk": "У нас немає перевірених відомостей про те, скільки там можна перебувати.",
     },
     "protection": {
         "en": "Protection ({kind}): the outlook is {outlook}.",
         "ru": "Защита ({kind}): шансы {outlook}.",
+        "uk": "Захист ({kind}): шанси {outlook}.",
     },
     "relies_on_unconfirmed": {
         "en": "{count} of the facts behind this option are disputed or still to be verified.",
         "ru": "Сведения, на которых основан вариант, спорны или не проверены (фактов: {count}).",
+        "uk": "Відомості, на яких ґрунтується варіант, спірні або не перевірені (фактів: {count}).",
     },
     "relies_on_changed": {
         "en": "{count} of the facts behind this option describe rules that have changed.",
         "ru": "Часть сведений описывает правила, которые менялись (фактов: {count}).",
+        "uk": "Частина відомостей описує правила, які змінювалися (фактів: {count}).",
     },
     # Risks attached to an option
     "risk_handover": {
         "en": "People in your situation have been handed over to Russia.",
         "ru": "Людей в вашем положении уже передавали России.",
+        "uk": "Людей у вашому становищі вже передавали Росії.",
     },
     "risk_russian_control": {
         "en": "This territory is under de facto Russian control and gives no refuge.",
         "ru": "Эта территория фактически под контролем России и укрытием не является.",
+        "uk": "Ця територія фактично під контролем Росії і не є прихистком.",
     },
     "risk_extradition": {
         "en": "You may be extradited to Russia.",
         "ru": "Вас могут экстрадировать в Россию.",
+        "uk": "Вас можуть екстрадувати до Росії.",
     },
     "risk_abduction": {
         "en": "Russian personnel have seized people like you there and taken them to Russia.",
         "ru": "Российские военные уже задерживали там таких людей и вывозили в Россию.",
+        "uk": "Російські військові вже затримували там таких людей і вивозили до Росії.",
     },
     "risk_deportation": {
         "en": "You may be deported to Russia.",
         "ru": "Вас могут депортировать в Россию.",
+        "uk": "Вас можуть депортувати до Росії.",
     },
     "risk_expulsion": {
         "en": "You may be ordered to leave the country.",
         "ru": "Вам могут приказать покинуть страну.",
+        "uk": "Вам можуть наказати залишити країну.",
     },
     "risk_detention": {
         "en": "You may be detained there.",
         "ru": "Вас могут задержать.",
+        "uk": "Вас можуть затримати.",
     },
     "risk_refusal_at_border": {
         "en": "You may be refused a visa or turned back at the border.",
         "ru": "Вам могут отказать в визе или не пустить на границе.",
+        "uk": "Вам можуть відмовити у візі або не пропустити на кордоні.",
     },
     "risk_entry_ban": {
         "en": "You may be on an entry ban list.",
         "ru": "Вы можете оказаться в списке запрета на въезд.",
+        "uk": "Ви можете опинитися в списку заборони на в'їзд.",
     },
     "risk_trap": {
         "en": "With a criminal case you may be unable to leave again.",
         "ru": "С уголовным делом вас могут не выпустить оттуда дальше.",
+        "uk": "З кримінальною справою вас можуть не випустити звідти далі.",
     },
     "risk_exit_ban": {
         "en": "Russian border guards will stop you from leaving.",
         "ru": "Российские пограничники не выпустят вас из страны.",
+        "uk": "Російські прикордонники не випустять вас із країни.",
     },
     # Warnings about the whole situation
     "document_invalidated": {
         "en": "Your {document} is cancelled or must be surrendered; do not rely on it.",
         "ru": "Ваш документ ({document}) аннулирован или подлежит сдаче; не рассчитывайте на него.",
+        "uk": "Ваш документ ({document}) анульовано або його треба здати; не розраховуйте на "
+        "нього.",
     },
     "passport_expired": {
         "en": "Your foreign-travel passport expired on {date}.",
         "ru": "Срок вашего загранпаспорта истёк {date}.",
+        "uk": "Строк дії вашого закордонного паспорта сплив {date}.",
     },
     "current_country_unsafe": {
         "en": "Where you are now ({country}) is not safe for you.",
         "ru": "Там, где вы сейчас ({country}), для вас небезопасно.",
+        "uk": "Там, де ви зараз ({country}), для вас небезпечно.",
     },
     "stale_facts": {
         "en": "{count} facts behind this advice were last checked more than {days} days ago.",
         "ru": "Часть сведений (фактов: {count}) проверялась больше {days} дн. назад.",
+        "uk": "Частину відомостей (фактів: {count}) перевіряли понад {days} дн. тому.",
     },
     "no_safe_option": {
         "en": "No route is safe for you right now; talk to a counselor before you move.",
         "ru": "Безопасного маршрута для вас сейчас нет; поговорите с консультантом, прежде чем "
         "ехать.",
+        "uk": "Безпечного маршруту для вас зараз немає; поговоріть із консультантом, перш ніж "
+        "їхати.",
     },
     "captivity_no_routes": {
         "en": "Routes cannot be planned from captivity; a counselor will look at your case.",
         "ru": "Из плена маршрут спланировать нельзя; консультант разберёт ваш случай.",
+        "uk": "З полону маршрут спланувати неможливо; консультант розгляне вашу справу.",
     },
     "exit_ban_after_summons": {
         "en": "Once a summons is served you may not leave Russia until you report.",
         "ru": "После вручения повестки выезд из России запрещён до явки.",
+        "uk": "Після вручення повістки виїзд із Росії заборонено до явки.",
     },
     "exit_ban_from_sending": {
         "en": "The exit ban starts the day a summons enters the register, even unread.",
         "ru": "Запрет выезда действует со дня внесения повестки в реестр, даже если вы её не "
         "видели.",
+        "uk": "Заборона виїзду діє від дня внесення повістки до реєстру, навіть якщо ви її не "
+        "бачили.",
     },
     "draft_points_at_border": {
         "en": "Draft officers work at land crossings; men may be stopped there.",
         "ru": "На сухопутных пунктах пропуска работают военкоматы; мужчин могут задержать.",
+        "uk": "На сухопутних пунктах пропуску працюють військкомати; чоловіків можуть затримати.",
     },
     "trapped_by_wanted_list": {
         "en": "Wanted people are stopped at this country's border; leaving may get you arrested.",
         "ru": "Разыскиваемых задерживают на границе этой страны; при выезде вас могут арестовать.",
+        "uk": "Тих, кого розшукують, затримують на кордоні цієї країни; під час виїзду вас можуть "
+        "заарештувати.",
     },
     "restrictions_after_20_days": {
         "en": "After 20 days without reporting, bans on driving, property deals and loans apply.",
         "ru": "Через 20 дней неявки вводятся запреты на вождение, сделки с жильём и кредиты.",
+        "uk": "Через 20 днів неявки діють заборони на водіння, угоди з житлом і кредити.",
     },
     "electronic_register": {
         "en": "Summonses now arrive through the electronic register with an instant exit ban.",
         "ru": "Повестки теперь приходят через электронный реестр с мгновенным запретом выезда.",
+        "uk": "Повістки тепер надходять через електронний реєстр із миттєвою забороною виїзду.",
     },
     "servicemen_without_passport": {
         "en": "Without a foreign-travel passport only internal-passport countries are open.",
         "ru": "Без загранпаспорта доступны только страны, куда пускают по внутреннему паспорту.",
+        "uk": "Без закордонного паспорта доступні лише країни, куди пускають за внутрішнім "
+        "паспортом.",
     },
     "wartime_aggravation": {
         "en": "Military crimes committed during mobilisation or hostilities carry harsher terms.",
         "ru": "Воинские преступления в период мобилизации или боевых действий наказываются строже.",
+        "uk": "Військові злочини під час мобілізації або бойових дій караються суворіше.",
     },
     "exposure_evasion": {
         "en": "Evading conscription (Article {article}) carries up to {max_years} years.",
         "ru": "Уклонение от призыва (статья {article}) грозит сроком до {max_years} лет.",
+        "uk": "Ухилення від призову (стаття {article}) загрожує строком до {max_years} років.",
     },
     "exposure_refusing_orders": {
         "en": "Refusing orders or combat carries {min_years} to {max_years} years.",
         "ru": "Отказ выполнять приказ или участвовать в боях грозит сроком от {min_years} до "
         "{max_years} лет.",
+        "uk": "Відмова виконувати наказ або брати участь у боях загрожує строком від {min_years} "
+        "до {max_years} років.",
     },
     "exposure_leaving_unit": {
         "en": "Leaving your unit is a crime punishable by up to {max_years} years.",
         "ru": "Оставление части - преступление, грозит сроком до {max_years} лет.",
+        "uk": "Залишення частини - злочин, загрожує строком до {max_years} років.",
     },
     "exposure_awol": {
         "en": "Your absence falls under Article 337 part {part}: up to {max_years} years.",
         "ru": "Ваше отсутствие подпадает под часть {part} статьи 337: до {max_years} лет.",
+        "uk": "Ваша відсутність підпадає під частину {part} статті 337: до {max_years} років.",
     },
     "exposure_desertion": {
         "en": "If charged with desertion you face {min_years} to {max_years} years.",
         "ru": "За дезертирство грозит от {min_years} до {max_years} лет.",
+        "uk": "За дезертирство загрожує від {min_years} до {max_years} років.",
     },
     "exposure_surrender": {
         "en": "Voluntary surrender carries {min_years} to {max_years} years in Russia.",
         "ru": "Добровольная сдача в плен грозит в России сроком от {min_years} до {max_years} лет.",
+        "uk": "Добровільна здача в полон загрожує в Росії строком від {min_years} до {max_years} "
+        "років.",
     },
     "mobilisation_not_ended": {
         "en": "Mobilisation has never formally ended, so wartime penalties still apply.",
         "ru": "Мобилизация формально не завершена, поэтому действуют наказания военного времени.",
+        "uk": "Мобілізацію формально не завершено, тому діють покарання воєнного часу.",
     },
     "alternative_service": {
         "en": "You may apply for alternative civilian service (21 months) instead of the army.",
         "ru": "Вместо армии можно подать заявление на альтернативную гражданскую службу "
         "(21 месяц).",
+        "uk": "Замість армії можна подати заяву на альтернативну цивільну службу (21 місяць).",
     },
     "alternative_service_mobilized": {
         "en": "A court challenge citing the right to alternative service exists but rarely wins.",
         "ru": "Можно оспорить мобилизацию в суде, ссылаясь на право на АГС, но это редко удаётся.",
+        "uk": "Можна оскаржити мобілізацію в суді, посилаючись на право на АЦС, але це рідко "
+        "вдається.",
     },
     "interpol_military_offences": {
         "en": "Interpol refuses notices for purely military offences, but CIS wanted lists differ.",
         "ru": "Интерпол не объявляет в розыск за чисто воинские преступления, но розыск СНГ "
         "работает иначе.",
+        "uk": "Інтерпол не оголошує в розшук за суто військові злочини, але розшук СНД працює "
+        "інакше.",
     },
 }
 
 VOCABULARY: dict[str, dict[str, str]] = {
-    "internal_passport": {"en": "internal passport", "ru": "внутренний паспорт"},
-    "international_passport": {"en": "foreign-travel passport", "ru": "загранпаспорт"},
-    "birth_certificate": {"en": "birth certificate", "ru": "свидетельство о рождении"},
-    "land": {"en": "land", "ru": "по суше"},
-    "air": {"en": "air", "ru": "по воздуху"},
-    "asylum": {"en": "asylum", "ru": "убежище"},
-    "humanitarian_visa": {"en": "humanitarian visa", "ru": "гуманитарная виза"},
-    "residence_permit": {"en": "residence permit", "ru": "вид на жительство"},
-    "good": {"en": "good", "ru": "хорошие"},
-    "limited": {"en": "limited", "ru": "ограниченные"},
-    "poor": {"en": "poor", "ru": "плохие"},
+    "internal_passport": {
+        "en": "internal passport",
+        "ru": "внутренний паспорт",
+        "uk": "внутрішній паспорт",
+    },
+    "international_passport": {
+        "en": "foreign-travel passport",
+        "ru": "загранпаспорт",
+        "uk": "закордонний паспорт",
+    },
+    "birth_certificate": {
+        "en": "birth certificate",
+        "ru": "свидетельство о рождении",
+        "uk": "свідоцтво про народження",
+    },
+    "land": {"en": "land", "ru": "по суше", "uk": "суходолом"},
+    "air": {"en": "air", "ru": "по воздуху", "uk": "повітрям"},
+    "asylum": {"en": "asylum", "ru": "убежище", "uk": "притулок"},
+    "humanitarian_visa": {
+        "en": "humanitarian visa",
+        "ru": "гуманитарная виза",
+        "uk": "гуманітарна віза",
+    },
+    "residence_permit": {
+        "en": "residence permit",
+        "ru": "вид на жительство",
+        "uk": "посвідка на проживання",
+    },
+    "good": {"en": "good", "ru": "хорошие", "uk": "добрі"},
+    "limited": {"en": "limited", "ru": "ограниченные", "uk": "обмежені"},
+    "poor": {"en": "poor", "ru": "плохие", "uk": "погані"},
 }
 
 

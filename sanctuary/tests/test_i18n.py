@@ -5,9 +5,10 @@ from django.test import Client
 from sanctuary.i18n_check import parse_po, problems
 
 
-def test_it_has_every_string_translated_in_russian_and_english() -> None:
+def test_it_has_every_string_translated_in_russian_english_and_ukrainian() -> None:
     assert problems("ru") == []
     assert problems("en") == []
+    assert problems("uk") == []
 
 
 def test_it_reports_an_untranslated_string(tmp_path: Path) -> None:

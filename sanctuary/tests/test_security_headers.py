@@ -9,13 +9,19 @@ from sanctuary.test import BaseTestCase
 
 SANCTUARY = Path(__file__).resolve().parent.parent
 # Sample values for URL parameters, so that every route can be requested.
-SAMPLE_ARGS = {"pk": "1", "token": "not-a-real-token"}
+SAMPLE_ARGS = {
+    "pk": "1",
+    "token": "not-a-real-token",
+    "place": "KZ",
+    "fact_id": "A-INTPASS-001",
+}
 
 
 def every_path() -> list[str]:
     """Every route, in every language (the resolver shows only the active one's prefix)."""
     paths = _walk()
-    return sorted({*paths, *(p.replace("/ru/", "/en/", 1) for p in paths)})
+    others = [p.replace("/ru/", f"/{code}/", 1) for p in paths for code in ("en", "uk")]
+    return sorted({*paths, *others})
 
 
 def _walk(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
@@ -52,6 +58,7 @@ class SecurityHeadersTestCase(BaseTestCase):
         paths = every_path()
         self.assertIn("/ru/staff/login/", paths)
         self.assertIn("/en/staff/audit/", paths)
+        self.assertIn("/uk/options/", paths)
         self.assertGreater(len(paths), 20)
 
     def test_it_sends_the_headers_on_every_url_signed_out_and_in(self) -> None:

@@ -1,4 +1,4 @@
-"""Every code the engine or the data can emit has an English and a Russian text."""
+"""Every code the engine or the data can emit has an English, a Russian and a Ukrainian text."""
 
 from __future__ import annotations
 
@@ -33,10 +33,12 @@ def _risk_kinds() -> set[str]:
     return kinds
 
 
-def test_it_has_both_languages_with_the_same_params_for_every_code() -> None:
+def test_it_has_every_language_with_the_same_params_for_every_code() -> None:
+    assert set(LANGUAGES) == {"en", "ru", "uk"}
     for code, texts in MESSAGES.items():
         assert set(texts) == set(LANGUAGES), code
-        assert placeholders(texts["en"]) == placeholders(texts["ru"]), code
+        for lang in LANGUAGES:
+            assert placeholders(texts[lang]) == placeholders(texts["en"]), (code, lang)
 
 
 def test_it_covers_every_code_the_engine_and_the_data_can_emit() -> None:

@@ -1,0 +1,209 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sanctuary.routes.knowledge import KnowledgeBase, KnowledgeError
+from sanctuary.routes.labels import FACT_STATUSES
+from sanctuary.routes.models import StoredFact
+from sanctuary.routes.services import parse_fact
+from sanctuary.routes.situation import CHILD_DOCUMENT_AGE
+
+STATUS_CHOICES = [
+    ("civilian", _("I have not been called up")),
+    ("summons_received", _("I have received a summons")),
+    ("conscript", _("I am a conscript in service")),
+    ("mobilized", _("I was mobilised")),
+    ("contract_soldier", _("I serve under a contract")),
+    ("deserter", _("I have left my unit")),
+    ("abroad", _("I left Russia before any call-up")),
+    ("captivity", _("I am in captivity")),
+]
+LOCATION_CHOICES = [
+    ("russia", _("In Russia")),
+    ("occupied", _("In an occupied territory of Ukraine")),
+    ("abroad", _("Abroad")),
+]
+SUMMONS_CHOICES = [
+    ("", _("No summons")),
+    ("paper", _("A paper summons")),
+    ("electronic", _("An electronic summons (register)")),
+]
+CRIMINAL_CASE_CHOICES = [
+    ("none", _("No, as far as I know")),
+    ("likely", _("Not yet, but it is likely")),
+    ("opened", _("Yes, a case is open")),
+    ("wanted", _("Yes, and I am on a wanted list")),
+]
+MAX_CHILDREN = 10
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SituationForm(forms.Form):
+    """The options check: only what changes the advice, and nothing that names anyone."""
+
+    status = forms.ChoiceField(label=_("Your situation"), choices=STATUS_CHOICES)
+    location = forms.ChoiceField(label=_("Where are you now?"), choices=LOCATION_CHOICES)
+    country = forms.ChoiceField(label=_("Which country, if abroad?"), required=False)
+    internal_passport = forms.BooleanField(
+        label=_("I have my internal passport"), required=False, initial=True
+    )
+    passport_expires = forms.DateField(
+        label=_("My foreign-travel passport is valid until"),
+        help_text=_("Leave empty if you have none."),
+        required=False,
+        widget=_date_input(),
+    )
+    summons = forms.ChoiceField(label=_("Summons"), choices=SUMMONS_CHOICES, required=False)
+    summons_date = forms.DateField(
+        label=_("Date of the summons"), required=False, widget=_date_input()
+    )
+    left_unit = forms.DateField(
+        label=_("Date you left your unit"),
+        help_text=_("Only if you have left it."),
+        required=False,
+        widget=_date_input(),
+    )
+    criminal_case = forms.ChoiceField(
+        label=_("Is there a criminal case against you?"), choices=CRIMINAL_CASE_CHOICES
+    )
+    children = forms.IntegerField(
+        label=_("Children under 14 travelling with you"),
+        min_value=0,
+        max_value=MAX_CHILDREN,
+        initial=0,
+    )
+    children_passports = forms.BooleanField(
+        label=_("Each of them has a foreign-travel passport of their own"), required=False
+    )
+    children_certificates = forms.BooleanField(
+        label=_("Each of them has a birth certificate"), required=False, initial=True
+    )
+    activism = forms.BooleanField(label=_("My anti-war activity is publicly known"), required=False)
+    wished = forms.MultipleChoiceField(
+        label=_("Where would you like to go?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: Any, kb: KnowledgeBase, lang: str, today: dt.date, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        places = sorted(kb.places.values(), key=lambda place: place.name(lang))
+        country_field = self.fields["country"]
+        assert isinstance(country_field, forms.ChoiceField)
+        country_field.choices = [("", "—")] + [
+            (place.id, place.name(lang))
+            for place in places
+            if place.kind in ("country", "territory") and place.id != "RU"
+        ]
+        wished_field = self.fields["wished"]
+        assert isinstance(wished_field, forms.MultipleChoiceField)
+        wished_field.choices = [(place.id, place.name(lang)) for place in places if place.routes]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("location") == "abroad" and not data.get("country"):
+            self.add_error("country", _("Choose the country you are in now."))
+        if data.get("status") == "summons_received" and not data.get("summons"):
+            self.add_error("summons", _("Choose the kind of summons you received."))
+        if data.get("summons") and not data.get("summons_date"):
+            self.add_error("summons_date", _("Enter the date of the summons."))
+        for name in ("summons_date", "left_unit"):
+            day = data.get(name)
+            if day and day > self.today:
+                self.add_error(name, _("This date is in the future."))
+        return data
+
+    def situation_dict(self) -> dict[str, Any]:
+        """The answers in the JSON form of situation.schema.json."""
+        data = self.cleaned_data
+        location: dict[str, Any] = {"kind": data["location"]}
+        if data["location"] == "abroad":
+            location["country"] = data["country"]
+        expires = data["passport_expires"]
+        # The engine only looks at whether a child is under 14; no age is asked for.
+        child = {
+            "relation": "child",
+            "age": CHILD_DOCUMENT_AGE - 1,
+            "international_passport": data["children_passports"],
+            "birth_certificate": data["children_certificates"],
+        }
+        return {
+            "status": data["status"],
+            "location": location,
+            "documents": {
+                "internal_passport": data["internal_passport"],
+                "international_passport": {"expires": expires.isoformat()} if expires else None,
+            },
+            "summons": (
+                {"kind": data["summons"], "date": data["summons_date"].isoformat()}
+                if data["summons"]
+                else None
+            ),
+            "left_unit_date": data["left_unit"].isoformat() if data["left_unit"] else None,
+            "criminal_case": data["criminal_case"],
+            "companions": [child] * data["children"],
+            "wished_destinations": list(data["wished"]),
+            "public_activism": data["activism"],
+            "today": self.today.isoformat(),
+        }
+
+
+FACT_STATUS_CHOICES = [("", _("any status")), *FACT_STATUSES.items()]
+
+
+class FactFilterForm(forms.Form):
+    place = forms.ChoiceField(label=_("Country"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=FACT_STATUS_CHOICES, required=False)
+    stale = forms.BooleanField(label=_("Only stale facts"), required=False)
+
+    def __init__(self, *args: Any, kb: KnowledgeBase, lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place_field = self.fields["place"]
+        assert isinstance(place_field, forms.ChoiceField)
+        place_field.choices = [("", _("every place"))] + [
+            (place.id, place.name(lang))
+            for place in sorted(kb.places.values(), key=lambda place: place.name(lang))
+        ]
+
+
+class ProposalForm(forms.Form):
+    text = forms.CharField(
+        label=_("The fact, as YAML"),
+        help_text=_("Every field of the fact, in the same format as the files in data/."),
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+    )
+    source_url = forms.URLField(
+        label=_("Source you checked"),
+        help_text=_("The address of the page that supports this edit."),
+        max_length=500,
+        assume_scheme="https",
+    )
+    reason = forms.CharField(
+        label=_("Reason for the edit"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, fact: StoredFact, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fact = fact
+
+    def clean_text(self) -> dict[str, Any]:
+        try:
+            return parse_fact(self.cleaned_data["text"], self.fact)
+        except KnowledgeError as error:
+            raise forms.ValidationError(error.problems) from None
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why it is rejected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

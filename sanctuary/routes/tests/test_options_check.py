@@ -1,0 +1,136 @@
+from typing import Any
+
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from sanctuary.routes.models import StoredFact
+from sanctuary.routes.services import do_import_knowledge, forget_live_base
+from sanctuary.test import BaseTestCase
+
+PAGE_BUDGET = 30_000
+MOBILISED_WITH_PASSPORT = {
+    "status": "mobilized",
+    "location": "russia",
+    "internal_passport": "on",
+    "passport_expires": "2031-01-01",
+    "criminal_case": "none",
+    "children": "0",
+    "children_certificates": "on",
+}
+
+
+def options_url(lang: str = "ru") -> str:
+    with translation.override(lang):
+        return reverse("options:check")
+
+
+class OptionsCheckTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        do_import_knowledge()
+
+    def check(self, answers: dict[str, Any], lang: str = "ru") -> Any:
+        return Client().get(options_url(lang), answers)
+
+    def test_it_renders_the_form_in_russian_english_and_ukrainian(self) -> None:
+        for lang, title, button in (
+            ("ru", "<title>Варианты</title>", "Показать мои варианты"),
+            ("en", "<title>Options</title>", "Show my options"),
+            ("uk", "<title>Варіанти</title>", "Показати мої варіанти"),
+        ):
+            response = self.client.get(options_url(lang))
+            page = response.content.decode()
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(f'<html lang="{lang}">', page)
+            self.assertIn(title, page)
+            self.assertIn(button, page)
+            self.assertIn('href="https://www.google.com/"', page)  # the quick exit
+
+    def test_it_gives_advice_with_linked_citations(self) -> None:
+        response = self.check(MOBILISED_WITH_PASSPORT)
+        page = response.content.decode()
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Первым делом о вашем положении", page)
+        self.assertIn("Мобилизация формально не завершена", page)
+        self.assertIn("Небезопасно", page)
+        self.assertIn("Киргизия", page)
+        self.assertIn('rel="noreferrer noopener"', page)
+        self.assertIn('<li id=s1><a href="https://', page)
+        self.assertIn("<a href=#s1>1</a>", page)
+        self.assertIn("это не юридическая консультация", page.lower())
+        self.assertIn(f'href="{reverse("welcome")}"', page)
+
+    def test_it_speaks_ukrainian_in_the_advice(self) -> None:
+        page = self.check(MOBILISED_WITH_PASSPORT, "uk").content.decode()
+        self.assertIn("Мобілізацію формально не завершено", page)
+        self.assertIn("Киргизстан", page)
+        self.assertIn("Джерела", page)
+
+    def test_it_lists_recommended_options_first(self) -> None:
+        answers = {**MOBILISED_WITH_PASSPORT, "status": "civilian", "passport_expires": ""}
+        page = self.check(answers, "en").content.decode()
+        self.assertLess(page.index("Recommended ("), page.index("Not possible ("))
+        self.assertIn("You may stay up to 90 days in any 180.", page)
+
+    def test_it_sets_no_cookie_on_the_form_or_the_answer(self) -> None:
+        client = Client()
+        for response in (
+            client.get(options_url()),
+            client.get(options_url(), MOBILISED_WITH_PASSPORT),
+            client.get(options_url("uk"), {"status": "summons_received"}),
+        ):
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn("Set-Cookie", response.headers)
+            self.assertEqual(response.cookies, {})
+        self.assertEqual(client.cookies, {})
+
+    def test_it_shows_errors_in_the_users_language_and_keeps_the_answers(self) -> None:
+        answers = {
+            **MOBILISED_WITH_PASSPORT,
+            "status": "summons_received",
+            "location": "abroad",
+            "summons_date": "2099-01-01",
+            "left_unit": "not a date",
+        }
+        page = self.check(answers).content.decode()
+        self.assertIn("Исправьте отмеченные ниже ответы.", page)
+        self.assertIn("Выберите страну, в которой вы сейчас.", page)
+        self.assertIn("Выберите, какую повестку вы получили.", page)
+        self.assertIn("Введите правильную дату.", page)
+        self.assertIn('value="not a date"', page)
+        self.assertIn('value="2099-01-01"', page)
+        self.assertIn('<option value="summons_received" selected>', page)
+        self.assertIn('<option value="abroad" selected>', page)
+        english = self.check(answers, "en").content.decode()
+        self.assertIn("Choose the country you are in now.", english)
+        ukrainian = self.check(answers, "uk").content.decode()
+        self.assertIn("Оберіть країну, в якій ви зараз.", ukrainian)
+
+    def test_it_stays_under_the_page_weight_budget(self) -> None:
+        page = self.check(MOBILISED_WITH_PASSPORT).content.decode()
+        self.assertIn('href="/static/css/seeker.css"', page)
+        css = b"".join(Client().get("/static/css/seeker.css"))
+        for lang in ("ru", "en", "uk"):
+            response = self.check(MOBILISED_WITH_PASSPORT, lang)
+            self.assertLess(len(response.content) + len(css), PAGE_BUDGET, lang)
+
+    @time_machine.travel("2026-04-01T12:00Z")
+    def test_it_marks_options_built_on_stale_facts(self) -> None:
+        page = self.check(MOBILISED_WITH_PASSPORT, "en").content.decode()
+        self.assertNotIn('class="badge stale"', page)
+        stored = StoredFact.objects.get(fact_id="A-KG-001")
+        stored.data = {**stored.data, "last_verified": "2020-01-01"}
+        stored.save(update_fields=["data"])
+        forget_live_base()
+        page = self.check(MOBILISED_WITH_PASSPORT, "en").content.decode()
+        kyrgyzstan = page[page.index("<h4>Kyrgyzstan") :]
+        self.assertIn(
+            '<span class="badge stale">old</span>', kyrgyzstan[: kyrgyzstan.index("</h4>")]
+        )
+        kazakhstan = page[page.index("<h4>Kazakhstan") :]
+        self.assertNotIn("badge stale", kazakhstan[: kazakhstan.index("</h4>")])
+        self.assertIn("1 facts behind this advice were last checked more than 180 days ago", page)
+        self.assertNotIn("<script", page)
+        self.assertNotIn("style=", page)
