@@ -1,0 +1,813 @@
+"""Propose guest-host pairs for coordinators to approve: a deterministic, explainable greedy.
+
+Pure Python on plain data: frozen dataclasses in (``Instance``), frozen dataclasses out
+(``Plan``). No Django, no clock, no randomness; the same instance always gives the same plan,
+whatever the order of its offers and requests. The plan is a proposal: hosts and coordinators
+confirm or decline each pair, and declined pairs come back as input so they are never proposed
+again. ``check_plan`` re-verifies any plan from scratch; ``first_come_first_served`` is the
+spreadsheet baseline the greedy is measured against (docs/matching.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+ParamValue = str | int
+
+
+class Rule(StrEnum):
+    """A hard rule of the host or the network. Only these can be overridden, one per pair."""
+
+    HOST_TIER = "host_tier"  # host not yet vetted to the tier that receives guests
+    CHILDREN_TIER = "children_tier"  # children go only to hosts of the children tier
+    WOMEN_ONLY = "women_only"  # women-only household: no adult men at all
+    NO_MEN_ONLY_PARTIES = "no_men_only_parties"  # men only together with women or children
+    NO_CHILDREN = "no_children"
+    FAMILIES_ONLY = "families_only"  # host takes only parties with children
+    NO_PETS = "no_pets"
+    NOT_STEP_FREE = "not_step_free"
+
+
+class Segment(StrEnum):
+    SINGLE_MEN = "single_men"
+    SINGLE_WOMEN = "single_women"
+    FAMILIES_WITH_CHILDREN = "families_with_children"
+    OTHER_GROUPS = "other_groups"
+
+
+class Urgency(IntEnum):
+    """Priority class, in the order of the network policy; higher goes first."""
+
+    STANDARD = 0  # ordered by waiting time within the class
+    CARE = 1  # children or medical needs
+    DANGER = 2  # immediate danger: deserter at risk, arriving tonight without a bed
+
+
+@dataclass(frozen=True)
+class Offer:
+    offer_id: str
+    host_id: str
+    city: str
+    beds: int
+    first_night: dt.date
+    last_night: dt.date
+    max_nights: int
+    tier: int  # 0 registered, 1 interviewed, 2 identity seen + second coordinator + reference
+    accepts_men_only_parties: bool = True  # single adult men, or groups of men
+    women_only: bool = False  # a women-only household takes no adult men, even in a family
+    accepts_children: bool = True
+    families_only: bool = False
+    accepts_pets: bool = False
+    step_free: bool = False
+    languages: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class StayRequest:
+    request_id: str
+    city: str
+    arrival: dt.date  # the first night
+    nights: int
+    created_at: dt.datetime  # waiting time orders requests of the same urgency
+    adult_men: int
+    adult_women: int
+    children: int = 0
+    languages: frozenset[str] = frozenset()
+    needs_step_free: bool = False
+    has_pets: bool = False
+    immediate_danger: bool = False
+    medical_needs: bool = False
+
+    @property
+    def persons(self) -> int:
+        return self.adult_men + self.adult_women + self.children
+
+    @property
+    def men_only(self) -> bool:
+        return self.adult_men > 0 and self.adult_women == 0 and self.children == 0
+
+
+@dataclass(frozen=True)
+class ConfirmedStay:
+    """A stay already confirmed on an offer: capacity the matcher must leave alone."""
+
+    offer_id: str
+    first_night: dt.date
+    nights: int
+    persons: int
+
+
+@dataclass(frozen=True)
+class Override:
+    """A coordinator's written decision to waive one hard rule for one request-offer pair."""
+
+    request_id: str
+    offer_id: str
+    rule: Rule
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise ValueError("an override needs a written reason")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Network policy (DESIGN.md, "Shelter policy defaults"); every network may change it."""
+
+    min_tier_for_guests: int = 1
+    min_tier_for_children: int = 2
+    urgency_weights: Mapping[Urgency, float] = field(
+        default_factory=lambda: {Urgency.DANGER: 3.0, Urgency.CARE: 2.0, Urgency.STANDARD: 1.0}
+    )
+    segment_weights: Mapping[Segment, float] = field(
+        default_factory=lambda: {segment: 1.0 for segment in Segment}
+    )
+    # Share of a segment's requested persons placed before the general priority order runs.
+    # Single men are the network's main population: under scarcity the priority order alone
+    # would leave most of them without a bed (research/matching-anchors.md, section 6.4).
+    segment_floors: Mapping[Segment, float] = field(
+        default_factory=lambda: {Segment.SINGLE_MEN: 0.5}
+    )
+    language_bonus: float = 2.0  # a shared language matters more than a tight fit
+    spare_bed_penalty: float = 0.25  # per bed left free on the stay's tightest night
+    scarce_capability_penalty: float = 0.5  # per host capability the party does not need
+    host_load_penalty: float = 0.3  # per proposal this host already got in this run
+
+
+@dataclass(frozen=True)
+class Instance:
+    offers: tuple[Offer, ...]
+    requests: tuple[StayRequest, ...]
+    policy: Policy = field(default_factory=Policy)
+    confirmed: tuple[ConfirmedStay, ...] = ()
+    declined: frozenset[tuple[str, str]] = frozenset()  # (request_id, offer_id)
+    overrides: tuple[Override, ...] = ()
+
+    def __post_init__(self) -> None:
+        pairs = Counter((o.request_id, o.offer_id) for o in self.overrides)
+        repeated = sorted(pair for pair, count in pairs.items() if count > 1)
+        if repeated:
+            raise ValueError(f"one override per pair only: {repeated}")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason code with parameters; the Django side turns it into a translated sentence."""
+
+    code: str
+    params: tuple[tuple[str, ParamValue], ...] = ()
+
+    def param(self, name: str) -> ParamValue:
+        return dict(self.params)[name]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    request_id: str
+    offer_id: str
+    host_id: str
+    first_night: dt.date
+    nights: int
+    persons: int
+    score: float
+    reasons: tuple[Reason, ...]
+    override: Override | None = None  # to be written to the audit log when confirmed
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    request_id: str
+    persons: int
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class SegmentPlacement:
+    segment: Segment
+    persons_requested: int
+    persons_placed: int
+    floor: float
+
+    @property
+    def share(self) -> float:
+        return self.persons_placed / self.persons_requested if self.persons_requested else 1.0
+
+    @property
+    def floor_met(self) -> bool:
+        return self.share >= self.floor
+
+
+@dataclass(frozen=True)
+class Plan:
+    proposals: tuple[Proposal, ...]
+    unplaced: tuple[Unplaced, ...]
+    segments: tuple[SegmentPlacement, ...]
+    weighted_placed: float  # priority-weighted persons placed
+    weighted_requested: float
+
+    @property
+    def weighted_share(self) -> float:
+        return self.weighted_placed / self.weighted_requested if self.weighted_requested else 1.0
+
+    @property
+    def persons_placed(self) -> int:
+        return sum(p.persons for p in self.proposals)
+
+    @property
+    def overrides_used(self) -> tuple[Override, ...]:
+        return tuple(p.override for p in self.proposals if p.override is not None)
+
+
+# --- the rules, one predicate shared by the greedy, the baseline and check_plan -------------
+
+
+def segment_of(request: StayRequest) -> Segment:
+    if request.children:
+        return Segment.FAMILIES_WITH_CHILDREN
+    if request.persons == 1:
+        return Segment.SINGLE_MEN if request.adult_men else Segment.SINGLE_WOMEN
+    return Segment.OTHER_GROUPS
+
+
+def urgency_of(request: StayRequest) -> Urgency:
+    if request.immediate_danger:
+        return Urgency.DANGER
+    if request.children or request.medical_needs:
+        return Urgency.CARE
+    return Urgency.STANDARD
+
+
+def weight_per_person(request: StayRequest, policy: Policy) -> float:
+    return policy.urgency_weights[urgency_of(request)] * policy.segment_weights[segment_of(request)]
+
+
+# What the hard rules look at in a request; requests with the same profile share candidates.
+_Profile = tuple[bool, bool, bool, bool, bool]  # men, men only, children, pets, step-free
+
+
+def _profile(request: StayRequest) -> _Profile:
+    return (
+        request.adult_men > 0,
+        request.men_only,
+        request.children > 0,
+        request.has_pets,
+        request.needs_step_free,
+    )
+
+
+def _rules_broken(profile: _Profile, offer: Offer, policy: Policy) -> tuple[Rule, ...]:
+    men, men_only, children, pets, step_free = profile
+    checks = (
+        (Rule.HOST_TIER, offer.tier < policy.min_tier_for_guests),
+        (Rule.CHILDREN_TIER, children and offer.tier < policy.min_tier_for_children),
+        (Rule.WOMEN_ONLY, men and offer.women_only),
+        (Rule.NO_MEN_ONLY_PARTIES, men_only and not offer.accepts_men_only_parties),
+        (Rule.NO_CHILDREN, children and not offer.accepts_children),
+        (Rule.FAMILIES_ONLY, not children and offer.families_only),
+        (Rule.NO_PETS, pets and not offer.accepts_pets),
+        (Rule.NOT_STEP_FREE, step_free and not offer.step_free),
+    )
+    return tuple(rule for rule, broken in checks if broken)
+
+
+def violated_rules(request: StayRequest, offer: Offer, policy: Policy) -> tuple[Rule, ...]:
+    """The hard rules this pair breaks; empty when the host may receive this party."""
+    return _rules_broken(_profile(request), offer, policy)
+
+
+def _spare_capabilities(profile: _Profile, offer: Offer, policy: Policy) -> int:
+    """How many scarce kinds of guest this host could take that this party does not need.
+
+    Beds that accept men alone, children (tier 2), pets or wheelchairs are what other parties
+    cannot do without; a party that needs none of them should rather use a plainer bed.
+    """
+    _men, men_only, children, pets, step_free = profile
+    takes_children = offer.accepts_children and offer.tier >= policy.min_tier_for_children
+    return (
+        (offer.accepts_men_only_parties and not offer.women_only and not men_only)
+        + (takes_children and not children)
+        + (offer.accepts_pets and not pets)
+        + (offer.step_free and not step_free)
+    )
+
+
+def _night(day: dt.date) -> int:
+    return day.toordinal()
+
+
+# --- per-night bed ledger ---------------------------------------------------------------------
+
+
+class _Ledger:
+    """Free beds per offer and night, from the offer's first night to its last."""
+
+    def __init__(self, offers: Iterable[Offer], confirmed: Iterable[ConfirmedStay]) -> None:
+        self.first: dict[str, int] = {}
+        self.free: dict[str, list[int]] = {}
+        for offer in offers:
+            self.first[offer.offer_id] = _night(offer.first_night)
+            length = _night(offer.last_night) - _night(offer.first_night) + 1
+            self.free[offer.offer_id] = [offer.beds] * max(length, 0)
+        for stay in confirmed:
+            self.book(stay.offer_id, _night(stay.first_night), stay.nights, stay.persons)
+
+    def spare(self, offer_id: str, first: int, nights: int) -> int:
+        """Free beds on the fullest night of the stay; -1 if outside the offer's window."""
+        start = first - self.first[offer_id]
+        free = self.free[offer_id]
+        if start < 0 or start + nights > len(free):
+            return -1
+        return min(free[start : start + nights])
+
+    def book(self, offer_id: str, first: int, nights: int, persons: int) -> None:
+        free = self.free.get(offer_id)
+        if free is None:
+            return
+        start = first - self.first[offer_id]
+        for i in range(max(start, 0), min(start + nights, len(free))):
+            free[i] -= persons
+
+
+# --- the greedy -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    offer: Offer
+    first: int
+    last: int
+    base_score: float  # the part of the score that depends only on the profile
+    spare_capabilities: int
+    override: Override | None
+
+
+@dataclass
+class _Search:
+    """What the search for one request saw, to explain a failure."""
+
+    in_city: int = 0
+    accepting: int = 0
+    on_dates: int = 0
+    not_declined: int = 0
+
+
+class _Greedy:
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.policy = instance.policy
+        self.ledger = _Ledger(instance.offers, instance.confirmed)
+        self.offers_by_city: dict[str, list[Offer]] = defaultdict(list)
+        for offer in sorted(instance.offers, key=lambda o: o.offer_id):
+            self.offers_by_city[offer.city].append(offer)
+        self.overrides: dict[str, list[Override]] = defaultdict(list)
+        for override in instance.overrides:
+            self.overrides[override.request_id].append(override)
+        self.offer_by_id = {offer.offer_id: offer for offer in instance.offers}
+        self.profile_cache: dict[tuple[str, _Profile], list[_Candidate]] = {}
+        self.host_load: Counter[str] = Counter()
+        self.requests = {request.request_id: request for request in instance.requests}
+        self.proposals: dict[str, Proposal] = {}
+        self.on_offer: dict[str, list[str]] = defaultdict(list)  # request ids proposed there
+        self.priority_reasons: dict[str, tuple[Reason, ...]] = {}
+        self.unmovable: set[str] = set()
+        self.searches: dict[str, _Search] = {}
+
+    def candidates(self, request: StayRequest) -> list[_Candidate]:
+        profile = _profile(request)
+        key = (request.city, profile)
+        if key not in self.profile_cache:
+            self.profile_cache[key] = [
+                self._candidate(offer, profile, None)
+                for offer in self.offers_by_city[request.city]
+                if not _rules_broken(profile, offer, self.policy)
+            ]
+        extra = [
+            self._candidate(self.offer_by_id[o.offer_id], profile, o)
+            for o in self._usable_overrides(request)
+        ]
+        if not extra:
+            return self.profile_cache[key]
+        return sorted(self.profile_cache[key] + extra, key=lambda c: c.offer.offer_id)
+
+    def _usable_overrides(self, request: StayRequest) -> list[Override]:
+        """Overrides that make a pair possible: same city and the waived rule the only one."""
+        usable = []
+        for override in self.overrides.get(request.request_id, []):
+            offer = self.offer_by_id.get(override.offer_id)
+            if offer is None or offer.city != request.city:
+                continue
+            if violated_rules(request, offer, self.policy) == (override.rule,):
+                usable.append(override)
+        return usable
+
+    def _candidate(self, offer: Offer, profile: _Profile, override: Override | None) -> _Candidate:
+        spare = _spare_capabilities(profile, offer, self.policy)
+        return _Candidate(
+            offer=offer,
+            first=_night(offer.first_night),
+            last=_night(offer.last_night),
+            base_score=-self.policy.scarce_capability_penalty * spare,
+            spare_capabilities=spare,
+            override=override,
+        )
+
+    def place(self, request: StayRequest, reasons: tuple[Reason, ...]) -> bool:
+        self.priority_reasons[request.request_id] = reasons
+        best = self._best(request)
+        if best is None:
+            return False
+        self._book(request, *best)
+        return True
+
+    def _best(
+        self, request: StayRequest, excluded_offer: str = ""
+    ) -> tuple[_Candidate, int, float] | None:
+        """The best-scoring offer with a bed for the whole party on every night of the stay,
+        as (candidate, free beds on the fullest night, score); ties go to the lowest offer id."""
+        first = _night(request.arrival)
+        last = first + request.nights - 1
+        persons = request.persons
+        search = _Search(in_city=len(self.offers_by_city.get(request.city, ())))
+        best: tuple[_Candidate, int, float] | None = None
+        for candidate in self.candidates(request):
+            search.accepting += 1
+            offer = candidate.offer
+            if (
+                first < candidate.first
+                or last > candidate.last
+                or request.nights > offer.max_nights
+            ):
+                continue
+            search.on_dates += 1
+            if (request.request_id, offer.offer_id) in self.instance.declined:
+                continue
+            search.not_declined += 1
+            spare = self.ledger.spare(offer.offer_id, first, request.nights)
+            if spare < persons or offer.offer_id == excluded_offer:
+                continue
+            score = self._score(request, candidate, spare)
+            if best is None or score > best[2]:
+                best = (candidate, spare, score)
+        if not excluded_offer:
+            self.searches[request.request_id] = search
+        return best
+
+    def place_by_moving(self, request: StayRequest) -> bool:
+        """Make room for an unplaced party by moving one proposed party to another host.
+
+        Nobody loses a bed, so the pass only ever adds persons and never reorders priority.
+        A party that could not move once is not tried again: beds elsewhere only fill up.
+        """
+        first = _night(request.arrival)
+        for candidate in self.candidates(request):
+            offer = candidate.offer
+            free = self.ledger.free[offer.offer_id]
+            start = first - candidate.first
+            if (
+                start < 0
+                or start + request.nights > len(free)
+                or request.nights > offer.max_nights
+                or (request.request_id, offer.offer_id) in self.instance.declined
+            ):
+                continue
+            for blocker_id in sorted(self.on_offer[offer.offer_id]):
+                if blocker_id not in self.unmovable and self._frees_enough(
+                    request, candidate, self.proposals[blocker_id]
+                ):
+                    if self._move_elsewhere(blocker_id, offer.offer_id):
+                        self._book(request, *self._fit_on(request, candidate))
+                        return True
+                    self.unmovable.add(blocker_id)
+        return False
+
+    def _frees_enough(self, request: StayRequest, candidate: _Candidate, blocker: Proposal) -> bool:
+        free = self.ledger.free[candidate.offer.offer_id]
+        first = _night(request.arrival)
+        blocker_first = _night(blocker.first_night)
+        blocker_nights = range(blocker_first, blocker_first + blocker.nights)
+        return all(
+            free[night - candidate.first] + (blocker.persons if night in blocker_nights else 0)
+            >= request.persons
+            for night in range(first, first + request.nights)
+        )
+
+    def _move_elsewhere(self, request_id: str, offer_id: str) -> bool:
+        request = self.requests[request_id]
+        target = self._best(request, excluded_offer=offer_id)
+        if target is None:
+            return False
+        old = self.proposals.pop(request_id)
+        self.ledger.book(offer_id, _night(old.first_night), old.nights, -old.persons)
+        self.on_offer[offer_id].remove(request_id)
+        self.host_load[old.host_id] -= 1
+        self._book(request, *target)
+        return True
+
+    def _fit_on(self, request: StayRequest, candidate: _Candidate) -> tuple[_Candidate, int, float]:
+        spare = self.ledger.spare(candidate.offer.offer_id, _night(request.arrival), request.nights)
+        return candidate, spare, self._score(request, candidate, spare)
+
+    def _score(self, request: StayRequest, candidate: _Candidate, spare: int) -> float:
+        policy = self.policy
+        score = candidate.base_score - policy.spare_bed_penalty * (spare - request.persons)
+        score -= policy.host_load_penalty * self.host_load[candidate.offer.host_id]
+        if request.languages & candidate.offer.languages:
+            score += policy.language_bonus
+        return score
+
+    def _book(self, request: StayRequest, candidate: _Candidate, spare: int, score: float) -> None:
+        offer = candidate.offer
+        self.ledger.book(offer.offer_id, _night(request.arrival), request.nights, request.persons)
+        self.on_offer[offer.offer_id].append(request.request_id)
+        load = self.host_load[offer.host_id]
+        self.host_load[offer.host_id] += 1
+        reasons = self.priority_reasons[request.request_id]
+        self.proposals[request.request_id] = Proposal(
+            request_id=request.request_id,
+            offer_id=offer.offer_id,
+            host_id=offer.host_id,
+            first_night=request.arrival,
+            nights=request.nights,
+            persons=request.persons,
+            score=round(score, 6),
+            reasons=reasons + _fit_reasons(request, candidate, spare, load),
+            override=candidate.override,
+        )
+
+
+def _fit_reasons(
+    request: StayRequest, candidate: _Candidate, spare: int, host_load: int
+) -> tuple[Reason, ...]:
+    offer = candidate.offer
+    reasons = [Reason("same_city", (("city", offer.city),))]
+    common = sorted(request.languages & offer.languages)
+    if common:
+        reasons.append(Reason("speaks", (("language", common[0]),)))
+    else:
+        reasons.append(Reason("no_common_language"))
+    reasons.append(Reason("best_fit", (("free", spare), ("beds", offer.beds))))
+    if candidate.spare_capabilities == 0:
+        reasons.append(Reason("keeps_scarce_beds_free"))
+    if host_load:
+        reasons.append(Reason("host_already_proposed", (("proposals", host_load),)))
+    if request.needs_step_free:
+        reasons.append(Reason("step_free_access"))
+    if request.has_pets:
+        reasons.append(Reason("pets_welcome"))
+    if candidate.override is not None:
+        o = candidate.override
+        reasons.append(Reason("override", (("rule", o.rule.value), ("reason", o.reason))))
+    return tuple(reasons)
+
+
+def _priority_reasons(request: StayRequest) -> tuple[Reason, ...]:
+    urgency = urgency_of(request)
+    if urgency is Urgency.DANGER:
+        return (Reason("priority_immediate_danger"),)
+    if urgency is Urgency.CARE:
+        need = "children" if request.children else "medical_needs"
+        return (Reason("priority_care", (("need", need),)),)
+    return (Reason("priority_waiting", (("since", request.created_at.isoformat()),)),)
+
+
+def _priority_key(policy: Policy) -> Callable[[StayRequest], tuple[float, dt.datetime, str]]:
+    # Higher weight first, then the longest wait, then the id so that ties never depend on
+    # the input's order.
+    def key(request: StayRequest) -> tuple[float, dt.datetime, str]:
+        return (
+            -weight_per_person(request, policy),
+            request.created_at,
+            request.request_id,
+        )
+
+    return key
+
+
+def plan(instance: Instance) -> Plan:
+    """The scoring greedy: danger first, then the segment floors, then everyone by priority.
+
+    Each request takes the best-scoring offer that still has a bed on every night of the
+    stay for the whole party; capacity only ever shrinks, so a request that fails once is not
+    retried.
+    """
+    policy = instance.policy
+    greedy = _Greedy(instance)
+    ordered = sorted(instance.requests, key=_priority_key(policy))
+    tried: set[str] = set()
+    placed: Counter[Segment] = Counter()
+
+    def attempt(request: StayRequest, extra: tuple[Reason, ...] = ()) -> None:
+        tried.add(request.request_id)
+        if greedy.place(request, _priority_reasons(request) + extra):
+            placed[segment_of(request)] += request.persons
+
+    for request in ordered:
+        if urgency_of(request) is Urgency.DANGER:
+            attempt(request)
+    requested = _persons_by_segment(instance.requests)
+    for segment in Segment:
+        target = policy.segment_floors.get(segment, 0.0) * requested[segment]
+        floor_reason = (Reason("segment_floor", (("segment", segment.value),)),)
+        for request in ordered:
+            if placed[segment] >= target:
+                break
+            if segment_of(request) is segment and request.request_id not in tried:
+                attempt(request, floor_reason)
+    for request in ordered:
+        if request.request_id not in tried:
+            attempt(request)
+    for request in ordered:
+        if request.request_id not in greedy.proposals and greedy.place_by_moving(request):
+            placed[segment_of(request)] += request.persons
+    unplaced = [
+        Unplaced(r.request_id, r.persons, _why_unplaced(greedy, r))
+        for r in ordered
+        if r.request_id not in greedy.proposals
+    ]
+    proposals = [
+        greedy.proposals[r.request_id] for r in ordered if r.request_id in greedy.proposals
+    ]
+    return _assemble(instance, proposals, unplaced)
+
+
+def _why_unplaced(greedy: _Greedy, request: StayRequest) -> tuple[Reason, ...]:
+    search = greedy.searches[request.request_id]
+    city = ("city", request.city)
+    stay = (("arrival", request.arrival.isoformat()), ("nights", request.nights))
+    if search.in_city == 0:
+        return (Reason("no_offer_in_city", (city,)),)
+    if search.accepting == 0:
+        blocking = _blocking_rules(greedy, request)
+        return (
+            Reason("no_host_accepts_party", (city, ("party", _party_label(request)), *blocking)),
+        )
+    if search.on_dates == 0:
+        return (Reason("no_offer_on_dates", (city, *stay, ("accepting", search.accepting))),)
+    if search.not_declined == 0:
+        return (Reason("only_declined_offers", (city, ("declined", search.on_dates))),)
+    return (Reason("all_full", (city, *stay, ("offers", search.not_declined))),)
+
+
+def _blocking_rules(greedy: _Greedy, request: StayRequest) -> tuple[tuple[str, ParamValue], ...]:
+    """How many of the city's offers each rule rules out, most blocking first."""
+    counts: Counter[str] = Counter()
+    for offer in greedy.offers_by_city[request.city]:
+        counts.update(rule.value for rule in violated_rules(request, offer, greedy.policy))
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _party_label(request: StayRequest) -> str:
+    if request.men_only:
+        return "adult_men"
+    if request.children:
+        return "family_with_children"
+    return "adults_with_men" if request.adult_men else "women"
+
+
+def _persons_by_segment(requests: Iterable[StayRequest]) -> Counter[Segment]:
+    counts: Counter[Segment] = Counter()
+    for request in requests:
+        counts[segment_of(request)] += request.persons
+    return counts
+
+
+def _assemble(instance: Instance, proposals: list[Proposal], unplaced: list[Unplaced]) -> Plan:
+    policy = instance.policy
+    requests = {r.request_id: r for r in instance.requests}
+    placed: Counter[Segment] = Counter()
+    weighted = 0.0
+    for proposal in proposals:
+        request = requests[proposal.request_id]
+        placed[segment_of(request)] += request.persons
+        weighted += request.persons * weight_per_person(request, policy)
+    requested = _persons_by_segment(instance.requests)
+    segments = tuple(
+        SegmentPlacement(s, requested[s], placed[s], policy.segment_floors.get(s, 0.0))
+        for s in Segment
+    )
+    return Plan(
+        proposals=tuple(proposals),
+        unplaced=tuple(unplaced),
+        segments=segments,
+        weighted_placed=weighted,
+        weighted_requested=sum(r.persons * weight_per_person(r, policy) for r in instance.requests),
+    )
+
+
+# --- the spreadsheet baseline -----------------------------------------------------------------
+
+
+def first_come_first_served(instance: Instance) -> Plan:
+    """What volunteers do with a spreadsheet: requests in the order they came, each takes the
+    first offer row in its city that accepts the party and has the beds on those nights."""
+    ledger = _Ledger(instance.offers, instance.confirmed)
+    by_city: dict[str, list[Offer]] = defaultdict(list)
+    for row in instance.offers:
+        by_city[row.city].append(row)
+    proposals: list[Proposal] = []
+    unplaced: list[Unplaced] = []
+    for request in sorted(instance.requests, key=lambda r: (r.created_at, r.request_id)):
+        offer = _first_fitting(instance, ledger, by_city[request.city], request)
+        if offer is None:
+            unplaced.append(Unplaced(request.request_id, request.persons, (Reason("no_fit"),)))
+            continue
+        ledger.book(offer.offer_id, _night(request.arrival), request.nights, request.persons)
+        proposals.append(
+            Proposal(
+                request_id=request.request_id,
+                offer_id=offer.offer_id,
+                host_id=offer.host_id,
+                first_night=request.arrival,
+                nights=request.nights,
+                persons=request.persons,
+                score=0.0,
+                reasons=(Reason("first_come_first_served"),),
+            )
+        )
+    return _assemble(instance, proposals, unplaced)
+
+
+def _first_fitting(
+    instance: Instance, ledger: _Ledger, offers: list[Offer], request: StayRequest
+) -> Offer | None:
+    first = _night(request.arrival)
+    for offer in offers:
+        if (
+            request.nights <= offer.max_nights
+            and (request.request_id, offer.offer_id) not in instance.declined
+            and not violated_rules(request, offer, instance.policy)
+            and ledger.spare(offer.offer_id, first, request.nights) >= request.persons
+        ):
+            return offer
+    return None
+
+
+# --- the independent check --------------------------------------------------------------------
+
+
+def check_plan(instance: Instance, plan: Plan) -> list[str]:
+    """Every way the plan breaks the instance's constraints; empty when it is feasible.
+
+    Written apart from the greedy's ledger: occupancy is recounted night by night from the
+    confirmed stays and the proposals, so a bookkeeping bug in the engine cannot hide here.
+    """
+    offers = {o.offer_id: o for o in instance.offers}
+    requests = {r.request_id: r for r in instance.requests}
+    overrides = {(o.request_id, o.offer_id): o for o in instance.overrides}
+    problems: list[str] = []
+    occupancy: Counter[tuple[str, dt.date]] = Counter()
+    for stay in instance.confirmed:
+        for i in range(stay.nights):
+            occupancy[stay.offer_id, stay.first_night + dt.timedelta(days=i)] += stay.persons
+    seen: Counter[str] = Counter(p.request_id for p in plan.proposals)
+    problems += [
+        f"{rid}: proposed {n} times (split or doubled)" for rid, n in seen.items() if n > 1
+    ]
+    for p in plan.proposals:
+        request, offer = requests.get(p.request_id), offers.get(p.offer_id)
+        if request is None or offer is None:
+            problems.append(f"{p.request_id}->{p.offer_id}: unknown request or offer")
+            continue
+        problems += _pair_problems(
+            instance, request, offer, p, overrides.get((p.request_id, p.offer_id))
+        )
+        for i in range(p.nights):
+            occupancy[p.offer_id, p.first_night + dt.timedelta(days=i)] += p.persons
+    for (offer_id, night), persons in sorted(occupancy.items()):
+        beds = offers[offer_id].beds if offer_id in offers else 0
+        if persons > beds:
+            problems.append(f"{offer_id} on {night}: {persons} persons in {beds} beds")
+    return problems
+
+
+def _pair_problems(
+    instance: Instance, request: StayRequest, offer: Offer, p: Proposal, override: Override | None
+) -> list[str]:
+    pair = f"{request.request_id}->{offer.offer_id}"
+    problems = []
+    if p.persons != request.persons:
+        problems.append(f"{pair}: {p.persons} of a party of {request.persons} (group split)")
+    if p.first_night != request.arrival or p.nights != request.nights:
+        problems.append(f"{pair}: dates differ from the request")
+    if offer.city != request.city:
+        problems.append(f"{pair}: {offer.city} is not {request.city}")
+    last_night = p.first_night + dt.timedelta(days=p.nights - 1)
+    if p.first_night < offer.first_night or last_night > offer.last_night:
+        problems.append(f"{pair}: outside the offer's availability")
+    if p.nights > offer.max_nights:
+        problems.append(f"{pair}: {p.nights} nights over the host's maximum {offer.max_nights}")
+    if (request.request_id, offer.offer_id) in instance.declined:
+        problems.append(f"{pair}: declined pair proposed again")
+    broken = violated_rules(request, offer, instance.policy)
+    waived = override.rule if override is not None else None
+    problems += [f"{pair}: breaks {rule.value}" for rule in broken if rule != waived]
+    if waived in broken and p.override != override:
+        problems.append(f"{pair}: override of {waived} used but not reported")
+    if p.override is not None and p.override != override:
+        problems.append(f"{pair}: reports an override the coordinator did not give")
+    return problems
