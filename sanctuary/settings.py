@@ -75,6 +75,14 @@ SECRET_KEY = envsecret("SECRET_KEY", "demo-only-secret-key-never-use-in-producti
 AUDIT_KEY = envsecret("AUDIT_KEY", "demo-only-audit-key-never-use-in-production")
 # Backups are sealed to this X25519 public key (base64), made by `sanctuary backup keygen`. Its
 # secret key stays offline, so the server can write backups it cannot read (docs/keys.md).
+# Mixed into every seeker's codename derivation. It lives outside the database (and its
+# backups), so a database copy cannot be used to test codename guesses offline.
+SEEKER_PEPPER = envsecret("SEEKER_PEPPER", "demo-only-seeker-pepper-never-use-in-production-0123")
+if not 32 <= len(SEEKER_PEPPER.encode()) <= 64:
+    raise ImproperlyConfigured("SEEKER_PEPPER must be 32 to 64 bytes long")
+INTAKE_CASES_PER_HOUR = envint("INTAKE_CASES_PER_HOUR", 300)
+INTAKE_MESSAGES_PER_SESSION = envint("INTAKE_MESSAGES_PER_SESSION", 30)
+INTAKE_CODENAME_FAILURES = envint("INTAKE_CODENAME_FAILURES", 10)
 BACKUP_PUBLIC_KEY = os.environ.get("BACKUP_PUBLIC_KEY", "").strip()
 HTTPS = envbool("SANCTUARY_HTTPS")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -93,6 +101,7 @@ INSTALLED_APPS = [
     "sanctuary.accounts",
     "sanctuary.keyring",
     "sanctuary.routes",
+    "sanctuary.intake",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +149,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "var" / "sanctuary.sqlite3")),
+            # The suite runs on a file, in WAL mode as in production, so the canary test can
+            # read the database file and its write-ahead log byte for byte.
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH") or None},
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",

@@ -8,12 +8,13 @@ from sanctuary import views
 urlpatterns = [
     path("", views.root, name="root"),
     *i18n_patterns(
-        path("", views.welcome, name="welcome"),
+        path("", include("sanctuary.intake.urls")),
         path("staff/", include("sanctuary.accounts.urls")),
         path("staff/audit/", include("sanctuary.audit.urls")),
         path("staff/routes/", include("sanctuary.routes.urls")),
         path("options/", include("sanctuary.routes.public_urls")),
         path("staff/keys/pending/", include("sanctuary.keyring.urls")),
+        path("staff/cases/", include("sanctuary.intake.staff_urls")),
     ),
 ]
 

@@ -7,11 +7,7 @@ from django.utils import translation
 def root(request: HttpRequest) -> HttpResponse:
     """Russian first: a visitor without a language prefix lands on the Russian pages."""
     with translation.override("ru"):
-        return HttpResponseRedirect(reverse("welcome"))
-
-
-def welcome(request: HttpRequest) -> HttpResponse:
-    return render(request, "welcome.html")
+        return HttpResponseRedirect(reverse("intake:landing"))
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

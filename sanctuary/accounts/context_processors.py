@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.functional import Promise
@@ -20,6 +21,7 @@ class NavItem:
 # The staff menu. Later capabilities add their entries here, with the roles that see them.
 NAVIGATION = [
     NavItem("accounts:home", _("Overview")),
+    NavItem("intake_staff:cases", _("Cases")),
     NavItem("accounts:people", _("People"), (Role.ADMIN,)),
     NavItem("accounts:invitations", _("Invitations"), (Role.ADMIN,)),
     NavItem("audit:log", _("Audit log"), (Role.ADMIN,)),
@@ -48,4 +50,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         for code, name in LANGUAGE_NAMES.items()
         if code != current_language
     ]
-    return {"nav_items": items, "other_languages": languages}
+    return {
+        "nav_items": items,
+        "other_languages": languages,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+    }

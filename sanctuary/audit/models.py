@@ -36,6 +36,8 @@ class Action(models.TextChoices):
     RECORD_SHREDDED = "record.shredded", _("Record shredded")
     GROUP_JOINED = "group.joined", _("Key group joined")
     GROUP_LEFT = "group.left", _("Key group left")
+    CASE_SUBMITTED = "case.submitted", _("Case submitted")
+    MESSAGE_SENT = "message.sent", _("Message sent to a seeker")
     BACKUP_CREATED = "backup.created", _("Backup written")
     BACKUP_RESTORED = "backup.restored", _("Backup restored")
 

@@ -40,6 +40,9 @@ NOT_SENSITIVE = {
     ("otp_totp.TOTPDevice", "name"): "the label of an authenticator, always 'authenticator'",
     ("auth.Permission", "name"): "Django's description of a permission",
     ("auth.Group", "name"): "Django's group name, unused by Sanctuary",
-    ("contenttypes.ContentType", "app_label"): "a code name",
+    ("auth.Permission", "codename"): "Django's code name of a permission",
+    ("intake.Attachment", "message"): "a reference to the message row, not its text",
+    ("intake.SeekerSession", "messages_sent"): "a counter for the flood limit",
+    ("routes.FactProposal", "decision_note"): "an editor's note on a public, sourced fact",
 }
 CONTENT_WORDS = ("name", "story", "note", "message", "address", "phone", "contact", "text", "body")

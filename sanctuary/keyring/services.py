@@ -212,12 +212,16 @@ def write_fields(record: models.Model, key: crypto.DataKey, **values: str | byte
         setattr(record, name, crypto.encrypt_field(key, plaintext, aad=_aad(record, name)))
 
 
-def read_field(record: models.Model, key: crypto.DataKey, name: str) -> str:
+def read_bytes(record: models.Model, key: crypto.DataKey, name: str) -> bytes:
     _encrypted_field(record, name)
     blob = getattr(record, name)
     if blob is None:
-        return ""
-    return crypto.decrypt_field(key, bytes(blob), aad=_aad(record, name)).decode()
+        return b""
+    return crypto.decrypt_field(key, bytes(blob), aad=_aad(record, name))
+
+
+def read_field(record: models.Model, key: crypto.DataKey, name: str) -> str:
+    return read_bytes(record, key, name).decode()
 
 
 @dataclass

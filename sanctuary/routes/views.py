@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -77,8 +76,7 @@ def options_check(request: HttpRequest) -> HttpResponse:
             "answer": answer,
             "edit_url": f"{request.path}?{query.urlencode()}",
             "stale_after": STALE_AFTER_DAYS,
-            "quick_exit_url": settings.QUICK_EXIT_URL,
-            "counselor_url": reverse("welcome"),
+            "counselor_url": reverse("intake:start"),
         },
     )
 

@@ -60,7 +60,7 @@ class OptionsCheckTestCase(BaseTestCase):
         self.assertIn('<li id=s1><a href="https://', page)
         self.assertIn("<a href=#s1>1</a>", page)
         self.assertIn("это не юридическая консультация", page.lower())
-        self.assertIn(f'href="{reverse("welcome")}"', page)
+        self.assertIn(f'href="{reverse("intake:start")}"', page)
 
     def test_it_speaks_ukrainian_in_the_advice(self) -> None:
         page = self.check(MOBILISED_WITH_PASSPORT, "uk").content.decode()

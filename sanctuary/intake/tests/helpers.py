@@ -1,0 +1,43 @@
+import re
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+ANSWERS: dict[str, Any] = {
+    "status": "mobilized",
+    "location": "russia",
+    "country": "",
+    "internal_passport": "on",
+    "passport_expires": "2030-05-01",
+    "summons": "electronic",
+    "summons_date": "2026-11-20",
+    "left_unit": "",
+    "criminal_case": "none",
+    "children": "0",
+    "children_certificates": "on",
+    "on_behalf": "0",
+    "languages": ["ru", "en"],
+    "help_wanted": ["legal", "route"],
+    "story": "canary-story-7f3a: I received an electronic summons and want to leave.",
+    "contact_channel": "signal",
+    "contact_handle": "canary-handle-91bd",
+}
+
+
+def token_in(page: str) -> str:
+    match = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert match, "the page has no form token"
+    return match[1]
+
+
+def submit(client: Client, **changes: Any) -> Any:
+    page = client.get(reverse("intake:start")).content.decode()
+    data = {**ANSWERS, **changes, "form_token": token_in(page)}
+    return client.post(reverse("intake:start"), data)
+
+
+def codename_in(page: str) -> str:
+    match = re.search(r'<p class="codename"><code>([^<]+)</code>', page)
+    assert match, "the page shows no codename"
+    return match[1]

@@ -1,0 +1,93 @@
+from django.test import Client
+from django.urls import reverse
+
+from sanctuary.audit.models import Action, AuditEntry
+from sanctuary.intake.models import Case
+from sanctuary.intake.seeker import cookie_name
+from sanctuary.intake.tests.helpers import ANSWERS, codename_in, submit, token_in
+from sanctuary.keyring.models import Holder, SealedKey
+from sanctuary.test import BaseTestCase
+
+
+class StartTestCase(BaseTestCase):
+    """Charlie (coordinator) founds the intake group, so new cases have someone to read them."""
+
+    def test_it_sets_no_cookie_before_he_submits(self) -> None:
+        for name in ("intake:landing", "intake:start", "intake:sign_in"):
+            response = self.client.get(reverse(name))
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.cookies, {}, name)
+            self.assertEqual(response["Cache-Control"], "no-store")
+
+    def test_it_creates_a_sealed_case_and_shows_the_codename_once(self) -> None:
+        response = submit(self.client)
+        self.assertEqual(response.status_code, 200)
+        codename = codename_in(response.content.decode())
+        self.assertEqual(len(codename.split()), 8)
+        case = Case.objects.get()
+        self.assertEqual(case.status, "mobilized")
+        self.assertEqual(case.country, "RU")
+        self.assertEqual(case.languages, ["en", "ru"])
+        self.assertNotIn(b"canary-story", bytes(case.story or b""))
+        holders = {key.holder.kind for key in SealedKey.objects.for_record(case)}
+        self.assertEqual(holders, {Holder.Kind.GROUP, Holder.Kind.SEEKER})
+        entry = AuditEntry.objects.get(action=Action.CASE_SUBMITTED)
+        self.assertNotIn("canary", str(entry.as_link()))
+        self.assertNotIn(codename.split()[0], str(list(Case.objects.values())))
+
+    def test_it_sets_one_strict_session_cookie_without_expiry(self) -> None:
+        response = submit(self.client)
+        self.assertEqual(list(response.cookies), [cookie_name()])
+        cookie = response.cookies[cookie_name()]
+        self.assertTrue(cookie["httponly"])
+        self.assertEqual(cookie["samesite"], "Strict")
+        self.assertEqual(cookie["expires"], "")
+        self.assertEqual(cookie["max-age"], "")
+
+    def test_it_keeps_everything_typed_when_an_answer_is_wrong(self) -> None:
+        response = submit(self.client, summons_date="", story="my long story stays here")
+        self.assertContains(response, "Укажите дату повестки")
+        self.assertContains(response, "my long story stays here")
+        self.assertContains(response, 'value="canary-handle-91bd"')
+        self.assertFalse(Case.objects.exists())
+        self.assertEqual(response.cookies, {})
+
+    def test_it_speaks_english_and_ukrainian_too(self) -> None:
+        response = self.client.get("/en/help/")
+        self.assertContains(response, "Ask for help")
+        response = self.client.get("/uk/help/")
+        self.assertContains(response, 'lang="uk"')
+
+    def test_it_refuses_a_post_without_a_genuine_token(self) -> None:
+        data = {**ANSWERS, "form_token": "forged"}
+        response = self.client.post(reverse("intake:start"), data)
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(Case.objects.exists())
+
+    def test_it_refuses_a_cross_site_post(self) -> None:
+        page = self.client.get(reverse("intake:start")).content.decode()
+        data = {**ANSWERS, "form_token": token_in(page)}
+        response = self.client.post(
+            reverse("intake:start"), data, headers={"sec-fetch-site": "cross-site"}
+        )
+        self.assertEqual(response.status_code, 403)
+        response = self.client.post(
+            reverse("intake:start"), data, headers={"origin": "https://evil.example"}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(Case.objects.exists())
+
+    def test_it_answers_calmly_when_the_quota_is_reached_and_keeps_the_text(self) -> None:
+        with self.settings(INTAKE_CASES_PER_HOUR=1):
+            submit(Client())
+            response = submit(self.client, story="a story that must not be lost")
+        self.assertEqual(response.status_code, 503)
+        self.assertContains(response, "a story that must not be lost", status_code=503)
+        self.assertContains(response, "через час", status_code=503)
+        self.assertEqual(Case.objects.count(), 1)
+
+    def test_it_waits_when_no_coordinator_can_read_new_cases(self) -> None:
+        Holder.objects.filter(kind=Holder.Kind.GROUP).delete()
+        response = submit(self.client)
+        self.assertEqual(response.status_code, 503)
+        self.assertFalse(Case.objects.exists())

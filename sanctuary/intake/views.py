@@ -1,0 +1,234 @@
+"""The seeker's pages. They work without JavaScript, set no cookie before he submits or signs
+in, put no codename or case id in any URL, and are never cached (SecurityHeadersMiddleware)."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from sanctuary.intake import seeker as seekers
+from sanctuary.intake import services
+from sanctuary.intake.forms import CodenameForm, MessageForm, QuestionnaireForm
+from sanctuary.intake.models import Attachment, Case
+from sanctuary.intake.scrub import RejectedFile, scrub
+from sanctuary.keyring import crypto
+from sanctuary.keyring.services import read_bytes
+from sanctuary.routes.services import live_knowledge_base
+
+REJECTED_FILE_MESSAGES = {
+    "too_large": gettext_lazy("is larger than 10 MB"),
+    "unsupported_type": gettext_lazy("is not a JPEG, PNG or PDF file"),
+    "damaged": gettext_lazy("is damaged or cannot be read"),
+}
+
+
+def _questionnaire(request: HttpRequest, data: object = None) -> QuestionnaireForm:
+    return QuestionnaireForm(
+        data, kb=live_knowledge_base(), lang=get_language() or "ru", today=timezone.localdate()
+    )
+
+
+def _refused(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/expired.html", status=403)
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/landing.html")
+
+
+@csrf_exempt  # no cookie before he submits: seeker.form_is_genuine protects the form instead
+def start(request: HttpRequest) -> HttpResponse:
+    form = _questionnaire(request, request.POST if request.method == "POST" else None)
+    token = seekers.form_token("start", request)
+    if request.method == "POST":
+        if not seekers.form_is_genuine(request, "start"):
+            return _refused(request)
+        if form.is_valid():
+            if seekers.quota_reached():
+                return render(
+                    request,
+                    "intake/start.html",
+                    {"form": form, "token": token, "busy": True},
+                    status=503,
+                )
+            try:
+                case, codename, keypair = services.do_submit_case(form.answers())
+            except services.IntakeUnavailable:
+                return render(
+                    request,
+                    "intake/start.html",
+                    {"form": form, "token": token, "busy": True},
+                    status=503,
+                )
+            response = render(request, "intake/codename.html", {"codename": codename})
+            seekers.start_session(response, case, keypair)
+            return response
+    return render(request, "intake/start.html", {"form": form, "token": token})
+
+
+@csrf_exempt  # see start()
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = CodenameForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not seekers.form_is_genuine(request, "sign_in"):
+            return _refused(request)
+        if seekers.guesses_blocked(request):
+            form.add_error(None, _("Too many attempts. Wait a quarter of an hour and try again."))
+        elif form.is_valid():
+            try:
+                found = services.find_case(form.cleaned_data["codename"])
+            except crypto.MalformedCodename:
+                found = None
+            if found is None:
+                seekers.note_failed_guess(request)
+                form.add_error(
+                    "codename",
+                    _("No case opens with this codename. Check each word and try again."),
+                )
+            else:
+                response = redirect("intake:mailbox")
+                seekers.start_session(response, *found)
+                return response
+    token = seekers.form_token("sign_in", request)
+    return render(request, "intake/sign_in.html", {"form": form, "token": token})
+
+
+def _signed_in(request: HttpRequest) -> seekers.Seeker | None:
+    return seekers.current_seeker(request)
+
+
+@csrf_exempt  # see start()
+def mailbox(request: HttpRequest) -> HttpResponse:
+    seeker = _signed_in(request)
+    if seeker is None:
+        return redirect("intake:sign_in")
+    key = services.case_key(seeker.case, seeker.keypair)
+    form = MessageForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST":
+        if not seekers.form_is_genuine(request, "message"):
+            return _refused(request)
+        if seekers.message_limit_reached(seeker):
+            form.add_error(
+                None, _("You have sent many messages in a short time. Wait for an answer.")
+            )
+        elif form.is_valid():
+            files = []
+            for upload in form.cleaned_data["attachments"]:
+                try:
+                    files.append((upload.name or "file", scrub(upload.read(), upload.name or "")))
+                except RejectedFile as rejected:
+                    form.add_error(
+                        "attachments", f"{upload.name}: {REJECTED_FILE_MESSAGES[rejected.reason]}"
+                    )
+            if not form.errors:
+                services.do_add_seeker_message(
+                    seeker.case, key, body=form.cleaned_data["body"], files=files
+                )
+                seeker.session.messages_sent += 1
+                seeker.session.save(update_fields=["messages_sent"])
+                return redirect(reverse("intake:mailbox") + "#latest")
+    context = {
+        "form": form,
+        "token": seekers.form_token("message", request),
+        "leave_token": seekers.form_token("leave", request),
+        "thread": services.thread(seeker.case, key),
+    }
+    return render(request, "intake/mailbox.html", context)
+
+
+def attachment(request: HttpRequest, pk: str) -> HttpResponse:
+    seeker = _signed_in(request)
+    if seeker is None:
+        raise Http404
+    found = Attachment.objects.filter(pk=pk, message__case=seeker.case).first()
+    if found is None:
+        raise Http404
+    key = services.case_key(seeker.case, seeker.keypair)
+    response = HttpResponse(read_bytes(found, key, "content"), content_type=found.media_type)
+    response["Content-Disposition"] = "attachment"
+    return response
+
+
+@csrf_exempt  # see start()
+def update_situation(request: HttpRequest) -> HttpResponse:
+    seeker = _signed_in(request)
+    if seeker is None:
+        return redirect("intake:sign_in")
+    key = services.case_key(seeker.case, seeker.keypair)
+    if request.method == "POST":
+        form = _questionnaire(request, request.POST)
+        if not seekers.form_is_genuine(request, "update"):
+            return _refused(request)
+        if form.is_valid():
+            services.do_update_case(seeker.case, key, form.answers())
+            return redirect("intake:mailbox")
+    else:
+        form = _questionnaire(request)
+        form.initial = initial_from_case(services.read_case(seeker.case, key), seeker.case)
+    token = seekers.form_token("update", request)
+    return render(request, "intake/update.html", {"form": form, "token": token})
+
+
+def initial_from_case(data: dict[str, Any], case: Case) -> dict[str, Any]:
+    """The questionnaire filled in again from his case, for him to change."""
+    situation = data["situation"]
+    documents = situation.get("documents", {})
+    passport = documents.get("international_passport") or {}
+    summons = situation.get("summons") or {}
+    location = situation.get("location", {})
+    contact = data["contact"]
+    children = [c for c in situation.get("companions", []) if c.get("relation") == "child"]
+    return {
+        "status": situation.get("status"),
+        "location": location.get("kind"),
+        "country": location.get("country", ""),
+        "internal_passport": documents.get("internal_passport"),
+        "military_id": documents.get("military_id", False),
+        "passport_expires": passport.get("expires"),
+        "summons": summons.get("kind", ""),
+        "summons_date": summons.get("date"),
+        "left_unit": situation.get("left_unit_date"),
+        "criminal_case": situation.get("criminal_case", "none"),
+        "children": len(children),
+        "wished": situation.get("wished_destinations", []),
+        "activism": situation.get("public_activism", False),
+        "on_behalf": "1" if case.on_behalf else "0",
+        "languages": case.languages,
+        "help_wanted": case.help_wanted,
+        "story": data["story"],
+        "contact_channel": contact.get("channel", ""),
+        "contact_handle": contact.get("handle", ""),
+    }
+
+
+@csrf_exempt  # see start()
+def delete_case(request: HttpRequest) -> HttpResponse:
+    seeker = _signed_in(request)
+    if seeker is None:
+        return redirect("intake:sign_in")
+    if request.method == "POST":
+        if not seekers.form_is_genuine(request, "delete"):
+            return _refused(request)
+        response = render(request, "intake/deleted.html")
+        services.do_delete_case(seeker.case)
+        seekers.end_session(request, response)
+        return response
+    token = seekers.form_token("delete", request)
+    return render(request, "intake/delete.html", {"token": token})
+
+
+@csrf_exempt  # see start()
+def leave(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST" or not seekers.form_is_genuine(request, "leave"):
+        return redirect("intake:mailbox")
+    response = redirect("intake:landing")
+    seekers.end_session(request, response)
+    return response
