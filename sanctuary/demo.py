@@ -7,6 +7,7 @@ capabilities add their demo records here, after the staff exist.
 import hashlib
 from base64 import b32encode
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -96,3 +97,56 @@ def _seed_groups(keypairs: dict[str, crypto.KeyPair]) -> None:
         group_keypair = crypto.KeyPair.from_secret_key(secret.raw)
         for holder in holders:
             keyring.seal_group_secret(group, group_keypair, holder)
+
+
+# A demo seeker's codename, printed by `make demo` so the mailbox can be tried at once.
+DEMO_CODENAME = "amber canyon delta ember falcon garden harbor island"
+DEMO_ANSWERS: dict[str, Any] = {
+    "situation": {
+        "status": "mobilized",
+        "location": {"kind": "russia"},
+        "documents": {
+            "internal_passport": True,
+            "international_passport": {"expires": "2029-04-30"},
+            "military_id": True,
+        },
+        "summons": {"kind": "electronic", "date": "2026-11-20"},
+        "left_unit_date": None,
+        "criminal_case": "none",
+        "companions": [],
+        "wished_destinations": ["KZ", "GE"],
+        "public_activism": False,
+        "today": "2026-11-25",
+    },
+    "on_behalf": False,
+    "languages": ["ru"],
+    "help_wanted": ["legal", "route", "bed"],
+    "story": (
+        "I received an electronic summons five days ago. I have a valid foreign passport and "
+        "want to leave before the exit ban applies. I have nowhere to stay abroad."
+    ),
+    "contact_channel": "",
+    "contact_handle": "",
+}
+
+
+@transaction.atomic
+def seed_case() -> str:
+    """One demo case with a reply from the demo coordinator, created once."""
+    from sanctuary.intake import services as intake
+
+    codename = crypto.normalize_codename(DEMO_CODENAME)
+    if intake.find_case(codename) is None:
+        case, _codename, _keypair = intake.do_submit_case(DEMO_ANSWERS, codename=codename)
+        coordinator = User.objects.get(username="coordinator")
+        keypair = keyring.open_staff_secret(coordinator, "demo-coordinator-passphrase")
+        assert keypair is not None
+        intake.do_staff_reply(
+            case,
+            body=(
+                "Hello. Do not go to the enlistment office. A counselor will write to you "
+                "today about the routes open to you."
+            ),
+            keychain=keyring.keychain_for(coordinator, keypair),
+        )
+    return codename

@@ -47,13 +47,15 @@ def _sealed_fields(answers: dict[str, Any]) -> dict[str, str]:
 
 
 @transaction.atomic
-def do_submit_case(answers: dict[str, Any]) -> tuple[Case, str, crypto.KeyPair]:
+def do_submit_case(
+    answers: dict[str, Any], *, codename: str | None = None
+) -> tuple[Case, str, crypto.KeyPair]:
     """A new case sealed to the intake group and to the seeker, and his codename, which is
-    shown once and stored nowhere."""
+    shown once and stored nowhere. Only the demo passes a codename of its own."""
     intake = keyring.group_holder(INTAKE)
     if intake is None:
         raise IntakeUnavailable
-    codename = crypto.new_codename()
+    codename = codename or crypto.new_codename()
     derived = crypto.derive_seeker_keys(codename, pepper())
     seeker = Holder.objects.create(kind=Holder.Kind.SEEKER, public_key=derived.keypair.public_key)
     case = Case(lookup_id=derived.lookup_id.hex(), seeker=seeker, **_plain_fields(answers))
