@@ -122,8 +122,8 @@ DEMO_ANSWERS: dict[str, Any] = {
     "languages": ["ru"],
     "help_wanted": ["legal", "route", "bed"],
     "story": (
-        "I received an electronic summons five days ago. I have a valid foreign passport and "
-        "want to leave before the exit ban applies. I have nowhere to stay abroad."
+        "Пять дней назад мне пришла электронная повестка. Загранпаспорт действует, хочу "
+        "уехать, пока не начал действовать запрет на выезд. Жить за границей негде."
     ),
     "contact_channel": "",
     "contact_handle": "",
@@ -144,8 +144,8 @@ def seed_case() -> str:
         intake.do_staff_reply(
             case,
             body=(
-                "Hello. Do not go to the enlistment office. A counselor will write to you "
-                "today about the routes open to you."
+                "Здравствуйте. Не ходите в военкомат. Консультант сегодня напишет вам, какие "
+                "маршруты для вас открыты."
             ),
             keychain=keyring.keychain_for(coordinator, keypair),
         )

@@ -31,7 +31,7 @@ class DemoSeedTestCase(TestCase):
         assert found is not None
         case, keypair = found
         key = intake.case_key(case, keypair)
-        self.assertIn("electronic summons", intake.read_case(case, key)["story"])
+        self.assertIn("электронная повестка", intake.read_case(case, key)["story"])
 
     def test_it_keeps_group_keys_readable_across_runs(self) -> None:
         seed_staff()
@@ -41,4 +41,4 @@ class DemoSeedTestCase(TestCase):
         keypair = open_staff_secret(coordinator, "demo-coordinator-passphrase")
         assert keypair is not None
         opened = open_record(Case.objects.get(), keychain_for(coordinator, keypair))
-        self.assertIn("summons", opened.text("story"))
+        self.assertIn("повестка", opened.text("story"))
