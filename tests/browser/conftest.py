@@ -3,6 +3,7 @@
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -36,3 +37,11 @@ def browser() -> Iterator[object]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: None, live_server: Any) -> Any:
+    """pytest-django's server, started only once the test database exists. Run on its own, a
+    browser test would otherwise start it first, while the settings still name the in-memory
+    database: it would then share the test thread's SQLite connection, and crash."""
+    return live_server

@@ -1,0 +1,223 @@
+"""The seeker's whole way through intake in a real browser with JavaScript disabled, as Tor
+Browser's safest mode runs it: no request to another origin, no cookie before he submits and
+exactly one after, and his codename in no URL."""
+
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_plus
+
+import pytest
+
+from sanctuary.accounts.models import Role, User
+from sanctuary.intake import services
+from sanctuary.intake.models import Case
+from sanctuary.intake.tests.test_scrub import _jpeg_with_metadata
+from sanctuary.keyring.services import keychain_for, open_staff_secret
+from sanctuary.routes.services import do_import_knowledge
+from sanctuary.test import PASSWORD, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Visit:
+    """A JavaScript-less browser context that records where it goes and what it asks for."""
+
+    def __init__(self, browser: Any, live_server: Any, locale: str) -> None:
+        self.base = live_server.url
+        self.context = browser.new_context(java_script_enabled=False, locale=locale)
+        self.external: list[str] = []
+        self.urls: list[str] = []
+        self.context.on("request", self._note_request)
+        self.page = self.context.new_page()
+        self.page.on("framenavigated", lambda frame: self.urls.append(frame.url))
+
+    def _note_request(self, request: Any) -> None:
+        self.urls.append(request.url)
+        if not request.url.startswith(self.base + "/"):
+            self.external.append(request.url)
+
+    def cookies(self) -> list[Any]:
+        cookies: list[Any] = self.context.cookies()
+        return cookies
+
+    def close(self) -> None:
+        self.urls.append(self.page.url)
+        self.context.close()
+
+
+def assert_nowhere_in(urls: list[str], codename: str) -> None:
+    """Neither the codename nor any two of its words in a row, however spelled, in any URL."""
+    words = codename.split()
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    for url in urls:
+        spelled = re.sub(r"[-_+/.,;:=&?#]+", " ", unquote_plus(url).lower())
+        assert not any(pair in spelled for pair in pairs), url
+
+
+def reply_as(user: User, body: str) -> None:
+    keypair = open_staff_secret(user, PASSWORD)
+    assert keypair is not None
+    services.do_staff_reply(Case.objects.get(), body=body, keychain=keychain_for(user, keypair))
+
+
+def submit_questionnaire(visit: Visit, labels: dict[str, str], landing: str) -> str:
+    """From the landing page through the questionnaire to the codename page; his codename."""
+    page = visit.page
+    page.goto(visit.base + landing)
+    page.get_by_role("link", name=labels["ask"]).click()
+    assert page.get_by_role("heading", level=1, name=labels["ask"]).is_visible()
+    assert visit.cookies() == []
+
+    page.get_by_label(labels["status"]).select_option("mobilized")
+    page.get_by_label(labels["location"]).select_option("russia")
+    assert page.get_by_label(labels["internal_passport"]).is_checked()
+    page.get_by_label(labels["passport"]).fill("2030-05-01")
+    page.get_by_label(labels["english"], exact=True).check()
+    page.get_by_label(labels["legal"]).check()
+    page.get_by_label(labels["route"]).check()
+    page.get_by_label(labels["story"], exact=True).fill(labels["story_text"])
+    page.get_by_label(labels["channel"]).select_option("signal")
+    page.get_by_label(labels["handle"]).fill("lantern.42")
+    assert visit.cookies() == []
+    page.get_by_role("button", name=labels["send"]).click()
+
+    assert page.get_by_role("heading", level=1, name=labels["received"]).is_visible()
+    codename: str = page.locator("p.codename code").inner_text()
+    assert len(codename.split()) == 8
+    assert len(visit.cookies()) == 1
+    return codename
+
+
+def sign_in(visit: Visit, labels: dict[str, str], codename: str, landing: str) -> None:
+    """From the landing page, the codename typed in capitals with hyphens."""
+    page = visit.page
+    page.goto(visit.base + landing)
+    page.get_by_role("link", name=labels["have_codename"]).click()
+    assert visit.cookies() == []
+    page.get_by_label(labels["codename"]).fill(codename.upper().replace(" ", "-"))
+    page.get_by_role("button", name=labels["open"], exact=True).click()
+
+
+RUSSIAN = {
+    "ask": "Попросить о помощи",
+    "status": "Ваше положение",
+    "location": "Где вы сейчас?",
+    "internal_passport": "У меня есть внутренний паспорт",
+    "passport": "Мой загранпаспорт действителен до",
+    "english": "Английский",
+    "legal": "Юридическая консультация",
+    "route": "Безопасный маршрут",
+    "story": "Ваша история",
+    "story_text": "Мне пришла электронная повестка, я хочу уехать.",
+    "channel": "Другой способ связаться с вами (необязательно)",
+    "handle": "Ваше имя пользователя в Signal, имя в Telegram или адрес почты",
+    "send": "Отправить",
+    "received": "Ваше обращение получено",
+    "mailbox": "Почтовый ящик",
+    "leave": "Выйти и очистить этот браузер",
+    "have_codename": "У меня уже есть кодовое имя",
+    "codename": "Ваше кодовое имя",
+    "open": "Открыть",
+}
+ENGLISH = {
+    "ask": "Ask for help",
+    "status": "Your situation",
+    "location": "Where are you now?",
+    "internal_passport": "I have my internal passport",
+    "passport": "My foreign-travel passport is valid until",
+    "english": "English",
+    "legal": "Legal advice",
+    "route": "A safe route",
+    "story": "Your story",
+    "story_text": "I received an electronic summons and want to leave.",
+    "channel": "Another way to reach you (optional)",
+    "handle": "Your Signal username, Telegram name or email address",
+    "send": "Send",
+    "received": "Your request is received",
+    "mailbox": "Mailbox",
+    "leave": "Leave and clear this browser",
+    "have_codename": "I already have a codename",
+    "codename": "Your codename",
+    "open": "Open",
+}
+
+
+def test_it_walks_the_seeker_from_landing_to_deletion_without_javascript(
+    browser: Any, live_server: Any, tmp_path: Path
+) -> None:
+    do_import_knowledge()
+    coordinator = make_staff("coord", Role.COORDINATOR)  # first: it creates the intake group
+    visit = Visit(browser, live_server, "ru-RU")
+    page = visit.page
+
+    codename = submit_questionnaire(visit, RUSSIAN, "/")
+    assert not re.search(r"[A-Z]", codename)
+    reply_as(coordinator, "Мы можем помочь. Не ходите в военкомат.")
+
+    # The mailbox, then leaving: the button clears the cookie.
+    page.get_by_role("link", name="Перейти в почтовый ящик").click()
+    assert page.get_by_role("heading", level=1, name="Почтовый ящик").is_visible()
+    assert "Не ходите в военкомат." in page.locator("ol.thread").inner_text()
+    page.get_by_role("button", name=RUSSIAN["leave"]).click()
+    assert page.get_by_role("heading", level=1, name="Помощь и консультации").is_visible()
+    assert visit.cookies() == []
+
+    # Back with the codename on paper, typed in capitals with hyphens.
+    sign_in(visit, RUSSIAN, codename, "/")
+    assert page.get_by_role("heading", level=1, name="Почтовый ящик").is_visible()
+    assert len(visit.cookies()) == 1
+    thread = page.locator("ol.thread")
+    assert "Консультант" in thread.inner_text()
+    assert "Не ходите в военкомат." in thread.inner_text()
+
+    # A message with a photo of the summons.
+    photo = tmp_path / "повестка.jpg"
+    photo.write_bytes(_jpeg_with_metadata())
+    page.get_by_label("Ваше сообщение").fill("Вот моя повестка, я на границе.")
+    page.get_by_label("Фотографии или PDF-файлы (необязательно)").set_input_files(photo)
+    page.get_by_role("button", name="Отправить").click()
+    latest = page.locator("#latest")
+    assert "Вот моя повестка, я на границе." in latest.inner_text()
+    assert latest.get_by_role("link", name="повестка.jpg").is_visible()
+    assert page.url.endswith("/ru/mailbox/#latest")
+
+    # Deleting the case for ever.
+    page.get_by_role("link", name="Удалить ваше дело").click()
+    assert page.get_by_role("heading", level=1, name="Удалить ваше дело").is_visible()
+    page.get_by_role("button", name="Удалить моё дело навсегда").click()
+    assert page.get_by_role("heading", level=1, name="Ваше дело удалено").is_visible()
+    assert visit.cookies() == []
+    assert not Case.objects.exists()
+
+    # The codename opens nothing any more.
+    sign_in(visit, RUSSIAN, codename, "/")
+    error = page.locator(".field.has-error .error")
+    assert "Ни одно дело не открывается этим кодовым именем." in error.inner_text()
+    assert visit.cookies() == []
+
+    visit.close()
+    assert visit.external == []
+    assert any(url.endswith("/ru/mailbox/#latest") for url in visit.urls)
+    assert_nowhere_in(visit.urls, codename)
+
+
+def test_it_brings_an_english_speaker_back_to_his_mailbox_in_a_fresh_browser(
+    browser: Any, live_server: Any
+) -> None:
+    coordinator = make_staff("coord", Role.COORDINATOR)
+    first = Visit(browser, live_server, "en-GB")
+    codename = submit_questionnaire(first, ENGLISH, "/en/")
+    first.close()
+    reply_as(coordinator, "We can help. Do not go to the enlistment office.")
+
+    second = Visit(browser, live_server, "en-GB")
+    sign_in(second, ENGLISH, codename, "/en/")
+    assert second.page.get_by_role("heading", level=1, name=ENGLISH["mailbox"]).is_visible()
+    assert "Do not go to the enlistment office." in second.page.locator("ol.thread").inner_text()
+    assert len(second.cookies()) == 1
+    second.close()
+
+    assert first.external == second.external == []
+    assert_nowhere_in(first.urls + second.urls, codename)
