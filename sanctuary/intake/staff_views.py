@@ -1,9 +1,13 @@
 """The staff side of the mailbox: the cases a person holds a key to, and replies. Casework
 builds triage, assignment and the rest on top of this."""
 
+from typing import Any
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +18,10 @@ from sanctuary.intake.models import Case, HelpWanted
 from sanctuary.keyring import session
 from sanctuary.keyring.models import SealedKey
 from sanctuary.keyring.services import Keychain, open_record
+from sanctuary.routes.knowledge import STALE_AFTER_DAYS
+from sanctuary.routes.services import advice_for_situation
+from sanctuary.routes.situation import SituationError
+from sanctuary.routes.views import present_advice
 
 
 class ReplyForm(forms.Form):
@@ -53,17 +61,37 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/staff_cases.html", {"rows": rows, "has_keys": bool(keychain)})
 
 
+def _case_page(
+    request: HttpRequest, case: Case, keychain: Keychain, form: ReplyForm
+) -> HttpResponse:
+    opened = open_record(case, keychain)
+    data = services.read_case(case, opened.key)
+    context = {
+        "case": case,
+        "data": data,
+        "thread": services.thread(case, opened.key),
+        "form": form,
+        "answer": _advice(data["situation"]),
+        "stale_after": STALE_AFTER_DAYS,
+    }
+    return render(request, "intake/staff_case.html", context)
+
+
+def _advice(situation: dict[str, Any]) -> dict[str, Any] | None:
+    """The routes engine's advice for the case's situation as it stands today."""
+    try:
+        advice = advice_for_situation(
+            {**situation, "today": timezone.localdate().isoformat()}, get_language() or "ru"
+        )
+    except SituationError:
+        return None
+    return present_advice(advice)
+
+
 @staff_only()
 def case_detail(request: HttpRequest, pk: str) -> HttpResponse:
     case, keychain = get_case_for_user(request, pk)
-    opened = open_record(case, keychain)
-    context = {
-        "case": case,
-        "data": services.read_case(case, opened.key),
-        "thread": services.thread(case, opened.key),
-        "form": ReplyForm(),
-    }
-    return render(request, "intake/staff_case.html", context)
+    return _case_page(request, case, keychain, ReplyForm())
 
 
 @staff_only()
@@ -72,13 +100,6 @@ def reply(request: HttpRequest, pk: str) -> HttpResponse:
     case, keychain = get_case_for_user(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        opened = open_record(case, keychain)
-        context = {
-            "case": case,
-            "data": services.read_case(case, opened.key),
-            "thread": services.thread(case, opened.key),
-            "form": form,
-        }
-        return render(request, "intake/staff_case.html", context)
+        return _case_page(request, case, keychain, form)
     services.do_staff_reply(case, body=form.cleaned_data["body"], keychain=keychain)
     return redirect("intake_staff:case", pk=case.pk)

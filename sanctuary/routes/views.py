@@ -63,7 +63,7 @@ def options_check(request: HttpRequest) -> HttpResponse:
     answer = None
     if form.is_bound and not editing and form.is_valid():
         try:
-            answer = _present(advice_for_situation(form.situation_dict(), lang))
+            answer = present_advice(advice_for_situation(form.situation_dict(), lang))
         except SituationError:
             form.add_error(None, _("These answers cannot be checked. Please review them."))
     query = request.GET.copy()
@@ -81,7 +81,7 @@ def options_check(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _present(advice: dict[str, Any]) -> dict[str, Any]:
+def present_advice(advice: dict[str, Any]) -> dict[str, Any]:
     """The advice arranged for reading: warnings, options by verdict, numbered sources.
 
     A route that is not possible shows only why; its stay and risks would be noise.

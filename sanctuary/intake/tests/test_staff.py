@@ -54,3 +54,12 @@ class StaffMailboxTestCase(BaseTestCase):
         response = self.client.post(reverse("intake_staff:reply", args=[self.case.pk]), {})
         self.assertContains(response, "Обязательное поле.")
         self.assertFalse(Message.objects.exists())
+
+    def test_it_shows_the_routes_advice_for_the_case(self) -> None:
+        self.log_in(self.charlie)
+        response = self.get("intake_staff:case", self.case.pk)
+        self.assertContains(response, "Варианты для этой ситуации")
+        # An electronic summons warns of the exit ban, with its source linked.
+        self.assertIsNotNone(response.context["answer"])
+        self.assertTrue(response.context["answer"]["sources"])
+        self.assertContains(response, 'rel="noreferrer noopener"')
