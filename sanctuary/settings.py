@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sanctuary.keyring",
     "sanctuary.routes",
     "sanctuary.intake",
+    "sanctuary.cases",
 ]
 
 MIDDLEWARE = [

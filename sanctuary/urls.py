@@ -14,7 +14,7 @@ urlpatterns = [
         path("staff/routes/", include("sanctuary.routes.urls")),
         path("options/", include("sanctuary.routes.public_urls")),
         path("staff/keys/pending/", include("sanctuary.keyring.urls")),
-        path("staff/cases/", include("sanctuary.intake.staff_urls")),
+        path("staff/cases/", include("sanctuary.cases.urls")),
     ),
 ]
 

@@ -21,7 +21,7 @@ class NavItem:
 # The staff menu. Later capabilities add their entries here, with the roles that see them.
 NAVIGATION = [
     NavItem("accounts:home", _("Overview")),
-    NavItem("intake_staff:cases", _("Cases")),
+    NavItem("cases:mine", _("Cases")),
     NavItem("accounts:people", _("People"), (Role.ADMIN,)),
     NavItem("accounts:invitations", _("Invitations"), (Role.ADMIN,)),
     NavItem("audit:log", _("Audit log"), (Role.ADMIN,)),

@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     GROUP_LEFT = "group.left", _("Key group left")
     CASE_SUBMITTED = "case.submitted", _("Case submitted")
     MESSAGE_SENT = "message.sent", _("Message sent to a seeker")
+    CASE_ASSIGNED = "case.assigned", _("Case assigned")
+    CASE_STAGE_CHANGED = "case.stage", _("Case stage changed")
+    CASE_DETAINED_FLAG = "case.detained", _("Detained or missing flag changed")
     BACKUP_CREATED = "backup.created", _("Backup written")
     BACKUP_RESTORED = "backup.restored", _("Backup restored")
 

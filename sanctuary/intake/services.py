@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
+from sanctuary.cases.services import open_case_file, refresh_case_file
 from sanctuary.intake.models import Attachment, Case, Message
 from sanctuary.intake.scrub import Scrubbed
 from sanctuary.keyring import crypto
@@ -62,6 +63,7 @@ def do_submit_case(
     key = keyring.seal_new_record(case, [intake, seeker])
     keyring.write_fields(case, key, **_sealed_fields(answers))
     case.save()
+    open_case_file(case, answers["situation"])
     record(Action.CASE_SUBMITTED, actor=None, object_type="intake.case", object_id=case.pk)
     return case, codename, derived.keypair
 
@@ -124,6 +126,7 @@ def do_update_case(case: Case, key: crypto.DataKey, answers: dict[str, Any]) -> 
     keyring.write_fields(case, key, **_sealed_fields(answers))
     case.updated_at = timezone.now()
     case.save()
+    refresh_case_file(case, answers["situation"])
 
 
 @transaction.atomic

@@ -235,6 +235,14 @@ class OpenedRecord:
     def write(self, **values: str | bytes) -> None:
         write_fields(self.record, self.key, **values)
 
+    def write_into(self, row: models.Model, **values: str | bytes) -> None:
+        """Encrypts values into a row that belongs to this record (a note, a message) under
+        the record's key; the row's own id and field bind each ciphertext to its place."""
+        write_fields(row, self.key, **values)
+
+    def read_from(self, row: models.Model, name: str) -> str:
+        return read_field(row, self.key, name)
+
 
 def open_record(record: models.Model, keychain: Keychain) -> OpenedRecord:
     """Opens a record for the keychain's owner and writes that to the audit log."""

@@ -17,6 +17,12 @@ SAMPLE_ARGS = {
 }
 
 
+def _sample(match: re.Match[str]) -> str:
+    if match[1] == "uuid:":
+        return "00000000-0000-4000-8000-000000000000"
+    return SAMPLE_ARGS[match[2]]
+
+
 def every_path() -> list[str]:
     """Every route, in every language (the resolver shows only the active one's prefix)."""
     paths = _walk()
@@ -32,7 +38,7 @@ def _walk(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
             paths += _walk(pattern, prefix + route)
         elif isinstance(pattern, URLPattern):
             full = prefix + route
-            full = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLE_ARGS[m[1]], full)
+            full = re.sub(r"<(\w+:)?(\w+)>", _sample, full)
             paths.append("/" + full.lstrip("^").rstrip("$"))
     return paths
 

@@ -34,6 +34,8 @@ CANARIES = {
     ("intake.Message", "body"): "canary-message-5f0d",
     ("intake.Attachment", "filename"): "canary-filename-19aa.jpg",
     ("intake.Attachment", "content"): "canary-photo-pixels-c4d1",
+    ("cases.Note", "body"): "canary-note-a8e3",
+    ("cases.Task", "text"): "canary-task-3d7f",
 }
 
 
@@ -70,8 +72,15 @@ class CanaryTestCase(TransactionTestCase):
         staff = Client()
         log_in(staff, self.coordinator)
         case_id = str(SeekerSession.objects.get().case_id)
-        staff.get(reverse("intake_staff:case", args=[case_id]))
-        staff.post(reverse("intake_staff:reply", args=[case_id]), {"body": "reply text"})
+        staff.get(reverse("cases:case", args=[case_id]))
+        staff.post(reverse("cases:reply", args=[case_id]), {"body": "reply text"})
+        staff.post(
+            reverse("cases:note", args=[case_id]), {"note": CANARIES[("cases.Note", "body")]}
+        )
+        staff.post(
+            reverse("cases:task", args=[case_id]),
+            {"text": CANARIES[("cases.Task", "text")], "due_date": "2099-01-01"},
+        )
 
     def setUp(self) -> None:
         self.coordinator = make_staff("coordinator", Role.COORDINATOR)

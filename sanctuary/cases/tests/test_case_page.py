@@ -13,16 +13,16 @@ class StaffMailboxTestCase(BaseTestCase):
         submit(Client())
         self.case = Case.objects.get()
 
-    def test_it_lists_the_cases_a_coordinator_holds(self) -> None:
+    def test_it_lists_new_cases_in_the_triage_queue(self) -> None:
         self.log_in(self.charlie)
-        response = self.get("intake_staff:cases")
-        self.assertContains(response, "mobilized")
+        response = self.get("cases:triage")
+        self.assertContains(response, "Мобилизованный")
         self.assertContains(response, "Юридическая консультация")
         self.assertNotContains(response, "canary-story")
 
     def test_it_opens_a_case_and_audits_the_opening(self) -> None:
         self.log_in(self.charlie)
-        response = self.get("intake_staff:case", self.case.pk)
+        response = self.get("cases:case", self.case.pk)
         self.assertContains(response, "canary-story-7f3a")
         self.assertContains(response, "canary-handle-91bd")
         entry = AuditEntry.objects.get(action=Action.RECORD_OPENED)
@@ -30,20 +30,18 @@ class StaffMailboxTestCase(BaseTestCase):
 
     def test_it_is_not_found_for_someone_without_the_key(self) -> None:
         self.log_in(self.bob)
-        self.assertEqual(self.get("intake_staff:case", self.case.pk).status_code, 404)
-        self.assertNotContains(self.get("intake_staff:cases"), "mobilized")
-        response = self.client.post(
-            reverse("intake_staff:reply", args=[self.case.pk]), {"body": "hi"}
-        )
+        self.assertEqual(self.get("cases:case", self.case.pk).status_code, 404)
+        self.assertNotContains(self.get("cases:mine"), "mobilized")
+        response = self.client.post(reverse("cases:reply", args=[self.case.pk]), {"body": "hi"})
         self.assertEqual(response.status_code, 404)
         self.assertFalse(AuditEntry.objects.filter(action=Action.RECORD_OPENED).exists())
 
     def test_it_sends_a_reply_the_seeker_can_read(self) -> None:
         self.log_in(self.charlie)
         response = self.client.post(
-            reverse("intake_staff:reply", args=[self.case.pk]), {"body": "We will call you."}
+            reverse("cases:reply", args=[self.case.pk]), {"body": "We will call you."}
         )
-        self.assertRedirects(response, reverse("intake_staff:case", args=[self.case.pk]))
+        self.assertRedirects(response, reverse("cases:case", args=[self.case.pk]))
         message = Message.objects.get()
         self.assertEqual(message.author, self.charlie)
         self.assertNotIn(b"We will call", bytes(message.body or b""))
@@ -51,13 +49,13 @@ class StaffMailboxTestCase(BaseTestCase):
 
     def test_it_keeps_an_empty_reply_from_being_sent(self) -> None:
         self.log_in(self.charlie)
-        response = self.client.post(reverse("intake_staff:reply", args=[self.case.pk]), {})
+        response = self.client.post(reverse("cases:reply", args=[self.case.pk]), {})
         self.assertContains(response, "Обязательное поле.")
         self.assertFalse(Message.objects.exists())
 
     def test_it_shows_the_routes_advice_for_the_case(self) -> None:
         self.log_in(self.charlie)
-        response = self.get("intake_staff:case", self.case.pk)
+        response = self.get("cases:case", self.case.pk)
         self.assertContains(response, "Варианты для этой ситуации")
         # An electronic summons warns of the exit ban, with its source linked.
         self.assertIsNotNone(response.context["answer"])

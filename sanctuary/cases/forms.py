@@ -1,0 +1,62 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sanctuary.accounts.models import User
+from sanctuary.cases.stages import LABELS, CaseType, Stage
+from sanctuary.intake.forms import MAX_MESSAGE
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Reply to the seeker"), max_length=MAX_MESSAGE, widget=forms.Textarea
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for colleagues holding the case"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TaskForm(forms.Form):
+    text = forms.CharField(label=_("Task"), max_length=500)
+    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_due_date(self) -> Any:
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The due date is in the past."))
+        return due
+
+
+class StageForm(forms.Form):
+    case_type = forms.ChoiceField(label=_("Case type"))
+    stage = forms.ChoiceField(label=_("Stage"))
+
+    def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = LABELS.get(lang, LABELS["en"])
+        type_field = self.fields["case_type"]
+        stage_field = self.fields["stage"]
+        assert isinstance(type_field, forms.ChoiceField)
+        assert isinstance(stage_field, forms.ChoiceField)
+        type_field.choices = [(t.value, labels[t.value]) for t in CaseType]
+        stage_field.choices = [(s.value, labels[s.value]) for s in Stage]
+
+
+class AssignForm(forms.Form):
+    counselor = forms.ModelChoiceField(label=_("Counselor"), queryset=User.objects.none())
+    keep_previous = forms.BooleanField(
+        label=_("Let the previous counselor keep access"), required=False
+    )
+
+    def __init__(self, *args: Any, counselors: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["counselor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[c.pk for c in counselors])

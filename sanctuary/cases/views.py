@@ -1,0 +1,281 @@
+"""The counselor's side: the triage queue, my cases, the case page and its actions."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanctuary.accounts.access import acting_user, staff_only
+from sanctuary.accounts.models import User
+from sanctuary.audit.models import Action, AuditEntry
+from sanctuary.cases import services
+from sanctuary.cases.access import access_triage, get_file_for_user
+from sanctuary.cases.forms import AssignForm, NoteForm, ReplyForm, StageForm, TaskForm
+from sanctuary.cases.models import CaseFile, Note, Task
+from sanctuary.cases.stages import LABELS, CaseType, Stage, TransitionError, allowed_next
+from sanctuary.cases.urgency import render_reason
+from sanctuary.intake import services as intake
+from sanctuary.intake.models import HelpWanted
+from sanctuary.keyring.groups import INTAKE
+from sanctuary.keyring.services import Keychain, group_holder, open_record
+from sanctuary.routes.knowledge import STALE_AFTER_DAYS
+from sanctuary.routes.services import advice_for_situation
+from sanctuary.routes.situation import SituationError
+from sanctuary.routes.views import present_advice
+
+
+def _lang() -> str:
+    return get_language() or "ru"
+
+
+def _row(file: CaseFile) -> dict[str, Any]:
+    """A case as the queue and lists show it: plain triage fields only, never the story."""
+    urgency = services.urgency_of(file)
+    labels = LABELS.get(_lang(), LABELS["en"])
+    help_labels = dict(HelpWanted.choices)
+    return {
+        "file": file,
+        "type": labels[file.case_type],
+        "stage": labels[file.stage],
+        "urgency": urgency,
+        "reasons": [render_reason(r, _lang()) for r in urgency.reasons],
+        "help": [str(help_labels.get(h, h)) for h in file.case.help_wanted],
+        "age": (timezone.now() - file.case.created_at).days,
+    }
+
+
+@staff_only()
+def triage(request: HttpRequest) -> HttpResponse:
+    access_triage(request)
+    rows = sorted(
+        (_row(file) for file in CaseFile.objects.for_triage()),
+        key=lambda row: (-row["urgency"].score, row["file"].case.created_at),
+    )
+    return render(request, "cases/triage.html", {"rows": rows})
+
+
+@staff_only()
+def mine(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    rows = sorted(
+        (_row(file) for file in CaseFile.objects.assigned_to(user)),
+        key=lambda row: -row["urgency"].score,
+    )
+    overdue = Task.objects.overdue(timezone.localdate()).filter(assignee=user)
+    return render(request, "cases/mine.html", {"rows": rows, "overdue": overdue.count()})
+
+
+@staff_only()
+def overdue_tasks(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    tasks = Task.objects.overdue(timezone.localdate()).filter(assignee=user)
+    return render(request, "cases/overdue.html", {"tasks": tasks})
+
+
+def _advice(situation: dict[str, Any]) -> dict[str, Any] | None:
+    """The routes engine's advice for the case's situation as it stands today."""
+    try:
+        advice = advice_for_situation(
+            {**situation, "today": timezone.localdate().isoformat()}, _lang()
+        )
+    except SituationError:
+        return None
+    return present_advice(advice)
+
+
+def _timeline(file: CaseFile, thread: list[dict[str, Any]], notes: list[Any]) -> list[Any]:
+    events: list[dict[str, Any]] = []
+    for item in thread:
+        events.append({"at": item["message"].created_at, "kind": "message", "item": item})
+    for note in notes:
+        events.append({"at": note["note"].created_at, "kind": "note", "item": note})
+    labels = LABELS.get(_lang(), LABELS["en"])
+    for change in file.changes.select_related("by"):
+        events.append(
+            {
+                "at": change.at,
+                "kind": "stage",
+                "item": {"by": change.by, "to": labels[change.to_stage]},
+            }
+        )
+    for entry in _case_audit(file, [Action.KEY_GRANTED, Action.KEY_REVOKED]):
+        events.append({"at": entry["entry"].created_at, "kind": "access", "item": entry})
+    return sorted(events, key=lambda event: event["at"])
+
+
+def _case_audit(file: CaseFile, actions: list[Action]) -> list[dict[str, Any]]:
+    entries = list(
+        AuditEntry.objects.filter(
+            object_type="intake.case", object_id=str(file.case_id), action__in=actions
+        ).order_by("seq")
+    )
+    names = dict(
+        User.objects.filter(pk__in={e.actor_id for e in entries}).values_list("pk", "username")
+    )
+    return [{"entry": e, "who": names.get(e.actor_id or 0, "—")} for e in entries]
+
+
+def _case_page(
+    request: HttpRequest, file: CaseFile, keychain: Keychain, **forms: Any
+) -> HttpResponse:
+    opened = open_record(file.case, keychain)
+    data = intake.read_case(file.case, opened.key)
+    thread = intake.thread(file.case, opened.key)
+    notes = [
+        {"note": note, "body": opened.read_from(note, "body")}
+        for note in Note.objects.filter(case=file.case).select_related("author")
+    ]
+    tasks = [
+        {"task": task, "text": opened.read_from(task, "text")}
+        for task in Task.objects.filter(case=file.case).select_related("assignee")
+    ]
+    lang = _lang()
+    labels = LABELS.get(lang, LABELS["en"])
+    context = {
+        "file": file,
+        "case": file.case,
+        "type": labels[file.case_type],
+        "stage": labels[file.stage],
+        "next_stages": [
+            (s.value, labels[s.value])
+            for s in allowed_next(CaseType(file.case_type), Stage(file.stage))
+        ],
+        "urgency": _row(file),
+        "data": data,
+        "timeline": _timeline(file, thread, notes),
+        "tasks": tasks,
+        "openings": _case_audit(file, [Action.RECORD_OPENED])[-20:],
+        "answer": _advice(data["situation"]),
+        "stale_after": STALE_AFTER_DAYS,
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "task_form": forms.get("task_form") or TaskForm(),
+        "stage_form": forms.get("stage_form")
+        or StageForm(lang=lang, initial={"case_type": file.case_type, "stage": file.stage}),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(counselors=services.counselors(), initial={"counselor": file.counselor}),
+        "can_assign": _can_assign(keychain),
+    }
+    return render(request, "cases/case.html", context)
+
+
+def _can_assign(keychain: Keychain) -> bool:
+    """Assigning is triage work: for those who hold the intake group's key."""
+    intake_group = group_holder(INTAKE)
+    return intake_group is not None and keychain.holds(intake_group.pk)
+
+
+@staff_only()
+def case(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, keychain = get_file_for_user(request, pk)
+    return _case_page(request, file, keychain)
+
+
+@staff_only()
+@require_POST
+def reply(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, keychain = get_file_for_user(request, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, file, keychain, reply_form=form)
+    intake.do_staff_reply(file.case, body=form.cleaned_data["body"], keychain=keychain)
+    return redirect("cases:case", pk=file.pk)
+
+
+@staff_only()
+@require_POST
+def note(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, keychain = get_file_for_user(request, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, file, keychain, note_form=form)
+    services.do_add_note(file.case, body=form.cleaned_data["note"], keychain=keychain)
+    return redirect("cases:case", pk=file.pk)
+
+
+@staff_only()
+@require_POST
+def add_task(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, keychain = get_file_for_user(request, pk)
+    form = TaskForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, file, keychain, task_form=form)
+    services.do_add_task(
+        file.case,
+        text=form.cleaned_data["text"],
+        due_date=form.cleaned_data["due_date"],
+        assignee=acting_user(request),
+        keychain=keychain,
+    )
+    return redirect("cases:case", pk=file.pk)
+
+
+@staff_only()
+@require_POST
+def complete_task(request: HttpRequest, pk: UUID, task_pk: UUID) -> HttpResponse:
+    file, _keychain = get_file_for_user(request, pk)
+    task = Task.objects.filter(pk=task_pk, case=file.case).first()
+    if task is None:
+        raise Http404
+    if task.done_at is None:
+        services.do_complete_task(task, acting_user=acting_user(request))
+    return redirect("cases:case", pk=file.pk)
+
+
+@staff_only()
+@require_POST
+def change_stage(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, keychain = get_file_for_user(request, pk)
+    form = StageForm(request.POST, lang=_lang())
+    if form.is_valid():
+        try:
+            services.do_change_stage(
+                file,
+                stage=Stage(form.cleaned_data["stage"]),
+                case_type=CaseType(form.cleaned_data["case_type"]),
+                acting_user=acting_user(request),
+            )
+        except TransitionError:
+            form.add_error("stage", _("A case cannot move to this stage from where it is."))
+        else:
+            return redirect("cases:case", pk=file.pk)
+    return _case_page(request, file, keychain, stage_form=form)
+
+
+@staff_only()
+@require_POST
+def assign(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, keychain = get_file_for_user(request, pk)
+    if not _can_assign(keychain):
+        raise Http404
+    form = AssignForm(request.POST, counselors=services.counselors())
+    if form.is_valid():
+        try:
+            services.do_assign(
+                file,
+                counselor=form.cleaned_data["counselor"],
+                keychain=keychain,
+                keep_previous=form.cleaned_data["keep_previous"],
+            )
+        except services.CaseworkError as error:
+            form.add_error("counselor", str(error))
+        else:
+            messages.success(request, _("The case is assigned."))
+            return redirect("cases:case", pk=file.pk)
+    return _case_page(request, file, keychain, assign_form=form)
+
+
+@staff_only()
+@require_POST
+def detained(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, _keychain = get_file_for_user(request, pk)
+    services.do_set_detained(
+        file, detained=request.POST.get("detained") == "1", acting_user=acting_user(request)
+    )
+    return redirect("cases:case", pk=file.pk)
