@@ -150,3 +150,94 @@ def seed_case() -> str:
             keychain=keyring.keychain_for(coordinator, keypair),
         )
     return codename
+
+
+def _situation(status: str, where: str, **extra: Any) -> dict[str, Any]:
+    location: dict[str, Any] = (
+        {"kind": where}
+        if where in ("russia", "occupied")
+        else {
+            "kind": "abroad",
+            "country": where,
+        }
+    )
+    return {
+        **DEMO_ANSWERS["situation"],
+        "status": status,
+        "location": location,
+        "summons": None,
+        "wished_destinations": [],
+        **extra,
+    }
+
+
+# Further demo cases: (codename, situation, story, languages, help, counselor, stage).
+MORE_CASES: list[tuple[str, dict[str, Any], str, list[str], list[str], str, str]] = [
+    (
+        "polka flipper smart boring chunky cumin ruddy butane",
+        _situation("deserter", "russia", left_unit_date="2026-11-10", criminal_case="likely"),
+        "Я ушёл из части две недели назад, прячусь у знакомых. Есть только внутренний паспорт.",
+        ["ru"],
+        ["legal", "route"],
+        "counselor",
+        "counselling",
+    ),
+    (
+        "jumbo berry core that success chief live creek",
+        _situation("abroad", "KZ"),
+        "Я в Уральске с вечера, ночевать негде, завтра хочу ехать в Алматы.",
+        ["ru", "kk"],
+        ["bed", "route"],
+        "counselor",
+        "arrived",
+    ),
+    (
+        "swivel cabbage elegy knot canal snap bowl kiss",
+        _situation("summons_received", "russia", summons={"kind": "paper", "date": "2026-11-26"}),
+        "Пишу за сына: ему вручили повестку, явиться через три дня. Что ему делать?",
+        ["ru"],
+        ["legal"],
+        "",
+        "new",
+    ),
+]
+
+
+@transaction.atomic
+def seed_more_cases() -> int:
+    """Cases of several types at realistic stages, some assigned to the demo counselor."""
+    from sanctuary.cases.models import CaseFile
+    from sanctuary.cases.services import do_assign, do_change_stage
+    from sanctuary.cases.stages import CaseType, Stage
+    from sanctuary.intake import services as intake
+
+    coordinator = User.objects.get(username="coordinator")
+    keypair = keyring.open_staff_secret(coordinator, "demo-coordinator-passphrase")
+    assert keypair is not None
+    keychain = keyring.keychain_for(coordinator, keypair)
+    created = 0
+    for words, situation, story, languages, help_wanted, counselor, stage in MORE_CASES:
+        codename = crypto.normalize_codename(words)
+        if intake.find_case(codename) is not None:
+            continue
+        answers = {
+            **DEMO_ANSWERS,
+            "situation": situation,
+            "story": story,
+            "languages": languages,
+            "help_wanted": help_wanted,
+            "on_behalf": "за сына" in story,
+        }
+        case, _codename, _keypair = intake.do_submit_case(answers, codename=codename)
+        file = CaseFile.objects.get(case=case)
+        if counselor:
+            do_assign(file, counselor=User.objects.get(username=counselor), keychain=keychain)
+        if stage != Stage.NEW:
+            do_change_stage(
+                file,
+                stage=Stage(stage),
+                case_type=CaseType(file.case_type),
+                acting_user=coordinator,
+            )
+        created += 1
+    return created

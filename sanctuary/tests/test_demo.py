@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from sanctuary.accounts.models import User
+from sanctuary.cases.models import CaseFile
 from sanctuary.demo import DEMO_LOGINS, seed_case, seed_staff
 from sanctuary.intake import services as intake
 from sanctuary.intake.models import Case, Message
@@ -22,8 +23,11 @@ class DemoSeedTestCase(TestCase):
             call_command("seed_demo", stdout=out)
             call_command("seed_demo", stdout=StringIO())
         self.assertIn("demo-admin-passphrase", out.getvalue())
-        self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(Case.objects.count(), 4)
         self.assertEqual(Message.objects.count(), 1)
+        stages = set(CaseFile.objects.values_list("case_type", "stage"))
+        self.assertIn(("deserter_russia", "counselling"), stages)
+        self.assertEqual(CaseFile.objects.filter(counselor__username="counselor").count(), 2)
         for login in DEMO_LOGINS:
             user = User.objects.get(username=login.username)
             self.assertIsNotNone(open_staff_secret(user, login.password))

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sanctuary.demo import seed_case, seed_staff
+from sanctuary.demo import seed_case, seed_more_cases, seed_staff
 
 
 class Command(BaseCommand):
@@ -27,3 +27,4 @@ class Command(BaseCommand):
             "`.venv/bin/sanctuary demo_code USERNAME`."
         )
         self.stdout.write(f"Demo seeker codename (open it at /ru/return/): {seed_case()}")
+        seed_more_cases()
