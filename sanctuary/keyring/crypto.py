@@ -577,14 +577,13 @@ class SeekerKeys(NamedTuple):
         return "SeekerKeys(lookup_id=<hidden>, keypair=<hidden>)"
 
 
-# Seeker derivation: libsodium's INTERACTIVE level (2 passes over 64 MiB, about 65 ms). The
-# codename's 88 random bits, not Argon2id, are what defeat guessing; Argon2id is a second wall.
-# A light cost also keeps the public, unauthenticated codename form from being an easy way to
-# exhaust the server. These limits are part of derivation version 1: changing them changes every
-# lookup id, so a change needs a new version and a migration (docs/keys.md).
-SEEKER_LIMITS: Final = ArgonLimits(
-    opslimit=argon2id.OPSLIMIT_INTERACTIVE, memlimit=argon2id.MEMLIMIT_INTERACTIVE
-)
+# Seeker derivation: Argon2id at libsodium's minimum (1 pass over 8 KiB). The codename's 88
+# random bits and the server-held pepper are what defeat guessing: 2^88 tries are out of reach
+# at any cost per try, so a memory-hard cost would protect nothing more, while it would make
+# every public, unauthenticated submission and sign-in cost the server 64 MiB (the intake surge
+# benchmark measured 18 submissions a second with it). These limits are part of derivation
+# version 1: changing them changes every lookup id, so a change needs a new version.
+SEEKER_LIMITS: Final = ArgonLimits(opslimit=argon2id.OPSLIMIT_MIN, memlimit=argon2id.MEMLIMIT_MIN)
 
 _PEPPER_MIN_BYTES: Final = 32
 _PEPPER_MAX_BYTES: Final = sodium.crypto_generichash_KEYBYTES_MAX  # 64: BLAKE2b's key limit
