@@ -20,14 +20,19 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(BIN)/.installed ## create .venv and install the pinned dependencies
 
-demo: install ## migrate the SQLite database, load demo data, serve on 127.0.0.1:$(PORT)
+demo: install ## migrate the SQLite database, load demo data, serve on 127.0.0.1:$(PORT) with a task worker
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/sanctuary migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/sanctuary routes import
 	$(DEMO_ENV) $(BIN)/sanctuary collectstatic --noinput -v 0
 	$(DEMO_ENV) $(BIN)/sanctuary seed_demo
-	@echo "Sanctuary demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	$(DEMO_ENV) $(BIN)/sanctuary runserver --noreload 127.0.0.1:$(PORT)
+	@echo "Sanctuary demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it, its task worker and its tick)"
+	@# The worker runs the background tasks; the loop enqueues casework's periodic ones every
+	@# minute. Both stop with the server, however it stops.
+	bash -c 'trap "kill %1 %2 2>/dev/null; wait" EXIT; \
+	  $(DEMO_ENV) $(BIN)/sanctuary db_worker --no-reload & \
+	  while sleep 60; do $(DEMO_ENV) $(BIN)/sanctuary casework_tick >/dev/null; done & \
+	  $(DEMO_ENV) $(BIN)/sanctuary runserver --noreload 127.0.0.1:$(PORT)'
 
 test: install ## the whole suite on SQLite, then on PostgreSQL when DATABASE_URL is set
 	$(MAKE) --no-print-directory test-sqlite
@@ -43,7 +48,7 @@ test-postgres: install
 	$(BIN)/pytest
 
 bench: install ## run every benchmark under bench/ and print its figures
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 lint: install ## ruff, mypy, migrations and translation catalogues
 	$(BIN)/ruff check .
