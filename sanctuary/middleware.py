@@ -1,7 +1,11 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+logger = logging.getLogger("sanctuary")
 
 
 class SecurityHeadersMiddleware:
@@ -22,3 +26,22 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class KeyringErrorMiddleware:
+    """A record that cannot be opened (a key was revoked, a ciphertext was damaged or moved)
+    is a clear refusal for the person, never a server error page, and never garbage."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from sanctuary.keyring.crypto import KeyringError
+
+        if not isinstance(exception, KeyringError):
+            return None
+        logger.warning("a sealed record could not be opened: %s", type(exception).__name__)
+        return render(request, "error.html", {"status": 403, "sealed": True}, status=403)

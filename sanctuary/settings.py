@@ -103,7 +103,16 @@ INSTALLED_APPS = [
     "sanctuary.routes",
     "sanctuary.intake",
     "sanctuary.cases",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (check-in alarms, the retention purge) runs through django-tasks: jobs are rows
+# in our own database and `sanctuary db_worker` runs them, so there is no broker to operate.
+# `sanctuary casework_tick`, from a timer every few minutes, enqueues the periodic ones.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How long a closed case is kept before it is shredded; only a statistics row remains.
+CASE_RETENTION_DAYS = envint("CASE_RETENTION_DAYS", 90)
 
 MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",
@@ -118,6 +127,7 @@ MIDDLEWARE = [
     "sanctuary.keyring.session.KeyCookieMiddleware",
     "sanctuary.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sanctuary.middleware.KeyringErrorMiddleware",
 ]
 
 ROOT_URLCONF = "sanctuary.urls"

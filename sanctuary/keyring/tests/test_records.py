@@ -3,10 +3,13 @@ from typing import Any, ClassVar
 import pytest
 from django.apps.registry import Apps
 from django.db import connection, models
-from django.test import TestCase
+from django.test import Client, TestCase
+from django.urls import reverse
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action, AuditEntry
+from sanctuary.intake.models import Case
+from sanctuary.intake.tests.helpers import submit
 from sanctuary.keyring import crypto
 from sanctuary.keyring.fields import EncryptedField
 from sanctuary.keyring.models import Holder, PendingAccess, SealedKey, SealedRecord
@@ -28,7 +31,7 @@ from sanctuary.keyring.services import (
     sync_groups,
     write_fields,
 )
-from sanctuary.test import PASSWORD, make_staff
+from sanctuary.test import PASSWORD, log_in, make_staff
 
 
 def keychain(user: User, password: str = PASSWORD) -> Keychain:
@@ -195,3 +198,19 @@ class RecordTestCase(TestCase):
         fulfil_pending(row, keychain=keychain(self.charlie))
         bob = keychain(self.bob, "a brand new passphrase for bob")
         self.assertEqual(open_record(memo, bob).text("title"), "canary title")
+
+
+class UnreadableRecordPageTestCase(TestCase):
+    def test_it_answers_a_damaged_case_with_a_clear_refusal_not_a_server_error(self) -> None:
+        charlie = make_staff("charlie", Role.COORDINATOR)
+        submit(Client())
+        case = Case.objects.get()
+        blob = bytearray(bytes(case.story or b""))
+        blob[-1] ^= 1
+        Case.objects.filter(pk=case.pk).update(story=bytes(blob))
+        client = Client(raise_request_exception=False)
+        log_in(client, charlie)
+        response = client.get(reverse("cases:case", args=[case.pk]))
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "не открывается", status_code=403)
+        self.assertNotContains(response, "canary-story", status_code=403)
