@@ -346,7 +346,7 @@ def test_it_tells_when_a_password_blob_needs_stronger_limits() -> None:
 def test_it_keeps_default_limits_at_least_interactive() -> None:
     assert PASSWORD_LIMITS.opslimit >= 2 and PASSWORD_LIMITS.memlimit >= 64 * 1024 * 1024
     # The seeker derivation rests on the codename's 88 bits and the pepper, not on Argon2id.
-    assert SEEKER_LIMITS == ArgonLimits(opslimit=1, memlimit=8192)
+    assert ArgonLimits(opslimit=1, memlimit=8192) == SEEKER_LIMITS
 
 
 def test_it_wraps_with_the_real_default_limits() -> None:
