@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
+from sanctuary.accounts.services import current_totp
 from sanctuary.intake import services
 from sanctuary.intake.models import Case
+from sanctuary.intake.tests.helpers import ANSWERS
 from sanctuary.intake.tests.test_scrub import _jpeg_with_metadata
 from sanctuary.keyring.services import keychain_for, open_staff_secret
 from sanctuary.routes.services import do_import_knowledge
@@ -138,3 +141,64 @@ def test_it_finds_no_accessibility_violations_on_the_seeker_pages(
     report = audit.report()
     audit.close()
     assert report == "", "axe-core found accessibility violations:\n" + report
+
+
+def test_it_finds_no_violation_on_the_staff_pages(
+    browser: Any, live_server: Any, axe_source: str
+) -> None:
+    """The staff side, signed in as a coordinator who also administers: every page they use."""
+
+    do_import_knowledge()
+    lead = make_staff("lead", Role.ADMIN, Role.COORDINATOR)
+    make_staff("counsel", Role.COUNSELOR)
+    services.do_submit_case(
+        {
+            "situation": {
+                "status": "mobilized",
+                "location": {"kind": "russia"},
+                "documents": {"internal_passport": True, "international_passport": None},
+                "summons": None,
+                "left_unit_date": None,
+                "criminal_case": "none",
+                "companions": [],
+                "wished_destinations": [],
+                "today": "2026-11-25",
+            },
+            "on_behalf": False,
+            "languages": ["ru"],
+            "help_wanted": ["legal"],
+            "story": ANSWERS["story"],
+            "contact_channel": "",
+            "contact_handle": "",
+        }
+    )
+    case = Case.objects.get()
+    audit = Audit(browser, live_server, axe_source)
+    page = audit.page
+    page.goto(f"{audit.base}/ru/staff/login/")
+    audit.check("login")
+    page.get_by_label("Имя пользователя").fill("lead")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Продолжить").click()
+    audit.check("second factor")
+    page.get_by_label("Код из приложения").fill(
+        current_totp(TOTPDevice.objects.get(user__username="lead", confirmed=True))
+    )
+    page.get_by_role("button", name="Войти").click()
+    for name, path in [
+        ("overview", "/ru/staff/"),
+        ("people", "/ru/staff/people/"),
+        ("person", f"/ru/staff/people/{lead.pk}/"),
+        ("invitations", "/ru/staff/invitations/"),
+        ("audit log", "/ru/staff/audit/"),
+        ("pending access", "/ru/staff/keys/pending/"),
+        ("my cases", "/ru/staff/cases/"),
+        ("triage", "/ru/staff/cases/triage/"),
+        ("case", f"/ru/staff/cases/{case.pk}/"),
+        ("routes facts", "/ru/staff/routes/"),
+        ("password", "/ru/staff/password/"),
+    ]:
+        page.goto(audit.base + path)
+        audit.check(name)
+    audit.close()
+    assert not any(audit.found.values()), audit.report()
