@@ -41,6 +41,10 @@ class Action(models.TextChoices):
     CASE_ASSIGNED = "case.assigned", _("Case assigned")
     CASE_STAGE_CHANGED = "case.stage", _("Case stage changed")
     CASE_DETAINED_FLAG = "case.detained", _("Detained or missing flag changed")
+    CHECKIN_SET = "checkin.set", _("Check-in set")
+    CHECKIN_CONFIRMED = "checkin.confirmed", _("Check-in confirmed")
+    CHECKIN_MISSED = "checkin.missed", _("Check-in missed: alarm raised")
+    CASE_PURGED = "case.purged", _("Closed case purged after retention")
     BACKUP_CREATED = "backup.created", _("Backup written")
     BACKUP_RESTORED = "backup.restored", _("Backup restored")
 

@@ -34,6 +34,24 @@ class TaskForm(forms.Form):
         return due
 
 
+class CheckInForm(forms.Form):
+    label = forms.CharField(
+        label=_("Check-in"),
+        max_length=300,
+        help_text=_("What he confirms, e.g. “crossed the border”. Encrypted; he sees it."),
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due by (UTC)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean_due_at(self) -> Any:
+        due = self.cleaned_data["due_at"]
+        if due <= timezone.now():
+            raise forms.ValidationError(_("The check-in time is in the past."))
+        return due
+
+
 class StageForm(forms.Form):
     case_type = forms.ChoiceField(label=_("Case type"))
     stage = forms.ChoiceField(label=_("Stage"))

@@ -1,5 +1,5 @@
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,11 +21,22 @@ class CaseFileQuerySet(models.QuerySet["CaseFile"]):
         return self.exclude(stage=Stage.CLOSED)
 
     def for_triage(self) -> "CaseFileQuerySet":
-        """New cases nobody has taken yet: the intake group's queue."""
-        return self.open().filter(counselor__isnull=True).select_related("case")
+        """New cases nobody has taken yet, and any open case whose alarm is raised (a missed
+        check-in): the intake group's queue."""
+        return (
+            self.open()
+            .filter(models.Q(counselor__isnull=True) | models.Q(alarm_at__isnull=False))
+            .select_related("case")
+            .prefetch_related("case__check_ins")
+        )
 
     def assigned_to(self, user: "User") -> "CaseFileQuerySet":
-        return self.open().filter(counselor=user).select_related("case")
+        return (
+            self.open()
+            .filter(counselor=user)
+            .select_related("case")
+            .prefetch_related("case__check_ins")
+        )
 
 
 class CaseFile(models.Model):
@@ -51,6 +62,10 @@ class CaseFile(models.Model):
     children = models.PositiveSmallIntegerField(default=0)
     detained = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When a check-in was missed; cleared once every missed check-in is confirmed.
+    alarm_at = models.DateTimeField(null=True, blank=True)
+    # A closed case is shredded after this moment (cases.tasks.purge_expired_cases).
+    retention_until = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = CaseFileQuerySet.as_manager()
 
@@ -124,3 +139,59 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"task {self.pk}"
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def open(self) -> "CheckInQuerySet":
+        return self.filter(confirmed_at__isnull=True)
+
+    def missed(self, now: datetime) -> "CheckInQuerySet":
+        """Overdue, unconfirmed, on an open case, and not yet alarmed."""
+        return (
+            self.open()
+            .filter(due_at__lt=now, missed_at__isnull=True)
+            .exclude(case__file__stage=Stage.CLOSED)
+        )
+
+
+class CheckIn(models.Model):
+    """A moment by which a person in transit confirms he is safe, set by his counselor. The
+    label ("cross the border by 18:00") is encrypted under the case's key; the time is plain so
+    the worker can raise the alarm without opening the case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="check_ins")
+    label = EncryptedField()
+    due_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set once by the worker when the alarm is raised, so it is raised (and audited) only once.
+    missed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["confirmed_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk}"
+
+
+class ClosedCaseStat(models.Model):
+    """What remains of a purged case: nothing that identifies anyone, only what statistics
+    need (how many cases of which type from which country reached which stage, by month)."""
+
+    case_type = models.CharField(max_length=32, choices=TYPE_CHOICES)
+    country = models.CharField(max_length=40, blank=True)
+    stage_reached = models.CharField(max_length=32, choices=STAGE_CHOICES)
+    month = models.DateField()  # the first day of the month the case was closed
+
+    class Meta:
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_type} {self.month:%Y-%m}"

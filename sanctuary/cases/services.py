@@ -3,17 +3,30 @@
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
-from sanctuary.cases.models import CaseFile, Note, StageChange, Task
+from sanctuary.cases.models import CaseFile, CheckIn, ClosedCaseStat, Note, StageChange, Task
 from sanctuary.cases.stages import CaseType, Stage, check_transition, retype, type_for_intake_status
-from sanctuary.cases.urgency import CriminalCase, Urgency, UrgencyInput, score
-from sanctuary.intake.models import Case
+from sanctuary.cases.urgency import (
+    DEFAULT_WEIGHTS,
+    MAX_SCORE,
+    CriminalCase,
+    Urgency,
+    UrgencyInput,
+    Weights,
+    score,
+    within_russian_reach,
+)
+from sanctuary.intake.models import Case, Message
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring.models import Holder
 
@@ -56,7 +69,11 @@ def refresh_case_file(case: Case, situation: dict[str, Any]) -> None:
 
 def urgency_of(file: CaseFile, now: dt.datetime | None = None) -> Urgency:
     now = now or timezone.now()
-    last_reply = file.case.messages.filter(from_seeker=False).order_by("-created_at").first()
+    if LAST_REPLY in file.__dict__:  # annotated by with_urgency: no query per row
+        last_contact: dt.datetime | None = file.__dict__[LAST_REPLY]
+    else:
+        last_reply = file.case.messages.filter(from_seeker=False).order_by("-created_at").first()
+        last_contact = last_reply.created_at if last_reply else None
     return score(
         UrgencyInput(
             today=timezone.localdate(now),
@@ -69,7 +86,116 @@ def urgency_of(file: CaseFile, now: dt.datetime | None = None) -> Urgency:
             detained_or_missing=file.detained,
             criminal_case=CriminalCase(file.criminal_case),
             children=file.children,
-            last_counselor_contact=last_reply.created_at if last_reply else None,
+            last_counselor_contact=last_contact,
+            check_ins=tuple(
+                (check_in.due_at, check_in.confirmed_at is not None)
+                for check_in in file.case.check_ins.all()
+            ),
+        )
+    )
+
+
+# ---- urgency in the database ----------------------------------------------------------------
+#
+# The queue and the case lists are ordered and paginated in the database, so the database
+# computes the same score as ``urgency_of``: each rule of ``urgency.score`` that ``urgency_of``
+# feeds becomes a CASE over plain columns, compared with dates and moments computed here from
+# ``now``, so the SQL is portable (SQLite and PostgreSQL) and needs no date arithmetic.
+# Keep it in step with ``urgency_of``: tests/test_query_counts.py checks that both give the same
+# score for cases that exercise every rule.
+
+LAST_REPLY = "last_reply_at"
+URGENCY = "urgency_score"
+
+
+def _reach() -> Q:
+    """``within_russian_reach`` as a condition on (case_type, stage)."""
+    condition = Q(pk__in=[])
+    for case_type in CaseType:
+        stages = [s.value for s in Stage if within_russian_reach(case_type, s)]
+        if stages:
+            condition |= Q(case_type=case_type.value, stage__in=stages)
+    return condition
+
+
+def _points(*whens: When) -> SqlCase:
+    return SqlCase(*whens, default=Value(0), output_field=IntegerField())
+
+
+def urgency_expression(now: dt.datetime, weights: Weights = DEFAULT_WEIGHTS) -> Any:
+    """The urgency score of a CaseFile row; needs the ``LAST_REPLY`` annotation."""
+    today = timezone.localdate(now)
+    reach = _reach()
+    day = dt.timedelta(days=1)
+    waiting_days = (
+        -(-weights.waiting_cap // weights.waiting_per_day) if weights.waiting_per_day else 0
+    )
+    check_in_overdue = CheckIn.objects.filter(
+        case=OuterRef("case"), confirmed_at__isnull=True, due_at__lt=now - weights.check_in_grace
+    )
+    terms = [
+        _points(When(detained=True, then=Value(weights.detained))),
+        _points(When(Exists(check_in_overdue), then=Value(weights.check_in_overdue))),
+        _points(
+            When(reach & Q(summons_date__lt=today), then=Value(weights.date_passed)),
+            When(
+                reach & Q(summons_date__lte=today + weights.date_imminent_days * day),
+                then=Value(weights.date_imminent),
+            ),
+            When(
+                reach & Q(summons_date__lte=today + weights.date_approaching_days * day),
+                then=Value(weights.date_approaching),
+            ),
+        ),
+        _points(
+            When(reach & Q(left_unit_date__isnull=False), then=Value(weights.left_unit_in_russia)),
+            When(left_unit_date__isnull=False, then=Value(weights.left_unit)),
+        ),
+        _points(
+            When(criminal_case=CriminalCase.LIKELY, then=Value(weights.criminal_case_likely)),
+            When(criminal_case=CriminalCase.OPENED, then=Value(weights.criminal_case_opened)),
+            When(criminal_case=CriminalCase.WANTED, then=Value(weights.wanted)),
+        ),
+        _points(When(children__gt=0, then=Value(weights.children))),
+        # Waiting since intake or the last reply: (now - since).days >= d iff since <= now - d.
+        _points(
+            *(
+                When(
+                    Q(**{f"{LAST_REPLY}__isnull": True, "case__created_at__lte": now - d * day})
+                    | Q(**{f"{LAST_REPLY}__lte": now - d * day}),
+                    then=Value(min(weights.waiting_cap, d * weights.waiting_per_day)),
+                )
+                for d in range(waiting_days, 0, -1)
+            )
+        ),
+    ]
+    total: Any = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return SqlCase(
+        When(stage=Stage.CLOSED, then=Value(0)),
+        default=Least(total, Value(MAX_SCORE)),
+        output_field=IntegerField(),
+    )
+
+
+def with_urgency(files: QuerySet[CaseFile], now: dt.datetime | None = None) -> QuerySet[CaseFile]:
+    """The files with their last counselor reply and urgency score annotated, raised alarms
+    first, then the most urgent, then the longest waiting: the order the pages show."""
+    now = now or timezone.now()
+    last_reply = (
+        Message.objects.filter(case=OuterRef("case"), from_seeker=False)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        files.annotate(**{LAST_REPLY: Subquery(last_reply)})
+        .annotate(**{URGENCY: urgency_expression(now)})
+        .order_by(
+            _points(When(alarm_at__isnull=True, then=Value(1))),
+            f"-{URGENCY}",
+            "case__created_at",
+            "pk",
         )
     )
 
@@ -129,8 +255,12 @@ def do_change_stage(
         by=acting_user,
     )
     file.case_type, file.stage = case_type.value, stage.value
-    file.closed_at = timezone.now() if stage == Stage.CLOSED else None
-    file.save(update_fields=["case_type", "stage", "closed_at"])
+    if stage == Stage.CLOSED:
+        file.closed_at = timezone.now()
+        file.retention_until = file.closed_at + dt.timedelta(days=settings.CASE_RETENTION_DAYS)
+    else:
+        file.closed_at = file.retention_until = None
+    file.save(update_fields=["case_type", "stage", "closed_at", "retention_until"])
     record(
         Action.CASE_STAGE_CHANGED,
         actor=acting_user,
@@ -177,3 +307,114 @@ def do_add_task(
 def do_complete_task(task: Task, *, acting_user: User) -> None:
     task.done_at = timezone.now()
     task.save(update_fields=["done_at"])
+
+
+# ---- check-ins -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_add_check_in(
+    case: Case, *, label: str, due_at: dt.datetime, keychain: keyring.Keychain
+) -> CheckIn:
+    """A moment by which the seeker confirms from his mailbox; the label is encrypted."""
+    opened = keyring.open_record(case, keychain)
+    check_in = CheckIn(case=case, due_at=due_at, created_by=keychain.user)
+    opened.write_into(check_in, label=label)
+    check_in.save()
+    record(
+        Action.CHECKIN_SET,
+        actor=keychain.user,
+        object_type="intake.case",
+        object_id=case.pk,
+        details={"check_in": str(check_in.pk)},
+    )
+    return check_in
+
+
+@transaction.atomic
+def do_confirm_check_in(check_in: CheckIn) -> None:
+    """The seeker says he is safe. A late confirmation still counts: once no missed check-in
+    is left unconfirmed, the case's alarm is lowered."""
+    locked = CheckIn.objects.select_for_update().get(pk=check_in.pk)
+    if locked.confirmed_at is not None:
+        return
+    locked.confirmed_at = timezone.now()
+    locked.save(update_fields=["confirmed_at"])
+    check_in.confirmed_at = locked.confirmed_at
+    still_missed = CheckIn.objects.filter(
+        case_id=locked.case_id, confirmed_at__isnull=True, missed_at__isnull=False
+    ).exists()
+    if not still_missed:
+        CaseFile.objects.filter(case_id=locked.case_id).update(alarm_at=None)
+    record(
+        Action.CHECKIN_CONFIRMED,
+        actor=None,
+        object_type="intake.case",
+        object_id=locked.case_id,
+        details={"check_in": str(locked.pk), "late": locked.missed_at is not None},
+    )
+
+
+def raise_missed_check_in_alarms(now: dt.datetime | None = None) -> int:
+    """Raises the alarm on every case with an overdue, unconfirmed check-in; each check-in is
+    alarmed (and audited) once. Returns how many alarms were raised."""
+    now = now or timezone.now()
+    raised = 0
+    for pk in list(CheckIn.objects.missed(now).values_list("pk", flat=True)):
+        raised += _raise_alarm(pk, now)
+    return raised
+
+
+@transaction.atomic
+def _raise_alarm(pk: Any, now: dt.datetime) -> int:
+    check_in = CheckIn.objects.select_for_update().filter(pk=pk).first()
+    if check_in is None or check_in.missed_at is not None or check_in.confirmed_at is not None:
+        return 0  # confirmed, alarmed or deleted since the query: another run got there
+    check_in.missed_at = now
+    check_in.save(update_fields=["missed_at"])
+    CaseFile.objects.filter(case_id=check_in.case_id, alarm_at__isnull=True).update(alarm_at=now)
+    record(
+        Action.CHECKIN_MISSED,
+        actor=None,
+        object_type="intake.case",
+        object_id=check_in.case_id,
+        details={"check_in": str(check_in.pk), "due": check_in.due_at.isoformat()},
+    )
+    return 1
+
+
+# ---- retention -------------------------------------------------------------------------------
+
+
+def purge_expired_cases(now: dt.datetime | None = None) -> int:
+    """Shreds every closed case whose retention date has passed, keeping one statistics row
+    each. Returns how many were purged."""
+    now = now or timezone.now()
+    due = CaseFile.objects.filter(stage=Stage.CLOSED, retention_until__lte=now)
+    return sum(_purge(pk, now) for pk in list(due.values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def _purge(pk: Any, now: dt.datetime) -> int:
+    file = (
+        CaseFile.objects.select_for_update()
+        .filter(pk=pk, stage=Stage.CLOSED, retention_until__lte=now)
+        .select_related("case")
+        .first()
+    )
+    if file is None:
+        return 0  # reopened or purged since the query
+    closing = file.changes.filter(to_stage=Stage.CLOSED).order_by("-at").first()
+    closed_at = file.closed_at or now
+    ClosedCaseStat.objects.create(
+        case_type=file.case_type,
+        country=file.case.country,
+        stage_reached=closing.from_stage if closing else file.stage,
+        month=timezone.localdate(closed_at).replace(day=1),
+    )
+    from sanctuary.intake.services import do_delete_case  # intake imports this module
+
+    case_id = file.case_id
+    do_delete_case(file.case)
+    record(Action.CASE_PURGED, actor=None, object_type="intake.case", object_id=case_id)
+    return 1

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:pk>/note/", views.note, name="note"),
     path("<uuid:pk>/task/", views.add_task, name="task"),
     path("<uuid:pk>/task/<uuid:task_pk>/done/", views.complete_task, name="task_done"),
+    path("<uuid:pk>/check-in/", views.add_check_in, name="check_in"),
     path("<uuid:pk>/stage/", views.change_stage, name="stage"),
     path("<uuid:pk>/assign/", views.assign, name="assign"),
     path("<uuid:pk>/detained/", views.detained, name="detained"),

@@ -1,9 +1,11 @@
 """The counselor's side: the triage queue, my cases, the case page and its actions."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,8 +18,15 @@ from sanctuary.accounts.models import User
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases import services
 from sanctuary.cases.access import access_triage, get_file_for_user
-from sanctuary.cases.forms import AssignForm, NoteForm, ReplyForm, StageForm, TaskForm
-from sanctuary.cases.models import CaseFile, Note, Task
+from sanctuary.cases.forms import (
+    AssignForm,
+    CheckInForm,
+    NoteForm,
+    ReplyForm,
+    StageForm,
+    TaskForm,
+)
+from sanctuary.cases.models import CaseFile, CaseFileQuerySet, CheckIn, Note, Task
 from sanctuary.cases.stages import LABELS, CaseType, Stage, TransitionError, allowed_next
 from sanctuary.cases.urgency import render_reason
 from sanctuary.intake import services as intake
@@ -34,9 +43,9 @@ def _lang() -> str:
     return get_language() or "ru"
 
 
-def _row(file: CaseFile) -> dict[str, Any]:
+def _row(file: CaseFile, now: datetime | None = None) -> dict[str, Any]:
     """A case as the queue and lists show it: plain triage fields only, never the story."""
-    urgency = services.urgency_of(file)
+    urgency = services.urgency_of(file, now)
     labels = LABELS.get(_lang(), LABELS["en"])
     help_labels = dict(HelpWanted.choices)
     return {
@@ -47,35 +56,50 @@ def _row(file: CaseFile) -> dict[str, Any]:
         "reasons": [render_reason(r, _lang()) for r in urgency.reasons],
         "help": [str(help_labels.get(h, h)) for h in file.case.help_wanted],
         "age": (timezone.now() - file.case.created_at).days,
+        "alarm": file.alarm_at,
+    }
+
+
+# A page of a list: the queue and the lists are ordered and cut in the database, so a page
+# costs the same few queries however many cases there are.
+PER_PAGE = 50
+
+
+def _by_urgency(request: HttpRequest, files: CaseFileQuerySet) -> dict[str, Any]:
+    """One page of files, raised alarms first, then the most urgent, then the longest waiting
+    (``services.with_urgency``), and how many of all of them have a raised alarm."""
+    now = timezone.now()
+    page = Paginator(services.with_urgency(files, now), PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "rows": [_row(file, now) for file in page.object_list],
+        "page": page,
+        "alarms": files.filter(alarm_at__isnull=False).count(),
     }
 
 
 @staff_only()
 def triage(request: HttpRequest) -> HttpResponse:
     access_triage(request)
-    rows = sorted(
-        (_row(file) for file in CaseFile.objects.for_triage()),
-        key=lambda row: (-row["urgency"].score, row["file"].case.created_at),
-    )
-    return render(request, "cases/triage.html", {"rows": rows})
+    context = _by_urgency(request, CaseFile.objects.for_triage())
+    return render(request, "cases/triage.html", context)
 
 
 @staff_only()
 def mine(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    rows = sorted(
-        (_row(file) for file in CaseFile.objects.assigned_to(user)),
-        key=lambda row: -row["urgency"].score,
-    )
-    overdue = Task.objects.overdue(timezone.localdate()).filter(assignee=user)
-    return render(request, "cases/mine.html", {"rows": rows, "overdue": overdue.count()})
+    context = _by_urgency(request, CaseFile.objects.assigned_to(user))
+    context["overdue"] = Task.objects.overdue(timezone.localdate()).filter(assignee=user).count()
+    return render(request, "cases/mine.html", context)
 
 
 @staff_only()
 def overdue_tasks(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    tasks = Task.objects.overdue(timezone.localdate()).filter(assignee=user)
-    return render(request, "cases/overdue.html", {"tasks": tasks})
+    tasks = (
+        Task.objects.overdue(timezone.localdate()).filter(assignee=user).order_by("due_date", "pk")
+    )
+    page = Paginator(tasks, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/overdue.html", {"tasks": page.object_list, "page": page})
 
 
 def _advice(situation: dict[str, Any]) -> dict[str, Any] | None:
@@ -109,12 +133,16 @@ def _timeline(file: CaseFile, thread: list[dict[str, Any]], notes: list[Any]) ->
     return sorted(events, key=lambda event: event["at"])
 
 
-def _case_audit(file: CaseFile, actions: list[Action]) -> list[dict[str, Any]]:
-    entries = list(
-        AuditEntry.objects.filter(
-            object_type="intake.case", object_id=str(file.case_id), action__in=actions
-        ).order_by("seq")
+def _case_audit(
+    file: CaseFile, actions: list[Action], last: int | None = None
+) -> list[dict[str, Any]]:
+    """The case's audit entries of these kinds, oldest first; with ``last``, only the last."""
+    found = AuditEntry.objects.filter(
+        object_type="intake.case", object_id=str(file.case_id), action__in=actions
     )
+    entries = list(found.order_by("seq") if last is None else found.order_by("-seq")[:last])
+    if last is not None:
+        entries.reverse()
     names = dict(
         User.objects.filter(pk__in={e.actor_id for e in entries}).values_list("pk", "username")
     )
@@ -135,6 +163,10 @@ def _case_page(
         {"task": task, "text": opened.read_from(task, "text")}
         for task in Task.objects.filter(case=file.case).select_related("assignee")
     ]
+    check_ins = [
+        {"check_in": check_in, "label": opened.read_from(check_in, "label")}
+        for check_in in CheckIn.objects.filter(case=file.case)
+    ]
     lang = _lang()
     labels = LABELS.get(lang, LABELS["en"])
     context = {
@@ -150,12 +182,15 @@ def _case_page(
         "data": data,
         "timeline": _timeline(file, thread, notes),
         "tasks": tasks,
-        "openings": _case_audit(file, [Action.RECORD_OPENED])[-20:],
+        "openings": _case_audit(file, [Action.RECORD_OPENED], last=20),
         "answer": _advice(data["situation"]),
         "stale_after": STALE_AFTER_DAYS,
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "task_form": forms.get("task_form") or TaskForm(),
+        "check_ins": check_ins,
+        "check_in_form": forms.get("check_in_form") or CheckInForm(),
+        "now": timezone.now(),
         "stage_form": forms.get("stage_form")
         or StageForm(lang=lang, initial={"case_type": file.case_type, "stage": file.stage}),
         "assign_form": forms.get("assign_form")
@@ -211,6 +246,22 @@ def add_task(request: HttpRequest, pk: UUID) -> HttpResponse:
         text=form.cleaned_data["text"],
         due_date=form.cleaned_data["due_date"],
         assignee=acting_user(request),
+        keychain=keychain,
+    )
+    return redirect("cases:case", pk=file.pk)
+
+
+@staff_only()
+@require_POST
+def add_check_in(request: HttpRequest, pk: UUID) -> HttpResponse:
+    file, keychain = get_file_for_user(request, pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, file, keychain, check_in_form=form)
+    services.do_add_check_in(
+        file.case,
+        label=form.cleaned_data["label"],
+        due_at=form.cleaned_data["due_at"],
         keychain=keychain,
     )
     return redirect("cases:case", pk=file.pk)

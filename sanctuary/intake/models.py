@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -7,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from sanctuary.keyring.fields import EncryptedField
 from sanctuary.keyring.models import Holder, SealedRecord
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from sanctuary.cases.models import CheckIn
 
 
 class HelpWanted(models.TextChoices):
@@ -42,6 +48,7 @@ class Case(SealedRecord):
     contact = EncryptedField()
 
     objects = CaseQuerySet.as_manager()
+    check_ins: "RelatedManager[CheckIn]"  # cases.CheckIn's reverse relation, for the checker
 
     class Meta:
         ordering = ["-created_at"]

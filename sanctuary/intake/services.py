@@ -131,7 +131,9 @@ def do_update_case(case: Case, key: crypto.DataKey, answers: dict[str, Any]) -> 
 
 @transaction.atomic
 def do_delete_case(case: Case) -> None:
-    """'Delete my case': every key copy and ciphertext shredded, then every row removed."""
+    """'Delete my case', and the retention purge of a closed case: every key copy and
+    ciphertext shredded, then every row removed (messages, notes, tasks, check-ins and the case
+    file go with the case)."""
     keyring.shred(case, acting_user=None)
     seeker = case.seeker
     case.delete()

@@ -11,13 +11,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from sanctuary.cases.models import CheckIn
+from sanctuary.cases.services import do_confirm_check_in
 from sanctuary.intake import seeker as seekers
 from sanctuary.intake import services
 from sanctuary.intake.forms import CodenameForm, MessageForm, QuestionnaireForm
 from sanctuary.intake.models import Attachment, Case
 from sanctuary.intake.scrub import RejectedFile, scrub
 from sanctuary.keyring import crypto
-from sanctuary.keyring.services import read_bytes
+from sanctuary.keyring.services import read_bytes, read_field
 from sanctuary.routes.services import live_knowledge_base
 
 REJECTED_FILE_MESSAGES = {
@@ -139,9 +141,31 @@ def mailbox(request: HttpRequest) -> HttpResponse:
         "form": form,
         "token": seekers.form_token("message", request),
         "leave_token": seekers.form_token("leave", request),
+        "checkin_token": seekers.form_token("checkin", request),
+        "check_ins": [
+            {"check_in": check_in, "label": read_field(check_in, key, "label")}
+            for check_in in CheckIn.objects.filter(case=seeker.case).open()
+        ],
         "thread": services.thread(seeker.case, key),
     }
     return render(request, "intake/mailbox.html", context)
+
+
+@csrf_exempt  # see start()
+def confirm_check_in(request: HttpRequest, pk: str) -> HttpResponse:
+    """He confirms he is safe: one button per open check-in, only for his own case."""
+    seeker = _signed_in(request)
+    if seeker is None:
+        return redirect("intake:sign_in")
+    if request.method != "POST":
+        return redirect("intake:mailbox")
+    if not seekers.form_is_genuine(request, "checkin"):
+        return _refused(request)
+    check_in = CheckIn.objects.filter(pk=pk, case=seeker.case).first()
+    if check_in is None:
+        raise Http404
+    do_confirm_check_in(check_in)
+    return redirect("intake:mailbox")
 
 
 def attachment(request: HttpRequest, pk: str) -> HttpResponse:

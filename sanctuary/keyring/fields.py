@@ -44,5 +44,7 @@ NOT_SENSITIVE = {
     ("intake.Attachment", "message"): "a reference to the message row, not its text",
     ("intake.SeekerSession", "messages_sent"): "a counter for the flood limit",
     ("routes.FactProposal", "decision_note"): "an editor's note on a public, sourced fact",
+    ("django_tasks_database.DBTaskResult", "queue_name"): "django-tasks' queue, always 'default'",
+    ("django_tasks_database.DBTaskResult", "backend_name"): "django-tasks' backend alias",
 }
 CONTENT_WORDS = ("name", "story", "note", "message", "address", "phone", "contact", "text", "body")

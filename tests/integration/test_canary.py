@@ -36,6 +36,7 @@ CANARIES = {
     ("intake.Attachment", "content"): "canary-photo-pixels-c4d1",
     ("cases.Note", "body"): "canary-note-a8e3",
     ("cases.Task", "text"): "canary-task-3d7f",
+    ("cases.CheckIn", "label"): "canary-checkin-6b2e",
 }
 
 
@@ -80,6 +81,17 @@ class CanaryTestCase(TransactionTestCase):
         staff.post(
             reverse("cases:task", args=[case_id]),
             {"text": CANARIES[("cases.Task", "text")], "due_date": "2099-01-01"},
+        )
+        staff.post(
+            reverse("cases:check_in", args=[case_id]),
+            {"label": CANARIES[("cases.CheckIn", "label")], "due_at": "2099-01-01T18:00"},
+        )
+        # He sees the check-in in his mailbox and confirms it.
+        page = seeker.get(reverse("intake:mailbox")).content.decode()
+        assert CANARIES[("cases.CheckIn", "label")] in page
+        check_in = page.split('class="check-ins"', 1)[1]
+        seeker.post(
+            check_in.split('action="', 1)[1].split('"', 1)[0], {"form_token": token_in(check_in)}
         )
 
     def setUp(self) -> None:

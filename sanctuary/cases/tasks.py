@@ -1,0 +1,24 @@
+"""Casework's background work, run by django-tasks' database worker (`sanctuary db_worker`).
+
+django-tasks has no scheduler: `sanctuary casework_tick`, run by a timer every few minutes,
+enqueues both tasks. Each is idempotent, so a late, doubled or overlapping tick does no harm.
+"""
+
+from django_tasks import task
+
+from sanctuary.cases import services
+
+
+@task()
+def raise_missed_checkin_alarms() -> int:
+    """Raises the alarm for every overdue, unconfirmed check-in, once per check-in."""
+    return services.raise_missed_check_in_alarms()
+
+
+@task()
+def purge_expired_cases() -> int:
+    """Shreds closed cases past their retention date, keeping a statistics row each."""
+    return services.purge_expired_cases()
+
+
+PERIODIC = (raise_missed_checkin_alarms, purge_expired_cases)
