@@ -304,6 +304,7 @@ def seed(total: int) -> dict[str, Any]:
                         key, "intake.message", str(message.pk), "body", "Здравствуйте."
                     )
                     messages.append(message)
+                    files[-1].last_reply_at = message.created_at
             if counselor is not None:
                 holder = holders[counselor.pk]
                 keys.append(seal(key, holder.pk, bytes(holder.public_key), pk))

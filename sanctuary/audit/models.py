@@ -82,6 +82,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-seq"]
         verbose_name_plural = "audit entries"
+        # A case page lists who opened the case and when.
+        indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"

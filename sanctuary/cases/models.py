@@ -62,6 +62,8 @@ class CaseFile(models.Model):
     children = models.PositiveSmallIntegerField(default=0)
     detained = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When a counselor last wrote to the seeker: urgency grows while he waits for an answer.
+    last_reply_at = models.DateTimeField(null=True, blank=True)
     # When a check-in was missed; cleared once every missed check-in is confirmed.
     alarm_at = models.DateTimeField(null=True, blank=True)
     # A closed case is shredded after this moment (cases.tasks.purge_expired_cases).

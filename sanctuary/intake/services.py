@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
+from sanctuary.cases.models import CaseFile
 from sanctuary.cases.services import open_case_file, refresh_case_file
 from sanctuary.intake.models import Attachment, Case, Message
 from sanctuary.intake.scrub import Scrubbed
@@ -147,5 +148,6 @@ def do_staff_reply(case: Case, *, body: str, keychain: keyring.Keychain) -> Mess
     message = Message(case=case, from_seeker=False, author=keychain.user)
     keyring.write_fields(message, opened.key, body=body)
     message.save()
+    CaseFile.objects.filter(case=case).update(last_reply_at=message.created_at)
     record(Action.MESSAGE_SENT, actor=keychain.user, object_type="intake.case", object_id=case.pk)
     return message
