@@ -187,3 +187,26 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+# A complete, valid questionnaire but for the story, which each benchmark writes itself.
+QUESTIONNAIRE: list[tuple[str, str]] = [
+    ("status", "mobilized"),
+    ("location", "russia"),
+    ("country", ""),
+    ("internal_passport", "on"),
+    ("passport_expires", "2030-05-01"),
+    ("summons", "electronic"),
+    ("summons_date", "2026-11-20"),
+    ("left_unit", ""),
+    ("criminal_case", "none"),
+    ("children", "0"),
+    ("children_certificates", "on"),
+    ("on_behalf", "0"),
+    ("languages", "ru"),
+    ("languages", "en"),
+    ("help_wanted", "legal"),
+    ("help_wanted", "route"),
+    ("contact_channel", "signal"),
+    ("contact_handle", "bench-handle"),
+]

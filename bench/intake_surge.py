@@ -34,7 +34,14 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import HOST, clean_up_on_sigterm, gunicorn, machine_load, postgres_database
+from bench._server import (
+    HOST,
+    QUESTIONNAIRE,
+    clean_up_on_sigterm,
+    gunicorn,
+    machine_load,
+    postgres_database,
+)
 from sanctuary.keyring.crypto import SEEKER_LIMITS
 
 # The baseline. We add no URL to the app for a benchmark, so the baseline is the cheapest
@@ -46,26 +53,6 @@ BASELINE_PATH = "/ru/return/"
 START_PATH = "/ru/help/"
 MAX_P99_MS = 500.0
 MIN_RATIO = 0.25
-ANSWERS: list[tuple[str, str]] = [
-    ("status", "mobilized"),
-    ("location", "russia"),
-    ("country", ""),
-    ("internal_passport", "on"),
-    ("passport_expires", "2030-05-01"),
-    ("summons", "electronic"),
-    ("summons_date", "2026-11-20"),
-    ("left_unit", ""),
-    ("criminal_case", "none"),
-    ("children", "0"),
-    ("children_certificates", "on"),
-    ("on_behalf", "0"),
-    ("languages", "ru"),
-    ("languages", "en"),
-    ("help_wanted", "legal"),
-    ("help_wanted", "route"),
-    ("contact_channel", "signal"),
-    ("contact_handle", "surge-handle"),
-]
 STORIES = [
     "I received an electronic summons and want to leave before the borders close.",
     "My brother was mobilized last week; I am writing for him, he cannot write himself.",
@@ -132,7 +119,7 @@ def load(job: Job) -> Tally:
         try:
             if job.submit:
                 story = f"Surge {job.worker}-{sent}: {STORIES[sent % len(STORIES)]}"
-                body = urlencode([*ANSWERS, ("story", story), ("form_token", token)])
+                body = urlencode([*QUESTIONNAIRE, ("story", story), ("form_token", token)])
                 status, content = _request(job.port, "POST", START_PATH, body)
                 ok = status == 200 and b'class="codename"' in content
             else:

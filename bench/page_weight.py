@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import HOST, clean_up_on_sigterm, gunicorn, sqlite_env
+from bench._server import HOST, QUESTIONNAIRE, clean_up_on_sigterm, gunicorn, sqlite_env
 
 KB = 1024
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
@@ -46,28 +46,6 @@ PAGES: list[tuple[str, str, int | None, int | None]] = [
     ("questionnaire", "/{lang}/help/", 40 * KB, None),
 ]
 LANGUAGES = ["ru", "en", "uk"]
-# A complete, valid questionnaire (as in sanctuary/intake/tests/helpers.py).
-ANSWERS: list[tuple[str, str]] = [
-    ("status", "mobilized"),
-    ("location", "russia"),
-    ("country", ""),
-    ("internal_passport", "on"),
-    ("passport_expires", "2030-05-01"),
-    ("summons", "electronic"),
-    ("summons_date", "2026-11-20"),
-    ("left_unit", ""),
-    ("criminal_case", "none"),
-    ("children", "0"),
-    ("children_certificates", "on"),
-    ("on_behalf", "0"),
-    ("languages", "ru"),
-    ("languages", "en"),
-    ("help_wanted", "legal"),
-    ("help_wanted", "route"),
-    ("story", "Page-weight benchmark: I received an electronic summons and want to leave."),
-    ("contact_channel", "signal"),
-    ("contact_handle", "bench-handle"),
-]
 
 
 @dataclass
@@ -120,7 +98,8 @@ def submit_case(port: int) -> str:
     match = re.search(rb'name="form_token" value="([^"]+)"', page)
     if status != 200 or match is None:
         raise RuntimeError(f"the questionnaire answered {status} without a form token")
-    body = urlencode([*ANSWERS, ("form_token", match[1].decode())])
+    story = ("story", "Page-weight benchmark: I received an electronic summons and want to leave.")
+    body = urlencode([*QUESTIONNAIRE, story, ("form_token", match[1].decode())])
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
         connection.request(

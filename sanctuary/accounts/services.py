@@ -188,9 +188,9 @@ def do_verify_second_factor(request: HttpRequest, *, user: User, token: str) -> 
     return False
 
 
-@transaction.atomic
-def do_create_invitation(*, roles: list[str], acting_user: User | None) -> tuple[Invitation, str]:
-    """A new invitation and its raw token; the token is shown once and stored only hashed."""
+def _new_link(
+    *, roles: list[str], acting_user: User | None, for_user: User | None = None
+) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
@@ -199,7 +199,15 @@ def do_create_invitation(*, roles: list[str], acting_user: User | None) -> tuple
         created_by=acting_user,
         created_at=now,
         expires_at=now + timedelta(hours=settings.INVITATION_LIFETIME_HOURS),
+        for_user=for_user,
     )
+    return invitation, token
+
+
+@transaction.atomic
+def do_create_invitation(*, roles: list[str], acting_user: User | None) -> tuple[Invitation, str]:
+    """A new invitation and its raw token; the token is shown once and stored only hashed."""
+    invitation, token = _new_link(roles=roles, acting_user=acting_user)
     record(
         Action.INVITATION_CREATED,
         actor=acting_user,
@@ -258,16 +266,7 @@ def do_reset_password(*, user: User, acting_user: User) -> tuple[int, str]:
     user.recovery_codes.all().delete()
     lost = keyring.forget_staff_keys(user)
     Invitation.objects.open().filter(for_user=user).update(revoked_at=timezone.now())
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    invitation = Invitation.objects.create(
-        token_hash=token_digest(token),
-        roles=sorted(user.roles),
-        created_by=acting_user,
-        created_at=now,
-        expires_at=now + timedelta(hours=settings.INVITATION_LIFETIME_HOURS),
-        for_user=user,
-    )
+    invitation, token = _new_link(roles=list(user.roles), acting_user=acting_user, for_user=user)
     record(
         Action.KEYS_RESET,
         actor=acting_user,
@@ -291,6 +290,14 @@ def do_accept_reset(*, token: str, password: str) -> User:
     user = invitation.for_user
     user.set_password(password)
     user.save(update_fields=["password"])
+    _complete_invitation(invitation, user, password, details={"reset": True})
+    return user
+
+
+def _complete_invitation(
+    invitation: Invitation, user: User, password: str, *, details: dict[str, object]
+) -> None:
+    """New keys under the chosen password, the link spent, the group keys that follow roles."""
     keyring.give_staff_keys(user, password)
     invitation.used_at = timezone.now()
     invitation.used_by = user
@@ -300,10 +307,9 @@ def do_accept_reset(*, token: str, password: str) -> User:
         actor=user,
         object_type="invitation",
         object_id=invitation.pk,
-        details={"reset": True},
+        details=details,
     )
     keyring.sync_groups(user, acting_user=user, keychain=None)
-    return user
 
 
 @transaction.atomic
@@ -319,18 +325,7 @@ def do_accept_invitation(*, token: str, username: str, password: str) -> User:
     if User.objects.filter(username=username.lower()).exists():
         raise AccountError(_("This username is taken. Choose another."))
     user = User.objects.create_user(username, password, roles=invitation.roles)
-    keyring.give_staff_keys(user, password)
-    invitation.used_at = timezone.now()
-    invitation.used_by = user
-    invitation.save(update_fields=["used_at", "used_by"])
-    record(
-        Action.INVITATION_ACCEPTED,
-        actor=user,
-        object_type="invitation",
-        object_id=invitation.pk,
-        details={"roles": invitation.roles},
-    )
-    keyring.sync_groups(user, acting_user=user, keychain=None)
+    _complete_invitation(invitation, user, password, details={"roles": invitation.roles})
     return user
 
 
