@@ -106,7 +106,7 @@ def main() -> None:
 
     print(
         f"\nstaff login: Argon2id opslimit={PASSWORD_LIMITS.opslimit}, "
-        f"memlimit={PASSWORD_LIMITS.memlimit // 2**20} MiB"
+        f"memlimit={PASSWORD_LIMITS.memlimit // 1024} KiB"
     )
     wrapped = wrap_with_password(holder.secret_key, "a long staff passphrase")
     login = median_seconds(lambda: unwrap_with_password(wrapped, "a long staff passphrase"), 5)
@@ -115,7 +115,7 @@ def main() -> None:
     codename = new_codename()
     print(
         f"\nseeker codename: Argon2id opslimit={SEEKER_LIMITS.opslimit}, "
-        f"memlimit={SEEKER_LIMITS.memlimit // 2**20} MiB"
+        f"memlimit={SEEKER_LIMITS.memlimit // 1024} KiB"
     )
     seeker = median_seconds(lambda: derive_seeker_keys(codename, bytes(32)), 5)
     print(f"  one derive_seeker_keys, median of 5: {seeker:.3f} s")
