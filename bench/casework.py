@@ -279,6 +279,7 @@ def seed(total: int) -> dict[str, Any]:
             files.append(
                 CaseFile(
                     case=case,
+                    received_at=created,
                     case_type=case_type.value,
                     stage=stage.value,
                     counselor=counselor,

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from sanctuary.cases.stages import LABELS, CaseType, Stage
+from sanctuary.intake.models import Case
 from sanctuary.keyring.fields import EncryptedField
 
 if TYPE_CHECKING:
@@ -26,17 +27,17 @@ class CaseFileQuerySet(models.QuerySet["CaseFile"]):
         return (
             self.open()
             .filter(models.Q(counselor__isnull=True) | models.Q(alarm_at__isnull=False))
-            .select_related("case")
-            .prefetch_related("case__check_ins")
+            .with_triage_fields()
         )
 
     def assigned_to(self, user: "User") -> "CaseFileQuerySet":
-        return (
-            self.open()
-            .filter(counselor=user)
-            .select_related("case")
-            .prefetch_related("case__check_ins")
-        )
+        return self.open().filter(counselor=user).with_triage_fields()
+
+    def with_triage_fields(self) -> "CaseFileQuerySet":
+        """The case rows a list shows, fetched for the page's rows only and without their
+        ciphertexts: a join here made the database read every sealed case before paging."""
+        plain = Case.objects.only("id", "created_at", "country", "languages", "help_wanted")
+        return self.prefetch_related(models.Prefetch("case", queryset=plain), "case__check_ins")
 
 
 class CaseFile(models.Model):
@@ -64,6 +65,8 @@ class CaseFile(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # When a counselor last wrote to the seeker: urgency grows while he waits for an answer.
     last_reply_at = models.DateTimeField(null=True, blank=True)
+    # The case's arrival, kept here so the queue orders without joining the sealed case rows.
+    received_at = models.DateTimeField(default=timezone.now)
     # When a check-in was missed; cleared once every missed check-in is confirmed.
     alarm_at = models.DateTimeField(null=True, blank=True)
     # A closed case is shredded after this moment (cases.tasks.purge_expired_cases).

@@ -56,7 +56,9 @@ def file_fields(situation: dict[str, Any], on_behalf: bool) -> dict[str, Any]:
 
 def open_case_file(case: Case, situation: dict[str, Any]) -> CaseFile:
     """Called by intake in the transaction that creates the case."""
-    return CaseFile.objects.create(case=case, **file_fields(situation, case.on_behalf))
+    return CaseFile.objects.create(
+        case=case, received_at=case.created_at, **file_fields(situation, case.on_behalf)
+    )
 
 
 def refresh_case_file(case: Case, situation: dict[str, Any]) -> None:
@@ -76,7 +78,7 @@ def urgency_of(file: CaseFile, now: dt.datetime | None = None) -> Urgency:
             now=now,
             case_type=CaseType(file.case_type),
             stage=Stage(file.stage),
-            created_at=file.case.created_at,
+            created_at=file.received_at,
             summons_date=file.summons_date,
             left_unit_date=file.left_unit_date,
             detained_or_missing=file.detained,
@@ -159,7 +161,7 @@ def urgency_expression(now: dt.datetime, weights: Weights = DEFAULT_WEIGHTS) -> 
         _points(
             *(
                 When(
-                    Q(**{f"{LAST_REPLY}__isnull": True, "case__created_at__lte": now - d * day})
+                    Q(**{f"{LAST_REPLY}__isnull": True, "received_at__lte": now - d * day})
                     | Q(**{f"{LAST_REPLY}__lte": now - d * day}),
                     then=Value(min(weights.waiting_cap, d * weights.waiting_per_day)),
                 )
@@ -184,7 +186,7 @@ def with_urgency(files: QuerySet[CaseFile], now: dt.datetime | None = None) -> Q
     return files.annotate(**{URGENCY: urgency_expression(now)}).order_by(
         _points(When(alarm_at__isnull=True, then=Value(1))),
         f"-{URGENCY}",
-        "case__created_at",
+        "received_at",
         "pk",
     )
 

@@ -55,7 +55,7 @@ def _row(file: CaseFile, now: datetime | None = None) -> dict[str, Any]:
         "urgency": urgency,
         "reasons": [render_reason(r, _lang()) for r in urgency.reasons],
         "help": [str(help_labels.get(h, h)) for h in file.case.help_wanted],
-        "age": (timezone.now() - file.case.created_at).days,
+        "age": (timezone.now() - file.received_at).days,
         "alarm": file.alarm_at,
     }
 
