@@ -14,20 +14,10 @@ from typing import Any
 
 from sanctuary.routes.engine import advise
 from sanctuary.routes.knowledge import KnowledgeBase, load
-from sanctuary.routes.situation import Situation
+from sanctuary.routes.situation import STATUSES, Situation
 
 SITUATIONS = 10_000
 SEED = 20260301
-STATUSES = [
-    "civilian",
-    "summons_received",
-    "conscript",
-    "mobilized",
-    "contract_soldier",
-    "deserter",
-    "abroad",
-    "captivity",
-]
 FIRST_DAY = dt.date(2022, 1, 1)
 LAST_DAY = dt.date(2027, 6, 30)
 

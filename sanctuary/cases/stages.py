@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from sanctuary.routes.situation import STATUSES
+
 
 class CaseType(StrEnum):
     CONSCRIPT = "conscript"
@@ -220,16 +222,7 @@ def retype(old_type: CaseType, stage: Stage, new_type: CaseType) -> Stage:
 
 # Intake --------------------------------------------------------------------------------------
 
-INTAKE_STATUSES: tuple[str, ...] = (
-    "civilian",
-    "summons_received",
-    "conscript",
-    "mobilized",
-    "contract_soldier",
-    "deserter",
-    "abroad",
-    "captivity",
-)
+INTAKE_STATUSES = STATUSES
 LOCATION_KINDS: tuple[str, ...] = ("russia", "occupied", "abroad")
 
 # status -> (type while under Russian control, type abroad). Occupied territory counts as

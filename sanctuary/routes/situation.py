@@ -11,6 +11,10 @@ import jsonschema
 
 from sanctuary.routes.knowledge import describe_error, field_path, leaf_errors, load_schema
 
+# Every status a situation can have, in the questionnaire's order: the schema is the one list.
+STATUSES: tuple[str, ...] = tuple(
+    load_schema("situation.schema.json")["properties"]["status"]["enum"]
+)
 MILITARY_STATUSES = frozenset({"conscript", "mobilized", "contract_soldier"})
 CHILD_DOCUMENT_AGE = 14
 

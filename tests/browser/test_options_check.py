@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sanctuary.routes.services import do_import_knowledge
+from tests.browser.helpers import record_other_origins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,13 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_it_checks_options_without_javascript(browser: Any, live_server: Any) -> None:
     do_import_knowledge()
     context = browser.new_context(java_script_enabled=False, locale="ru-RU")
-    external: list[str] = []
-    context.on(
-        "request",
-        lambda request: (
-            None if request.url.startswith(live_server.url) else external.append(request.url)
-        ),
-    )
+    external = record_other_origins(context, live_server.url)
     page = context.new_page()
     page.goto(live_server.url + reverse("options:check"))
     assert page.title() == "Варианты"

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sanctuary.accounts.models import Invitation, Role, User
 from sanctuary.accounts.services import current_totp, do_create_invitation
 from sanctuary.test import make_staff
+from tests.browser.helpers import record_other_origins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "lanterns over the winter harbour"
@@ -26,13 +27,7 @@ def test_it_walks_from_invitation_to_logout(
     admin = make_staff("alice", Role.ADMIN)
     _invitation, token = do_create_invitation(roles=["counselor"], acting_user=admin)
     context = browser.new_context(java_script_enabled=javascript, locale="ru-RU")
-    external: list[str] = []
-    context.on(
-        "request",
-        lambda request: (
-            None if request.url.startswith(live_server.url) else external.append(request.url)
-        ),
-    )
+    external = record_other_origins(context, live_server.url)
     page = context.new_page()
     base = live_server.url
 

@@ -11,21 +11,11 @@ from hypothesis import strategies as st
 
 from sanctuary.routes.engine import advise
 from sanctuary.routes.knowledge import default_knowledge_base
-from sanctuary.routes.situation import Situation
+from sanctuary.routes.situation import STATUSES, Situation
 
 KB = default_knowledge_base()
 DESTINATIONS = sorted({route.destination_id for route in KB.routes})
 DAYS = st.dates(min_value=dt.date(2021, 6, 1), max_value=dt.date(2027, 12, 31))
-STATUSES = [
-    "civilian",
-    "summons_received",
-    "conscript",
-    "mobilized",
-    "contract_soldier",
-    "deserter",
-    "abroad",
-    "captivity",
-]
 
 
 def _iso(day: dt.date) -> str:
