@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     LAWYER = "lawyer", _("Lawyer")
     SHELTER_COORDINATOR = "shelter_coordinator", _("Shelter coordinator")
     EVIDENCE_EDITOR = "evidence_editor", _("Evidence editor")
+    HOST = "host", _("Host")
 
 
 def token_digest(token: str) -> str:

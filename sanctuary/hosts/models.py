@@ -1,0 +1,152 @@
+"""Hosts, their vetting and their offers of beds.
+
+A host's name, exact address and contact are sealed to the shelter-coordinators group
+(keyring); the plain columns hold only what matching and statistics need: country, city,
+tier, languages and the offers' rules. A database copy gives no list of addresses."""
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sanctuary.keyring.fields import EncryptedField
+from sanctuary.keyring.models import SealedRecord
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+
+class Tier(models.IntegerChoices):
+    REGISTERED = 0, _("Registered")
+    INTERVIEWED = 1, _("Interviewed by a coordinator")
+    VERIFIED = 2, _("Identity seen, second approval and a reference")
+
+
+class HostQuerySet(models.QuerySet["Host"]):
+    def active(self) -> "HostQuerySet":
+        return self.filter(active=True)
+
+
+class Host(SealedRecord):
+    """A person who offers beds, invited by a shelter coordinator. `user` is set when the host
+    accepts the invitation and so gets a portal account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="host",
+    )
+    invitation = models.OneToOneField(
+        "accounts.Invitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="host",
+    )
+    country = models.CharField(max_length=2)  # ISO 3166-1 alpha-2
+    city = models.CharField(max_length=60)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.REGISTERED)
+    languages = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Sealed to the shelter-coordinators group.
+    name = EncryptedField()
+    address = EncryptedField()
+    contact = EncryptedField()
+
+    objects = HostQuerySet.as_manager()
+    offers: "RelatedManager[Offer]"
+    vetting_steps: "RelatedManager[VettingStep]"
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "city"])]
+
+    def __str__(self) -> str:
+        return f"host {self.pk}"
+
+
+class VettingStep(models.Model):
+    """One step of a host's vetting, by one coordinator. Tier 2 needs the identity document
+    seen, a reference, and the approval of a second coordinator."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("Interviewed")
+        IDENTITY_SEEN = "identity_seen", _("Identity document seen")
+        REFERENCE = "reference", _("Reference received")
+        SECOND_APPROVAL = "second_approval", _("Approved by a second coordinator")
+        DOWNGRADE = "downgrade", _("Tier lowered")
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="vetting_steps")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    tier_after = models.PositiveSmallIntegerField(choices=Tier.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.host_id}"
+
+
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def active(self) -> "OfferQuerySet":
+        return self.filter(active=True, host__active=True)
+
+
+class Offer(models.Model):
+    """Beds a host offers in a window of nights, with the host's rules about guests. Every
+    column is plain because the matcher needs it; the free-text notes are encrypted under the
+    host's data key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="offers")
+    country = models.CharField(max_length=2)
+    city = models.CharField(max_length=60)
+    beds = models.PositiveSmallIntegerField()
+    first_night = models.DateField()
+    last_night = models.DateField()
+    max_nights = models.PositiveSmallIntegerField()
+    accepts_men_only_parties = models.BooleanField(default=True)
+    women_only = models.BooleanField(default=False)
+    accepts_children = models.BooleanField(default=True)
+    families_only = models.BooleanField(default=False)
+    accepts_pets = models.BooleanField(default=False)
+    step_free = models.BooleanField(default=False)
+    languages = models.JSONField(default=list)
+    notes = EncryptedField()
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_night"]
+        indexes = [models.Index(fields=["city", "first_night"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_night__gte=models.F("first_night")),
+                name="offer_window_ordered",
+            ),
+            models.CheckConstraint(condition=models.Q(beds__gte=1), name="offer_has_a_bed"),
+            models.CheckConstraint(
+                condition=models.Q(max_nights__gte=1), name="offer_allows_a_night"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"offer {self.pk}"
