@@ -41,6 +41,8 @@ class Action(models.TextChoices):
     CASE_ASSIGNED = "case.assigned", _("Case assigned")
     CASE_STAGE_CHANGED = "case.stage", _("Case stage changed")
     CASE_DETAINED_FLAG = "case.detained", _("Detained or missing flag changed")
+    CHECKLIST_CHANGED = "checklist.changed", _("Emergency checklist changed")
+    CHECKLIST_STEP_DONE = "checklist.step_done", _("Emergency checklist step done")
     CHECKIN_SET = "checkin.set", _("Check-in set")
     CHECKIN_CONFIRMED = "checkin.confirmed", _("Check-in confirmed")
     CHECKIN_MISSED = "checkin.missed", _("Check-in missed: alarm raised")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanctuary.accounts.models import User
+from sanctuary.cases.models import ChecklistItem
 from sanctuary.cases.stages import LABELS, CaseType, Stage
 from sanctuary.intake.forms import MAX_MESSAGE
 
@@ -78,3 +79,43 @@ class AssignForm(forms.Form):
         field = self.fields["counselor"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = User.objects.filter(pk__in=[c.pk for c in counselors])
+
+
+class ChecklistItemForm(forms.ModelForm[ChecklistItem]):
+    position = forms.IntegerField(
+        label=_("Order"),
+        min_value=0,
+        max_value=999,
+        initial=10,
+        help_text=_("Steps are shown from the smallest number up."),
+    )
+
+    class Meta:
+        model = ChecklistItem
+        fields = ("country", "position", "kind", "text_en", "text_ru", "contact")
+        labels = {
+            "country": _("Country"),
+            "kind": _("Kind of step"),
+            "text_en": _("Step in English"),
+            "text_ru": _("Step in Russian"),
+            "contact": _("Contact"),
+        }
+        help_texts = {
+            "contact": _(
+                "The network's own working contact, such as a duty lawyer's line or a partner's "
+                "hotline. Every counselor reads it; never a seeker's or a private person's "
+                "number."
+            ),
+        }
+        widgets = {
+            "text_en": forms.Textarea(attrs={"rows": 3}),
+            "text_ru": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"] = forms.ChoiceField(
+            label=_("Country"),
+            choices=[("", _("Every country")), *countries],
+            required=False,
+        )

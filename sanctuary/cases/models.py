@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sanctuary.cases.stages import LABELS, CaseType, Stage
 from sanctuary.intake.models import Case
@@ -23,10 +24,14 @@ class CaseFileQuerySet(models.QuerySet["CaseFile"]):
 
     def for_triage(self) -> "CaseFileQuerySet":
         """New cases nobody has taken yet, and any open case whose alarm is raised (a missed
-        check-in): the intake group's queue."""
+        check-in) or that is flagged detained or missing: the intake group's queue."""
         return (
             self.open()
-            .filter(models.Q(counselor__isnull=True) | models.Q(alarm_at__isnull=False))
+            .filter(
+                models.Q(counselor__isnull=True)
+                | models.Q(alarm_at__isnull=False)
+                | models.Q(detained=True)
+            )
             .with_triage_fields()
         )
 
@@ -200,3 +205,66 @@ class ClosedCaseStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_type} {self.month:%Y-%m}"
+
+
+class ChecklistItemQuerySet(models.QuerySet["ChecklistItem"]):
+    def for_country(self, country: str) -> "ChecklistItemQuerySet":
+        """The steps for one country, then the steps for every country."""
+        return self.filter(models.Q(country=country) | models.Q(country="")).order_by(
+            models.F("country").desc(), "position", "pk"
+        )
+
+
+class ChecklistItem(models.Model):
+    """One step of the emergency checklist a "detained or missing" flag brings up: whom to
+    call, which lawyer, which partner organisation. Kept as data that coordinators and lawyers
+    edit. It holds the network's own working contacts (a duty lawyer's line, a partner's
+    hotline), never a seeker's: plain on purpose so every counselor can read it in an emergency
+    without a key (docs/threat-model.md says what not to write here)."""
+
+    class Kind(models.TextChoices):
+        ACTION = "action", _("Do")
+        CALL = "call", _("Call")
+        LAWYER = "lawyer", _("Lawyer")
+        PARTNER = "partner", _("Partner organisation")
+
+    country = models.CharField(max_length=2, blank=True)  # empty: every country
+    position = models.PositiveSmallIntegerField(default=10)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTION)
+    text_en = models.TextField(max_length=500)
+    text_ru = models.TextField(max_length=500)
+    contact = models.CharField(max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ChecklistItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"checklist {self.country or '*'} #{self.position}"
+
+    def text(self, lang: str) -> str:
+        return self.text_ru if lang == "ru" else self.text_en
+
+
+class ChecklistTick(models.Model):
+    """A checklist step done on one case: who did it and when."""
+
+    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="ticks")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="ticks")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "item"], name="one_tick_per_case_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"tick {self.item_id} on {self.case_id}"

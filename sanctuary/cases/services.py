@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
-from sanctuary.cases.models import CaseFile, CheckIn, ClosedCaseStat, Note, StageChange, Task
+from sanctuary.cases.models import (
+    CaseFile,
+    CheckIn,
+    ChecklistItem,
+    ChecklistTick,
+    ClosedCaseStat,
+    Note,
+    StageChange,
+    Task,
+)
 from sanctuary.cases.stages import CaseType, Stage, check_transition, retype, type_for_intake_status
 from sanctuary.cases.urgency import (
     DEFAULT_WEIGHTS,
@@ -180,11 +189,11 @@ def urgency_expression(now: dt.datetime, weights: Weights = DEFAULT_WEIGHTS) -> 
 
 
 def with_urgency(files: QuerySet[CaseFile], now: dt.datetime | None = None) -> QuerySet[CaseFile]:
-    """The files with their last counselor reply and urgency score annotated, raised alarms
-    first, then the most urgent, then the longest waiting: the order the pages show."""
+    """The files with their last counselor reply and urgency score annotated: raised alarms and
+    detained-or-missing flags first, then the most urgent, then the longest waiting."""
     now = now or timezone.now()
     return files.annotate(**{URGENCY: urgency_expression(now)}).order_by(
-        _points(When(alarm_at__isnull=True, then=Value(1))),
+        _points(When(alarm_at__isnull=True, detained=False, then=Value(1))),
         f"-{URGENCY}",
         "received_at",
         "pk",
@@ -263,6 +272,8 @@ def do_change_stage(
 
 @transaction.atomic
 def do_set_detained(file: CaseFile, *, detained: bool, acting_user: User) -> None:
+    """Raising the flag escalates: the case goes to the top of the coordinators' triage queue,
+    held or not, until the flag is cleared (CaseFileQuerySet.for_triage)."""
     file.detained = detained
     file.save(update_fields=["detained"])
     record(
@@ -272,6 +283,61 @@ def do_set_detained(file: CaseFile, *, detained: bool, acting_user: User) -> Non
         object_id=file.case_id,
         details={"detained": detained},
     )
+
+
+# ---- the emergency checklist ----------------------------------------------------------------
+
+CHECKLIST_FIELDS = ("country", "position", "kind", "text_en", "text_ru", "contact")
+
+
+@transaction.atomic
+def do_save_checklist_item(
+    item: ChecklistItem | None, *, values: dict[str, Any], acting_user: User
+) -> ChecklistItem:
+    """Adds a step (item None) or edits one; the audit entry names the step, not its text."""
+    added = item is None
+    item = item or ChecklistItem()
+    for name in CHECKLIST_FIELDS:
+        setattr(item, name, values[name])
+    item.updated_by, item.updated_at = acting_user, timezone.now()
+    item.save()
+    record(
+        Action.CHECKLIST_CHANGED,
+        actor=acting_user,
+        object_type="cases.checklistitem",
+        object_id=item.pk,
+        details={"change": "added" if added else "edited", "country": item.country or "*"},
+    )
+    return item
+
+
+@transaction.atomic
+def do_remove_checklist_item(item: ChecklistItem, *, acting_user: User) -> None:
+    pk, country = item.pk, item.country
+    item.delete()
+    record(
+        Action.CHECKLIST_CHANGED,
+        actor=acting_user,
+        object_type="cases.checklistitem",
+        object_id=pk,
+        details={"change": "removed", "country": country or "*"},
+    )
+
+
+@transaction.atomic
+def do_tick_checklist_step(case: Case, *, item: ChecklistItem, acting_user: User) -> None:
+    """Marks a step done on a case; ticking twice changes nothing."""
+    _tick, created = ChecklistTick.objects.get_or_create(
+        case=case, item=item, defaults={"by": acting_user}
+    )
+    if created:
+        record(
+            Action.CHECKLIST_STEP_DONE,
+            actor=acting_user,
+            object_type="intake.case",
+            object_id=case.pk,
+            details={"step": str(item.pk)},
+        )
 
 
 @transaction.atomic

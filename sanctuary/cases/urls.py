@@ -16,4 +16,16 @@ urlpatterns = [
     path("<uuid:pk>/stage/", views.change_stage, name="stage"),
     path("<uuid:pk>/assign/", views.assign, name="assign"),
     path("<uuid:pk>/detained/", views.detained, name="detained"),
+    path(
+        "<uuid:pk>/checklist/<int:item_pk>/done/",
+        views.tick_checklist_step,
+        name="checklist_tick",
+    ),
+    path("checklists/", views.checklists, name="checklists"),
+    path("checklists/<int:item_pk>/", views.checklist_item, name="checklist_item"),
+    path(
+        "checklists/<int:item_pk>/remove/",
+        views.remove_checklist_item,
+        name="checklist_remove",
+    ),
 ]

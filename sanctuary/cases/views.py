@@ -2,31 +2,42 @@
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanctuary.accounts.access import acting_user, staff_only
-from sanctuary.accounts.models import User
+from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases import services
 from sanctuary.cases.access import access_triage, get_file_for_user
 from sanctuary.cases.forms import (
     AssignForm,
     CheckInForm,
+    ChecklistItemForm,
     NoteForm,
     ReplyForm,
     StageForm,
     TaskForm,
 )
-from sanctuary.cases.models import CaseFile, CaseFileQuerySet, CheckIn, Note, Task
+from sanctuary.cases.models import (
+    CaseFile,
+    CaseFileQuerySet,
+    CheckIn,
+    ChecklistItem,
+    ChecklistTick,
+    Note,
+    Task,
+)
 from sanctuary.cases.stages import LABELS, CaseType, Stage, TransitionError, allowed_next
 from sanctuary.cases.urgency import render_reason
 from sanctuary.intake import services as intake
@@ -34,7 +45,7 @@ from sanctuary.intake.models import HelpWanted
 from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.services import Keychain, group_holder, open_record
 from sanctuary.routes.knowledge import STALE_AFTER_DAYS
-from sanctuary.routes.services import advice_for_situation
+from sanctuary.routes.services import advice_for_situation, live_knowledge_base
 from sanctuary.routes.situation import SituationError
 from sanctuary.routes.views import present_advice
 
@@ -197,6 +208,13 @@ def _case_page(
         or AssignForm(counselors=services.counselors(), initial={"counselor": file.counselor}),
         "can_assign": _can_assign(keychain),
     }
+    if file.detained:
+        countries = _countries(lang)
+        chosen = request.GET.get("checklist", "")
+        country = chosen if chosen in dict(countries) else file.case.country
+        context["checklist"] = _checklist(file, country)
+        context["checklist_country"] = country
+        context["checklist_countries"] = countries
     return render(request, "cases/case.html", context)
 
 
@@ -330,3 +348,89 @@ def detained(request: HttpRequest, pk: UUID) -> HttpResponse:
         file, detained=request.POST.get("detained") == "1", acting_user=acting_user(request)
     )
     return redirect("cases:case", pk=file.pk)
+
+
+# ---- the emergency checklist ----------------------------------------------------------------
+
+CHECKLIST_EDITORS = (Role.COORDINATOR, Role.LAWYER)
+
+
+def _countries(lang: str) -> list[tuple[str, str]]:
+    """Every country of the routes knowledge base, Russia included, by name."""
+    places = live_knowledge_base().places.values()
+    named = [(p.id, p.name(lang)) for p in places if p.kind == "country"]
+    return sorted(named, key=lambda pair: pair[1])
+
+
+def _checklist(file: CaseFile, country: str) -> list[dict[str, Any]]:
+    ticks = {
+        t.item_id: t for t in ChecklistTick.objects.filter(case=file.case).select_related("by")
+    }
+    return [
+        {"item": item, "text": item.text(_lang()), "tick": ticks.get(item.pk)}
+        for item in ChecklistItem.objects.for_country(country)
+    ]
+
+
+@staff_only(*CHECKLIST_EDITORS)
+def checklists(request: HttpRequest) -> HttpResponse:
+    countries = _countries(_lang())
+    form = ChecklistItemForm(request.POST or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        services.do_save_checklist_item(
+            None, values=form.cleaned_data, acting_user=acting_user(request)
+        )
+        messages.success(request, _("The step is added."))
+        return redirect("cases:checklists")
+    names = dict(countries)
+    groups: dict[str, list[ChecklistItem]] = {}
+    for item in ChecklistItem.objects.order_by("country", "position", "pk"):
+        groups.setdefault(item.country, []).append(item)
+    sections = [
+        {
+            "country": code,
+            "name": names.get(code, code) if code else _("Every country"),
+            "items": [{"item": i, "text": i.text(_lang())} for i in items],
+        }
+        for code, items in sorted(groups.items(), key=lambda g: (g[0] != "", names.get(g[0], g[0])))
+    ]
+    return render(request, "cases/checklists.html", {"sections": sections, "form": form})
+
+
+@staff_only(*CHECKLIST_EDITORS)
+def checklist_item(request: HttpRequest, item_pk: int) -> HttpResponse:
+    item = get_object_or_404(ChecklistItem, pk=item_pk)
+    form = ChecklistItemForm(request.POST or None, instance=item, countries=_countries(_lang()))
+    if request.method == "POST" and form.is_valid():
+        services.do_save_checklist_item(
+            item, values=form.cleaned_data, acting_user=acting_user(request)
+        )
+        messages.success(request, _("The step is saved."))
+        return redirect("cases:checklists")
+    return render(request, "cases/checklist_item.html", {"item": item, "form": form})
+
+
+@staff_only(*CHECKLIST_EDITORS)
+@require_POST
+def remove_checklist_item(request: HttpRequest, item_pk: int) -> HttpResponse:
+    item = get_object_or_404(ChecklistItem, pk=item_pk)
+    services.do_remove_checklist_item(item, acting_user=acting_user(request))
+    messages.success(request, _("The step is removed."))
+    return redirect("cases:checklists")
+
+
+@staff_only()
+@require_POST
+def tick_checklist_step(request: HttpRequest, pk: UUID, item_pk: int) -> HttpResponse:
+    file, _keychain = get_file_for_user(request, pk)
+    item = ChecklistItem.objects.for_country(file.case.country).filter(pk=item_pk).first()
+    chosen = request.POST.get("country", "")
+    if item is None and chosen:
+        item = ChecklistItem.objects.for_country(chosen).filter(pk=item_pk).first()
+    if item is None or not file.detained:
+        raise Http404
+    services.do_tick_checklist_step(file.case, item=item, acting_user=acting_user(request))
+    url = reverse("cases:case", kwargs={"pk": file.pk})
+    if chosen and chosen != file.case.country:
+        url += "?" + urlencode({"checklist": chosen})
+    return redirect(url + "#checklist")

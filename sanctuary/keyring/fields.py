@@ -44,6 +44,9 @@ NOT_SENSITIVE = {
     ("intake.Attachment", "message"): "a reference to the message row, not its text",
     ("intake.SeekerSession", "messages_sent"): "a counter for the flood limit",
     ("routes.FactProposal", "decision_note"): "an editor's note on a public, sourced fact",
+    ("cases.ChecklistItem", "text_en"): "a step of the network's emergency checklist, no case",
+    ("cases.ChecklistItem", "text_ru"): "a step of the network's emergency checklist, no case",
+    ("cases.ChecklistItem", "contact"): "the network's own working contact, never a seeker's",
     ("django_tasks_database.DBTaskResult", "queue_name"): "django-tasks' queue, always 'default'",
     ("django_tasks_database.DBTaskResult", "backend_name"): "django-tasks' backend alias",
 }

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.accounts.services import current_totp
+from sanctuary.cases.models import CaseFile, ChecklistItem
 from sanctuary.intake import services
 from sanctuary.intake.models import Case
 from sanctuary.intake.tests.helpers import ANSWERS
@@ -173,6 +174,9 @@ def test_it_finds_no_violation_on_the_staff_pages(
         }
     )
     case = Case.objects.get()
+    # Flagged, so the case page shows the emergency checklist too.
+    CaseFile.objects.filter(case=case).update(detained=True)
+    step = ChecklistItem.objects.create(country="", text_en="Call the lawyer", text_ru="Юрист")
     audit = Audit(browser, live_server, axe_source)
     page = audit.page
     page.goto(f"{audit.base}/ru/staff/login/")
@@ -196,6 +200,8 @@ def test_it_finds_no_violation_on_the_staff_pages(
         ("triage", "/ru/staff/cases/triage/"),
         ("case", f"/ru/staff/cases/{case.pk}/"),
         ("routes facts", "/ru/staff/routes/"),
+        ("emergency checklists", "/ru/staff/cases/checklists/"),
+        ("checklist step", f"/ru/staff/cases/checklists/{step.pk}/"),
         ("password", "/ru/staff/password/"),
     ]:
         page.goto(audit.base + path)
