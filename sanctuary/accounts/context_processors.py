@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("audit:log", _("Audit log"), (Role.ADMIN,)),
     NavItem("keyring:pending", _("Pending access")),
     NavItem("routes:facts", _("Routes")),
+    NavItem("cases:profile", _("My languages"), (Role.COUNSELOR,)),
     NavItem("cases:checklists", _("Emergency checklists"), (Role.COORDINATOR, Role.LAWYER)),
 ]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sanctuary.accounts.models import User
 from sanctuary.cases.models import ChecklistItem
 from sanctuary.cases.stages import LABELS, CaseType, Stage
-from sanctuary.intake.forms import MAX_MESSAGE
+from sanctuary.intake.forms import LANGUAGE_CHOICES, MAX_MESSAGE
 
 
 class ReplyForm(forms.Form):
@@ -74,11 +74,33 @@ class AssignForm(forms.Form):
         label=_("Let the previous counselor keep access"), required=False
     )
 
-    def __init__(self, *args: Any, counselors: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, counselors: list[tuple[User, str]], **kwargs: Any) -> None:
+        """counselors: each with its label, in the order suggested for the case."""
         super().__init__(*args, **kwargs)
         field = self.fields["counselor"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(pk__in=[c.pk for c in counselors])
+        field.queryset = User.objects.filter(pk__in=[user.pk for user, _label in counselors])
+        field.choices = [("", "—"), *((user.pk, label) for user, label in counselors)]
+
+
+class CounselorProfileForm(forms.Form):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages I counsel in"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Countries I know well"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["countries"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = countries
 
 
 class ChecklistItemForm(forms.ModelForm[ChecklistItem]):

@@ -268,3 +268,17 @@ class ChecklistTick(models.Model):
 
     def __str__(self) -> str:
         return f"tick {self.item_id} on {self.case_id}"
+
+
+class CounselorProfile(models.Model):
+    """What a counselor offers for assignment suggestions: the languages he counsels in and
+    the countries he knows. Plain: it describes a staff handle, not a seeker."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counselor_profile"
+    )
+    languages = models.JSONField(default=list)
+    countries = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +20,14 @@ from sanctuary.cases.models import (
     ChecklistItem,
     ChecklistTick,
     ClosedCaseStat,
+    CounselorProfile,
     Note,
     StageChange,
     Task,
 )
 from sanctuary.cases.stages import CaseType, Stage, check_transition, retype, type_for_intake_status
+from sanctuary.cases.suggest import Counselor as SuggestCounselor
+from sanctuary.cases.suggest import Suggestion, suggest
 from sanctuary.cases.urgency import (
     DEFAULT_WEIGHTS,
     MAX_SCORE,
@@ -206,6 +209,46 @@ def counselors() -> list[User]:
         .order_by("username")
         .distinct()
     )
+
+
+def assignment_suggestions(file: CaseFile) -> list[tuple[User, Suggestion]]:
+    """Every counselor, best first for this case (cases/suggest.py), in two queries."""
+    people = {
+        user.pk: user
+        for user in User.objects.filter(is_active=True, role_rows__role=Role.COUNSELOR)
+        .select_related("counselor_profile")
+        .distinct()
+    }
+    loads = dict(
+        CaseFile.objects.open()
+        .filter(counselor_id__in=people)
+        .values("counselor_id")
+        .annotate(n=Count("pk"))
+        .values_list("counselor_id", "n")
+    )
+    team = []
+    for pk, user in people.items():
+        profile = getattr(user, "counselor_profile", None)
+        team.append(
+            SuggestCounselor(
+                user_id=pk,
+                languages=frozenset(profile.languages if profile else ()),
+                countries=frozenset(profile.countries if profile else ()),
+                open_cases=loads.get(pk, 0),
+            )
+        )
+    ranked = suggest(file.case.languages, file.case.country, team)
+    return [(people[s.user_id], s) for s in ranked]
+
+
+@transaction.atomic
+def do_save_counselor_profile(
+    user: User, *, languages: list[str], countries: list[str]
+) -> CounselorProfile:
+    profile, _created = CounselorProfile.objects.update_or_create(
+        user=user, defaults={"languages": sorted(languages), "countries": sorted(countries)}
+    )
+    return profile
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ urlpatterns = [
         views.tick_checklist_step,
         name="checklist_tick",
     ),
+    path("profile/", views.profile, name="profile"),
     path("checklists/", views.checklists, name="checklists"),
     path("checklists/<int:item_pk>/", views.checklist_item, name="checklist_item"),
     path(

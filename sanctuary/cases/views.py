@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,7 @@ from sanctuary.cases.forms import (
     AssignForm,
     CheckInForm,
     ChecklistItemForm,
+    CounselorProfileForm,
     NoteForm,
     ReplyForm,
     StageForm,
@@ -35,12 +36,15 @@ from sanctuary.cases.models import (
     CheckIn,
     ChecklistItem,
     ChecklistTick,
+    CounselorProfile,
     Note,
     Task,
 )
 from sanctuary.cases.stages import LABELS, CaseType, Stage, TransitionError, allowed_next
+from sanctuary.cases.suggest import Suggestion
 from sanctuary.cases.urgency import render_reason
 from sanctuary.intake import services as intake
+from sanctuary.intake.forms import LANGUAGE_CHOICES
 from sanctuary.intake.models import HelpWanted
 from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.services import Keychain, group_holder, open_record
@@ -204,10 +208,14 @@ def _case_page(
         "now": timezone.now(),
         "stage_form": forms.get("stage_form")
         or StageForm(lang=lang, initial={"case_type": file.case_type, "stage": file.stage}),
-        "assign_form": forms.get("assign_form")
-        or AssignForm(counselors=services.counselors(), initial={"counselor": file.counselor}),
         "can_assign": _can_assign(keychain),
     }
+    if context["can_assign"]:
+        suggestions = services.assignment_suggestions(file)
+        context["suggestions"] = [_suggestion(user, s) for user, s in suggestions[:3]]
+        context["assign_form"] = forms.get("assign_form") or AssignForm(
+            counselors=_labelled(suggestions), initial={"counselor": file.counselor}
+        )
     if file.detained:
         countries = _countries(lang)
         chosen = request.GET.get("checklist", "")
@@ -216,6 +224,34 @@ def _case_page(
         context["checklist_country"] = country
         context["checklist_countries"] = countries
     return render(request, "cases/case.html", context)
+
+
+def _suggestion(user: User, suggestion: Suggestion) -> dict[str, Any]:
+    names = dict(LANGUAGE_CHOICES)
+    return {
+        "user": user,
+        "languages": [str(names.get(code, code)) for code in suggestion.shared_languages],
+        "knows_country": suggestion.knows_country,
+        "open_cases": suggestion.open_cases,
+    }
+
+
+def _labelled(suggestions: list[tuple[User, Suggestion]]) -> list[tuple[User, str]]:
+    """The assignment choices, best first, each saying why."""
+    labelled = []
+    for user, suggestion in suggestions:
+        shown = _suggestion(user, suggestion)
+        parts = [user.username]
+        if shown["languages"]:
+            parts.append(", ".join(shown["languages"]))
+        if suggestion.knows_country:
+            parts.append(_("knows the country"))
+        parts.append(
+            ngettext("%(count)d open case", "%(count)d open cases", suggestion.open_cases)
+            % {"count": suggestion.open_cases}
+        )
+        labelled.append((user, " · ".join(parts)))
+    return labelled
 
 
 def _can_assign(keychain: Keychain) -> bool:
@@ -323,7 +359,7 @@ def assign(request: HttpRequest, pk: UUID) -> HttpResponse:
     file, keychain = get_file_for_user(request, pk)
     if not _can_assign(keychain):
         raise Http404
-    form = AssignForm(request.POST, counselors=services.counselors())
+    form = AssignForm(request.POST, counselors=_labelled(services.assignment_suggestions(file)))
     if form.is_valid():
         try:
             services.do_assign(
@@ -434,3 +470,26 @@ def tick_checklist_step(request: HttpRequest, pk: UUID, item_pk: int) -> HttpRes
     if chosen and chosen != file.case.country:
         url += "?" + urlencode({"checklist": chosen})
     return redirect(url + "#checklist")
+
+
+# ---- the counselor's profile -----------------------------------------------------------------
+
+
+@staff_only(Role.COUNSELOR)
+def profile(request: HttpRequest) -> HttpResponse:
+    """The languages and countries a counselor offers, for the assignment suggestions."""
+    user = acting_user(request)
+    current = CounselorProfile.objects.filter(user=user).first()
+    initial = {"languages": current.languages, "countries": current.countries} if current else {}
+    form = CounselorProfileForm(
+        request.POST or None, initial=initial, countries=_countries(_lang())
+    )
+    if request.method == "POST" and form.is_valid():
+        services.do_save_counselor_profile(
+            user,
+            languages=form.cleaned_data["languages"],
+            countries=form.cleaned_data["countries"],
+        )
+        messages.success(request, _("Your languages and countries are saved."))
+        return redirect("cases:profile")
+    return render(request, "cases/profile.html", {"form": form})

@@ -150,7 +150,7 @@ def test_it_finds_no_violation_on_the_staff_pages(
     """The staff side, signed in as a coordinator who also administers: every page they use."""
 
     do_import_knowledge()
-    lead = make_staff("lead", Role.ADMIN, Role.COORDINATOR)
+    lead = make_staff("lead", Role.ADMIN, Role.COORDINATOR, Role.COUNSELOR)
     make_staff("counsel", Role.COUNSELOR)
     services.do_submit_case(
         {
@@ -200,6 +200,7 @@ def test_it_finds_no_violation_on_the_staff_pages(
         ("triage", "/ru/staff/cases/triage/"),
         ("case", f"/ru/staff/cases/{case.pk}/"),
         ("routes facts", "/ru/staff/routes/"),
+        ("my languages", "/ru/staff/cases/profile/"),
         ("emergency checklists", "/ru/staff/cases/checklists/"),
         ("checklist step", f"/ru/staff/cases/checklists/{step.pk}/"),
         ("password", "/ru/staff/password/"),
