@@ -22,11 +22,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 class Visit:
-    """A JavaScript-less browser context that records where it goes and what it asks for."""
+    """A browser context, without JavaScript unless asked, that records where it goes and what
+    it asks for."""
 
-    def __init__(self, browser: Any, live_server: Any, locale: str) -> None:
+    def __init__(
+        self, browser: Any, live_server: Any, locale: str, javascript: bool = False
+    ) -> None:
         self.base = live_server.url
-        self.context = browser.new_context(java_script_enabled=False, locale=locale)
+        self.context = browser.new_context(java_script_enabled=javascript, locale=locale)
         self.external: list[str] = []
         self.urls: list[str] = []
         self.context.on("request", self._note_request)
