@@ -4,12 +4,14 @@ Only for `make demo`; the command that calls this refuses to run outside demo mo
 capabilities add their demo records here, after the staff exist.
 """
 
+import datetime as dt
 import hashlib
 from base64 import b32encode
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
@@ -171,43 +173,112 @@ def _situation(status: str, where: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-# Further demo cases: (codename, situation, story, languages, help, counselor, stage).
-MORE_CASES: list[tuple[str, dict[str, Any], str, list[str], list[str], str, str]] = [
-    (
+@dataclass(frozen=True)
+class DemoCase:
+    codename: str
+    situation: dict[str, Any]
+    story: str
+    languages: list[str]
+    help_wanted: list[str]
+    counselor: str = ""  # a demo login, or nobody yet
+    stage: str = "new"
+    retype: str = ""  # a type the counselor gave the case after intake
+    detained: bool = False
+    check_in: str = ""  # a check-in due in six hours, with this label
+    note: str = ""
+
+
+# Further demo cases: every case type, at the stages a real caseload holds.
+MORE_CASES: list[DemoCase] = [
+    DemoCase(
         "polka flipper smart boring chunky cumin ruddy butane",
         _situation("deserter", "russia", left_unit_date="2026-11-10", criminal_case="likely"),
         "Я ушёл из части две недели назад, прячусь у знакомых. Есть только внутренний паспорт.",
         ["ru"],
         ["legal", "route"],
-        "counselor",
-        "counselling",
+        counselor="counselor",
+        stage="counselling",
+        note="Внутренний паспорт есть, загранпаспорта нет: смотрим маршруты без него.",
     ),
-    (
+    DemoCase(
         "jumbo berry core that success chief live creek",
         _situation("abroad", "KZ"),
         "Я в Уральске с вечера, ночевать негде, завтра хочу ехать в Алматы.",
         ["ru", "kk"],
         ["bed", "route"],
-        "counselor",
-        "arrived",
+        counselor="counselor",
+        stage="arrived",
     ),
-    (
+    DemoCase(
         "swivel cabbage elegy knot canal snap bowl kiss",
         _situation("summons_received", "russia", summons={"kind": "paper", "date": "2026-11-26"}),
         "Пишу за сына: ему вручили повестку, явиться через три дня. Что ему делать?",
         ["ru"],
         ["legal"],
-        "",
-        "new",
+    ),
+    DemoCase(
+        "weasel soap chief yoyo minute spot comic laptop",
+        _situation("civilian", "russia"),
+        "Мне 19, весной призыв. Повестки пока нет. Можно ли уехать учиться за границу?",
+        ["ru", "en"],
+        ["legal", "route"],
+        counselor="counselor",
+        stage="counselling",
+    ),
+    DemoCase(
+        "speak favor engine exist rely smooth float mutt",
+        _situation("contract_soldier", "russia", criminal_case="none"),
+        "Контракт подписал в 2021 году, сейчас в отпуске после ранения. Назад не вернусь.",
+        ["ru"],
+        ["legal", "route", "psychological"],
+        counselor="counselor",
+        stage="route_chosen",
+    ),
+    DemoCase(
+        "easy replace brave slush gulf wise aerial donkey",
+        _situation("mobilized", "russia", summons={"kind": "electronic", "date": "2026-11-22"}),
+        "Еду к казахстанской границе на машине друга, будем на переходе ночью.",
+        ["ru"],
+        ["route", "bed"],
+        counselor="counselor",
+        stage="in_transit",
+        check_in="Пересёк границу и в безопасности",
+    ),
+    DemoCase(
+        "debut bauble clerk flurry ruby fossil clam bobcat",
+        _situation("deserter", "AM", left_unit_date="2026-10-02", criminal_case="opened"),
+        "Я в Ереване с октября. Вчера у дома стояли люди в форме и спрашивали обо мне.",
+        ["ru", "en"],
+        ["legal", "bed"],
+        counselor="counselor",
+        stage="arrived",
+        detained=True,
+        note="Жена сообщила по телефону: не выходит на связь с утра.",
+    ),
+    DemoCase(
+        "pottery daring sonnet ocean spoon degree ruffle fever",
+        _situation("mobilized", "GE"),
+        "Я в Тбилиси, подал документы на защиту в Германии через гуманитарную визу.",
+        ["ru", "en"],
+        ["legal"],
+        counselor="counselor",
+        stage="application_filed",
+        retype="asylum_applicant",
     ),
 ]
 
 
 @transaction.atomic
 def seed_more_cases() -> int:
-    """Cases of several types at realistic stages, some assigned to the demo counselor."""
-    from sanctuary.cases.models import CaseFile
-    from sanctuary.cases.services import do_assign, do_change_stage
+    """Cases of every type at realistic stages, most of them held by the demo counselor."""
+    from sanctuary.cases.models import CaseFile, CounselorProfile
+    from sanctuary.cases.services import (
+        do_add_check_in,
+        do_add_note,
+        do_assign,
+        do_change_stage,
+        do_set_detained,
+    )
     from sanctuary.cases.stages import CaseType, Stage
     from sanctuary.intake import services as intake
 
@@ -215,29 +286,41 @@ def seed_more_cases() -> int:
     keypair = keyring.open_staff_secret(coordinator, "demo-coordinator-passphrase")
     assert keypair is not None
     keychain = keyring.keychain_for(coordinator, keypair)
+    counselor = User.objects.get(username="counselor")
+    CounselorProfile.objects.get_or_create(
+        user=counselor, defaults={"languages": ["en", "kk", "ru"], "countries": ["AM", "KZ"]}
+    )
     created = 0
-    for words, situation, story, languages, help_wanted, counselor, stage in MORE_CASES:
-        codename = crypto.normalize_codename(words)
+    for demo in MORE_CASES:
+        codename = crypto.normalize_codename(demo.codename)
         if intake.find_case(codename) is not None:
             continue
         answers = {
             **DEMO_ANSWERS,
-            "situation": situation,
-            "story": story,
-            "languages": languages,
-            "help_wanted": help_wanted,
-            "on_behalf": "за сына" in story,
+            "situation": demo.situation,
+            "story": demo.story,
+            "languages": demo.languages,
+            "help_wanted": demo.help_wanted,
+            "on_behalf": "за сына" in demo.story,
         }
         case, _codename, _keypair = intake.do_submit_case(answers, codename=codename)
         file = CaseFile.objects.get(case=case)
-        if counselor:
-            do_assign(file, counselor=User.objects.get(username=counselor), keychain=keychain)
-        if stage != Stage.NEW:
+        if demo.counselor:
+            holder = User.objects.get(username=demo.counselor)
+            do_assign(file, counselor=holder, keychain=keychain)
+        if demo.stage != Stage.NEW or demo.retype:
             do_change_stage(
                 file,
-                stage=Stage(stage),
-                case_type=CaseType(file.case_type),
+                stage=Stage(demo.stage),
+                case_type=CaseType(demo.retype or file.case_type),
                 acting_user=coordinator,
             )
+        if demo.note:
+            do_add_note(case, body=demo.note, keychain=keychain)
+        if demo.check_in:
+            due = timezone.now() + dt.timedelta(hours=6)
+            do_add_check_in(case, label=demo.check_in, due_at=due, keychain=keychain)
+        if demo.detained:
+            do_set_detained(file, detained=True, acting_user=coordinator)
         created += 1
     return created

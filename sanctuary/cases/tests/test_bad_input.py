@@ -25,7 +25,7 @@ FORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "cases:stage": (("case_type", "stage"), ()),
     "cases:assign": (("counselor", "keep_previous"), ()),
 }
-TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=120)
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=120)
 
 
 def written() -> tuple[int, ...]:
