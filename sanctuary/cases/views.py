@@ -128,12 +128,28 @@ def _advice(situation: dict[str, Any]) -> dict[str, Any] | None:
     return present_advice(advice)
 
 
-def _timeline(file: CaseFile, thread: list[dict[str, Any]], notes: list[Any]) -> list[Any]:
+# What the timeline shows of the audit log besides messages, notes, tasks and stage changes.
+TIMELINE_ACTIONS = [
+    Action.KEY_GRANTED,
+    Action.KEY_REVOKED,
+    Action.CASE_DETAINED_FLAG,
+    Action.CHECKLIST_STEP_DONE,
+    Action.CHECKIN_SET,
+    Action.CHECKIN_CONFIRMED,
+    Action.CHECKIN_MISSED,
+]
+
+
+def _timeline(
+    file: CaseFile, thread: list[dict[str, Any]], notes: list[Any], tasks: list[Any]
+) -> list[Any]:
     events: list[dict[str, Any]] = []
     for item in thread:
         events.append({"at": item["message"].created_at, "kind": "message", "item": item})
     for note in notes:
         events.append({"at": note["note"].created_at, "kind": "note", "item": note})
+    for task in tasks:
+        events.append({"at": task["task"].created_at, "kind": "task", "item": task})
     labels = LABELS.get(_lang(), LABELS["en"])
     for change in file.changes.select_related("by"):
         events.append(
@@ -143,7 +159,7 @@ def _timeline(file: CaseFile, thread: list[dict[str, Any]], notes: list[Any]) ->
                 "item": {"by": change.by, "to": labels[change.to_stage]},
             }
         )
-    for entry in _case_audit(file, [Action.KEY_GRANTED, Action.KEY_REVOKED]):
+    for entry in _case_audit(file, TIMELINE_ACTIONS):
         events.append({"at": entry["entry"].created_at, "kind": "access", "item": entry})
     return sorted(events, key=lambda event: event["at"])
 
@@ -195,7 +211,7 @@ def _case_page(
         ],
         "urgency": _row(file),
         "data": data,
-        "timeline": _timeline(file, thread, notes),
+        "timeline": _timeline(file, thread, notes, tasks),
         "tasks": tasks,
         "openings": _case_audit(file, [Action.RECORD_OPENED], last=20),
         "answer": _advice(data["situation"]),

@@ -61,3 +61,25 @@ class StaffMailboxTestCase(BaseTestCase):
         self.assertIsNotNone(response.context["answer"])
         self.assertTrue(response.context["answer"]["sources"])
         self.assertContains(response, 'rel="noreferrer noopener"')
+
+    def test_it_shows_one_timeline_of_messages_notes_tasks_stages_and_access(self) -> None:
+        self.log_in(self.charlie)
+        pk = [self.case.pk]
+        self.client.post(reverse("cases:reply", args=pk), {"body": "timeline reply"})
+        self.client.post(reverse("cases:note", args=pk), {"note": "timeline note"})
+        self.client.post(
+            reverse("cases:task", args=pk), {"text": "timeline task", "due_date": "2099-01-01"}
+        )
+        self.client.post(
+            reverse("cases:stage", args=pk), {"case_type": "mobilized", "stage": "counselling"}
+        )
+        self.client.post(reverse("cases:assign", args=pk), {"counselor": self.bob.pk})
+        self.client.post(reverse("cases:detained", args=pk), {"detained": "1"})
+        events = self.get("cases:case", self.case.pk).context["timeline"]
+        kinds = [event["kind"] for event in events]
+        self.assertEqual(kinds[:4], ["message", "note", "task", "stage"])
+        access = [e["item"]["entry"].action for e in events if e["kind"] == "access"]
+        self.assertEqual(access, [Action.KEY_GRANTED, Action.CASE_DETAINED_FLAG])
+        self.assertEqual([e["at"] for e in events], sorted(e["at"] for e in events))
+        page = self.get("cases:case", self.case.pk)
+        self.assertContains(page, "timeline task")
