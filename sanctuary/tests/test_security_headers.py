@@ -14,6 +14,7 @@ SAMPLE_ARGS = {
     "token": "not-a-real-token",
     "place": "KZ",
     "fact_id": "A-INTPASS-001",
+    "item_pk": "1",
 }
 
 
