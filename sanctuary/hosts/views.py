@@ -251,7 +251,8 @@ def offer_withdraw(request: HttpRequest, pk: UUID, offer_pk: UUID) -> HttpRespon
 @staff_only(Role.SHELTER_COORDINATOR)
 def import_offers(request: HttpRequest) -> HttpResponse:
     keychain = _keychain(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict[str, Any] = {"form": form, "columns": sheet.COLUMNS}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["sheet"].read(sheet.MAX_BYTES + 1)
