@@ -5,6 +5,8 @@ import io
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sanctuary.hosts import sheet
 from sanctuary.hosts.sheet import SheetUnreadable, check_table, read_table
@@ -131,3 +133,31 @@ def test_it_never_puts_a_typed_value_into_a_problem() -> None:
     checked = check(csv_bytes([good_row(1, country="secret-country-value", beds="secret")]))
     assert checked.problems
     assert "secret" not in repr(checked.problems)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.binary(max_size=2000))
+def test_it_reads_any_bytes_or_refuses_them_cleanly(data: bytes) -> None:
+    try:
+        check(data)
+    except SheetUnreadable as refused:
+        assert refused.code in {
+            "empty",
+            "not_a_sheet",
+            "missing_columns",
+            "repeated_columns",
+            "no_rows",
+        }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    column=st.sampled_from(sheet.COLUMNS),
+    value=st.one_of(st.text(max_size=80), st.integers(), st.floats(), st.dates(), st.none()),
+)
+def test_it_checks_any_value_in_any_column(column: str, value: object) -> None:
+    row = dict(zip(HEADER, good_row(), strict=True))
+    row[column] = value
+    checked = check_table([list(row), list(row.values())], today=TODAY, languages=LANGUAGES)
+    assert len(checked.rows) + len({p.row for p in checked.problems}) == 1
+    assert all(p.row == 2 and p.field in sheet.COLUMNS for p in checked.problems)
