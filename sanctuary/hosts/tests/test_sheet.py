@@ -155,8 +155,11 @@ def test_it_reads_any_bytes_or_refuses_them_cleanly(data: bytes) -> None:
     column=st.sampled_from(sheet.COLUMNS),
     value=st.one_of(st.text(max_size=80), st.integers(), st.floats(), st.dates(), st.none()),
 )
-def test_it_checks_any_value_in_any_column(column: str, value: object) -> None:
-    row = dict(zip(HEADER, good_row(), strict=True))
+def test_it_checks_any_value_in_any_column(column: str, value: sheet.Cell) -> None:
+    row: dict[str, sheet.Cell] = {
+        name: cell  # type: ignore[misc]  # good_row holds only str, int and dates
+        for name, cell in zip(HEADER, good_row(), strict=True)
+    }
     row[column] = value
     checked = check_table([list(row), list(row.values())], today=TODAY, languages=LANGUAGES)
     assert len(checked.rows) + len({p.row for p in checked.problems}) == 1
