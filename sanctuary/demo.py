@@ -42,7 +42,11 @@ DEMO_LOGINS = [
     DemoLogin("counselor", "demo-counselor-passphrase", (Role.COUNSELOR,)),
     DemoLogin("lawyer", "demo-lawyer-passphrase", (Role.LAWYER,)),
     DemoLogin("shelter", "demo-shelter-passphrase", (Role.SHELTER_COORDINATOR,)),
+    # A second shelter coordinator: tier 2 needs the approval of another coordinator.
+    DemoLogin("shelter2", "demo-shelter2-passphrase", (Role.SHELTER_COORDINATOR,)),
     DemoLogin("evidence", "demo-evidence-passphrase", (Role.EVIDENCE_EDITOR,)),
+    # A host's portal login, linked to a demo host in Almaty (sanctuary/hosts/demo.py).
+    DemoLogin("host", "demo-host-passphrase", (Role.HOST,)),
 ]
 
 

@@ -114,6 +114,15 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How long a closed case is kept before it is shredded; only a statistics row remains.
 CASE_RETENTION_DAYS = envint("CASE_RETENTION_DAYS", 90)
+# Shelter policy of this network (docs/operations.md): the vetting tier from which a host
+# receives guests, and the tier from which he receives families with children.
+SHELTER_MIN_TIER_FOR_GUESTS = envint("SHELTER_MIN_TIER_FOR_GUESTS", 1)
+SHELTER_MIN_TIER_FOR_CHILDREN = envint("SHELTER_MIN_TIER_FOR_CHILDREN", 2)
+if not 0 <= SHELTER_MIN_TIER_FOR_GUESTS <= SHELTER_MIN_TIER_FOR_CHILDREN <= 2:
+    raise ImproperlyConfigured(
+        "SHELTER_MIN_TIER_FOR_GUESTS and SHELTER_MIN_TIER_FOR_CHILDREN must be tiers 0 to 2, "
+        "the children's tier not below the guests' tier"
+    )
 
 MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",

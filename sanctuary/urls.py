@@ -15,6 +15,8 @@ urlpatterns = [
         path("options/", include("sanctuary.routes.public_urls")),
         path("staff/keys/pending/", include("sanctuary.keyring.urls")),
         path("staff/cases/", include("sanctuary.cases.urls")),
+        path("staff/hosts/", include("sanctuary.hosts.urls")),
+        path("staff/portal/", include("sanctuary.hosts.portal_urls")),
     ),
 ]
 

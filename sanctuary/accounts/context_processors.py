@@ -29,7 +29,11 @@ NAVIGATION = [
     NavItem("routes:facts", _("Routes")),
     NavItem("cases:profile", _("My languages"), (Role.COUNSELOR,)),
     NavItem("cases:checklists", _("Emergency checklists"), (Role.COORDINATOR, Role.LAWYER)),
+    NavItem("hosts:list", _("Hosts"), (Role.SHELTER_COORDINATOR,)),
+    NavItem("portal:home", _("My offers"), (Role.HOST,)),
 ]
+# A host is not staff: his menu holds only the overview and the entries made for hosts.
+HOST_MENU = {"accounts:home", "portal:home"}
 
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English", "uk": "Українська"}
 
@@ -38,7 +42,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = request.user
     items = []
     if isinstance(user, User) and second_factor_passed(request):
+        only_host = user.roles <= {Role.HOST.value} and Role.HOST.value in user.roles
         for item in NAVIGATION:
+            if only_host and item.url_name not in HOST_MENU:
+                continue
             if not item.roles or any(user.has_role(role) for role in item.roles):
                 current = request.resolver_match is not None and (
                     request.resolver_match.view_name == item.url_name

@@ -23,6 +23,7 @@ from sanctuary.accounts.models import (
     User,
     token_digest,
 )
+from sanctuary.accounts.signals import invitation_accepted
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.keyring import services as keyring
@@ -326,6 +327,7 @@ def do_accept_invitation(*, token: str, username: str, password: str) -> User:
         raise AccountError(_("This username is taken. Choose another."))
     user = User.objects.create_user(username, password, roles=invitation.roles)
     _complete_invitation(invitation, user, password, details={"roles": invitation.roles})
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user, token=token)
     return user
 
 

@@ -49,6 +49,14 @@ class Action(models.TextChoices):
     CASE_PURGED = "case.purged", _("Closed case purged after retention")
     BACKUP_CREATED = "backup.created", _("Backup written")
     BACKUP_RESTORED = "backup.restored", _("Backup restored")
+    HOST_INVITED = "host.invited", _("Host invited")
+    HOST_LINKED = "host.linked", _("Host account linked")
+    HOST_VETTED = "host.vetted", _("Host vetting step recorded")
+    HOST_ACTIVE_CHANGED = "host.active", _("Host deactivated or reactivated")
+    OFFER_CREATED = "offer.created", _("Offer created")
+    OFFER_CHANGED = "offer.changed", _("Offer changed")
+    OFFER_WITHDRAWN = "offer.withdrawn", _("Offer withdrawn")
+    OFFERS_IMPORTED = "offers.imported", _("Offers imported from a sheet")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

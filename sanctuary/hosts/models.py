@@ -4,6 +4,7 @@ A host's name, exact address and contact are sealed to the shelter-coordinators 
 (keyring); the plain columns hold only what matching and statistics need: country, city,
 tier, languages and the offers' rules. A database copy gives no list of addresses."""
 
+import secrets
 import uuid
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,16 @@ class Tier(models.IntegerChoices):
     REGISTERED = 0, _("Registered")
     INTERVIEWED = 1, _("Interviewed by a coordinator")
     VERIFIED = 2, _("Identity seen, second approval and a reference")
+
+
+# No 0/O, 1/I/L: a reference is read aloud and typed into a partner's sheet.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    """A short plain reference for a host ("H-7KQ2MX"): it names no one, and lets a partner's
+    sheet add an offer to a host who already exists."""
+    return "H-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
 class HostQuerySet(models.QuerySet["Host"]):
@@ -48,6 +59,11 @@ class Host(SealedRecord):
         blank=True,
         related_name="host",
     )
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    # The host record's data key wrapped under a key derived from the invitation token (never
+    # stored), so that accepting the invitation can seal the record to the host himself.
+    # Emptied when the invitation is accepted.
+    invitation_key = models.BinaryField(null=True, blank=True, editable=False)
     country = models.CharField(max_length=2)  # ISO 3166-1 alpha-2
     city = models.CharField(max_length=60)
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.REGISTERED)
@@ -84,6 +100,8 @@ class VettingStep(models.Model):
         REFERENCE = "reference", _("Reference received")
         SECOND_APPROVAL = "second_approval", _("Approved by a second coordinator")
         DOWNGRADE = "downgrade", _("Tier lowered")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        REACTIVATED = "reactivated", _("Reactivated")
 
     host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="vetting_steps")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -286,6 +286,29 @@ def grant(record: models.Model, *, to: Holder, keychain: Keychain) -> None:
 
 
 @transaction.atomic
+def grant_with_key(
+    record: models.Model, key: crypto.DataKey, *, to: Holder, acting_user: User, via: str
+) -> None:
+    """Seals a record's key, already opened some other way (`via`, e.g. an invitation link
+    that carried it), to a holder."""
+    if not to.has_key:
+        raise NoAccess(_("This person has no key yet; the grant waits until they set a password."))
+    SealedKey.objects.update_or_create(
+        record_type=record._meta.label_lower,
+        record_id=str(record.pk),
+        holder=to,
+        defaults={"sealed": crypto.seal(key, bytes(to.public_key))},
+    )
+    audit(
+        Action.KEY_GRANTED,
+        actor=acting_user,
+        object_type=record._meta.label_lower,
+        object_id=record.pk,
+        details={"to": _holder_label(to), "via": via},
+    )
+
+
+@transaction.atomic
 def revoke(record: models.Model, *, holder: Holder, acting_user: User) -> None:
     """Deletes one holder's copy of the record's key."""
     deleted, _counts = SealedKey.objects.for_record(record).filter(holder=holder).delete()

@@ -209,3 +209,85 @@ def test_it_finds_no_violation_on_the_staff_pages(
         audit.check(name)
     audit.close()
     assert not any(audit.found.values()), audit.report()
+
+
+def sign_in(audit: Audit, username: str) -> None:
+    page = audit.page
+    page.goto(f"{audit.base}/ru/staff/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Продолжить").click()
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    page.get_by_label("Код из приложения").fill(current_totp(device))
+    page.get_by_role("button", name="Войти").click()
+
+
+def test_it_finds_no_violation_on_the_hosts_pages(
+    browser: Any, live_server: Any, axe_source: str, tmp_path: Path
+) -> None:
+    """The shelter coordinator's hosts pages and the host's portal, with and without errors."""
+    from sanctuary.accounts.services import do_accept_invitation
+    from sanctuary.hosts.models import Host
+    from sanctuary.hosts.services import do_invite_host
+
+    shelter = make_staff("dora", Role.SHELTER_COORDINATOR)
+    host, token = do_invite_host(
+        name="Zarina",
+        address="Street 1",
+        contact="@zarina",
+        country="KZ",
+        city="Almaty",
+        languages=["ru"],
+        acting_user=shelter,
+    )
+    user = do_accept_invitation(token=token, username="zarina", password=PASSWORD)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    audit = Audit(browser, live_server, axe_source)
+    page = audit.page
+    sign_in(audit, "dora")
+    for name, path in [
+        ("hosts", "/ru/staff/hosts/"),
+        ("invite host", "/ru/staff/hosts/invite/"),
+        ("import offers", "/ru/staff/hosts/import/"),
+        ("offer form", f"/ru/staff/hosts/{host.pk}/offers/new/"),
+    ]:
+        page.goto(audit.base + path)
+        audit.check(name)
+    page.goto(f"{audit.base}/ru/staff/hosts/invite/")
+    send(page)
+    audit.check("invite host with errors")
+    page.goto(f"{audit.base}/ru/staff/hosts/{host.pk}/offers/new/")
+    page.fill("[name=beds]", "0")
+    send(page)
+    audit.check("offer form with errors")
+    page.goto(f"{audit.base}/ru/staff/hosts/{host.pk}/")
+    page.select_option("[name=kind]", "second_approval")
+    page.locator("form[action$='/vetting/'] button[type=submit]").click()
+    audit.check("host page with a refused step")
+    sheet = tmp_path / "offers.csv"
+    sheet.write_text(
+        "name,address,country,city,beds,first_night,last_night\n"
+        "A,B,KZ,Almaty,2,2099-01-01,2099-01-10\n"
+        "A,B,XX,Almaty,0,2099-01-01,2099-01-10\n",
+        encoding="utf-8",
+    )
+    page.goto(f"{audit.base}/ru/staff/hosts/import/")
+    page.set_input_files("[name=sheet]", sheet)
+    send(page)
+    audit.check("import report")
+    photo = tmp_path / "photo.xlsx"
+    photo.write_bytes(_jpeg_with_metadata())
+    page.set_input_files("[name=sheet]", photo)
+    send(page)
+    audit.check("import refused")
+    assert Host.objects.count() == 2
+    page.context.clear_cookies()
+    sign_in(audit, "zarina")
+    page.goto(f"{audit.base}/ru/staff/portal/")
+    audit.check("host portal")
+    page.goto(f"{audit.base}/ru/staff/portal/offers/new/")
+    audit.check("host offer form")
+    audit.close()
+    assert not any(audit.found.values()), audit.report()

@@ -2,6 +2,7 @@
 must appear nowhere at rest: not in the database file or its write-ahead log, not in a
 pg_dump, not in any session row, not in what the app logged, not in a backup archive."""
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -16,14 +17,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanctuary.accounts.models import Role
+from sanctuary.accounts.models import Role, User
+from sanctuary.hosts.models import Host, Offer
 from sanctuary.intake.models import SeekerSession
 from sanctuary.intake.tests.helpers import submit, token_in
 from sanctuary.intake.tests.test_scrub import JPEG_TABLES, _segment
 from sanctuary.keyring.crypto import KeyPair, encode_backup_key
 from sanctuary.keyring.fields import sensitive_fields
-from sanctuary.test import log_in, make_staff
+from sanctuary.test import PASSWORD, log_in, make_staff
 
 # One canary per sensitive field, each written by the page a real person would use.
 CANARIES = {
@@ -37,6 +40,10 @@ CANARIES = {
     ("cases.Note", "body"): "canary-note-a8e3",
     ("cases.Task", "text"): "canary-task-3d7f",
     ("cases.CheckIn", "label"): "canary-checkin-6b2e",
+    ("hosts.Host", "name"): "canary-host-name-2a91",
+    ("hosts.Host", "address"): "canary-host-address-d3f0",
+    ("hosts.Host", "contact"): "canary-host-contact-71be",
+    ("hosts.Offer", "notes"): "canary-offer-notes-8c54",
 }
 
 
@@ -86,6 +93,47 @@ class CanaryTestCase(TransactionTestCase):
             reverse("cases:check_in", args=[case_id]),
             {"label": CANARIES[("cases.CheckIn", "label")], "due_at": "2099-01-01T18:00"},
         )
+        # A shelter coordinator invites a host and writes an offer for him; the host accepts
+        # the invitation and opens his portal.
+        shelter = Client()
+        log_in(shelter, self.shelter)
+        page = shelter.post(
+            reverse("hosts:invite"),
+            {
+                "name": CANARIES[("hosts.Host", "name")],
+                "address": CANARIES[("hosts.Host", "address")],
+                "contact": CANARIES[("hosts.Host", "contact")],
+                "country": "KZ",
+                "city": "Almaty",
+                "languages": ["ru"],
+            },
+        ).content.decode()
+        token = page.split("/staff/invitation/", 1)[1].split("/", 1)[0]
+        host = Host.objects.get()
+        shelter.get(reverse("hosts:host", args=[host.pk]))
+        first_night = dt.date.today() + dt.timedelta(days=1)
+        shelter.post(
+            reverse("hosts:offer_new", args=[host.pk]),
+            {
+                "country": "KZ",
+                "city": "Almaty",
+                "beds": "2",
+                "first_night": first_night.isoformat(),
+                "last_night": (first_night + dt.timedelta(days=20)).isoformat(),
+                "max_nights": "7",
+                "notes": CANARIES[("hosts.Offer", "notes")],
+            },
+        )
+        assert Offer.objects.count() == 1
+        Client().post(
+            reverse("accounts:accept", args=[token]),
+            {"username": "zarina", "password": PASSWORD, "password_again": PASSWORD},
+        )
+        TOTPDevice.objects.create(user=User.objects.get(username="zarina"), confirmed=True)
+        host_client = Client()
+        log_in(host_client, User.objects.get(username="zarina"))
+        portal = host_client.get(reverse("portal:home")).content.decode()
+        assert CANARIES[("hosts.Offer", "notes")] in portal
         # He sees the check-in in his mailbox and confirms it.
         page = seeker.get(reverse("intake:mailbox")).content.decode()
         assert CANARIES[("cases.CheckIn", "label")] in page
@@ -96,6 +144,7 @@ class CanaryTestCase(TransactionTestCase):
 
     def setUp(self) -> None:
         self.coordinator = make_staff("coordinator", Role.COORDINATOR)
+        self.shelter = make_staff("shelter", Role.SHELTER_COORDINATOR)
 
     def test_it_covers_every_field_in_the_sensitive_registry(self) -> None:
         assert set(sensitive_fields()) == set(CANARIES)

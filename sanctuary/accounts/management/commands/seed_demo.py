@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sanctuary.demo import seed_case, seed_more_cases, seed_staff
+from sanctuary.hosts.demo import seed_hosts
 
 
 class Command(BaseCommand):
@@ -28,3 +29,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo seeker codename (open it at /ru/return/): {seed_case()}")
         seed_more_cases()
+        seed_hosts()
+        self.stdout.write(
+            "Demo hosts in Almaty, Astana, Uralsk, Tbilisi, Yerevan, Bishkek, Istanbul and "
+            "Belgrade; the `host` login is the portal of one Almaty host."
+        )

@@ -1,0 +1,70 @@
+"""Translated sentences for the codes the pure modules return."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanctuary.hosts.sheet import Problem, SheetUnreadable
+
+VETTING_REFUSALS: dict[str, Promise] = {
+    "already_tier_2": gettext_lazy("This host is already at tier 2."),
+    "interview_first": gettext_lazy("Record the interview first."),
+    "identity_first": gettext_lazy(
+        "Record that the identity document was seen before the second approval."
+    ),
+    "reference_first": gettext_lazy("Record the reference before the second approval."),
+    "same_coordinator": gettext_lazy(
+        "The second approval must come from another coordinator than the one who saw the "
+        "identity document."
+    ),
+    "not_lower": gettext_lazy("Choose a tier lower than the host's tier now."),
+    "unknown_step": gettext_lazy("Unknown vetting step."),
+}
+
+UNREADABLE: dict[str, Promise] = {
+    "empty": gettext_lazy("The file is empty."),
+    "too_big": gettext_lazy("The file is larger than %(limit)s MB. Split it into several sheets."),
+    "not_a_sheet": gettext_lazy(
+        "This file is not a sheet Sanctuary can read. Upload a CSV file or an Excel workbook "
+        "(.xlsx)."
+    ),
+    "repeated_columns": gettext_lazy("These columns appear twice: %(columns)s."),
+    "missing_columns": gettext_lazy("These required columns are missing: %(columns)s."),
+    "no_rows": gettext_lazy("The sheet has column names but no rows."),
+    "too_many_rows": gettext_lazy(
+        "The sheet has more than %(limit)s rows. Split it into several sheets."
+    ),
+}
+
+PROBLEMS: dict[str, Promise] = {
+    "required": gettext_lazy("this value is required"),
+    "too_long": gettext_lazy("longer than %(limit)s characters"),
+    "formula": gettext_lazy("a formula; paste the value instead"),
+    "bad_reference": gettext_lazy("not a host reference (like H-7KQ2MX)"),
+    "unknown_host": gettext_lazy("no active host has this reference"),
+    "unknown_country": gettext_lazy("unknown country; use a two-letter code such as KZ or GE"),
+    "not_a_number": gettext_lazy("not a whole number"),
+    "out_of_range": gettext_lazy("must be between %(low)s and %(high)s"),
+    "bad_date": gettext_lazy("not a date; write it as 2026-12-31 or 31.12.2026"),
+    "in_past": gettext_lazy("the first night is in the past"),
+    "before_first": gettext_lazy("the last night is before the first night"),
+    "too_long_window": gettext_lazy("an offer covers at most %(limit)s days"),
+    "not_yes_no": gettext_lazy("write yes or no"),
+    "families_without_children": gettext_lazy(
+        "a host who takes only families must accept children"
+    ),
+    "unknown_language": gettext_lazy("unknown language code; use ru, uk, en, kk, hy, ka, tr or sr"),
+}
+
+
+def unreadable(error: SheetUnreadable) -> str:
+    return str(UNREADABLE.get(error.code, UNREADABLE["not_a_sheet"])) % error.params
+
+
+def problem(item: Problem) -> str:
+    text = str(PROBLEMS.get(item.code, item.code)) % dict(item.params)
+    return _("Row %(row)s, column “%(column)s”: %(problem)s") % {
+        "row": item.row,
+        "column": item.field,
+        "problem": text,
+    }

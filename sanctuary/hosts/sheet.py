@@ -1,0 +1,444 @@
+"""Reading a partner's sheet of offers (CSV or XLSX) into checked rows, as plain Python.
+
+One offer per row; the first row holds the column names (English, or the Russian names in
+``HEADER_ALIASES``). Every problem is a ``Problem(row, field, code, params)`` for the page to
+translate; a value the partner typed never goes into a problem, so the report can be shown and
+logged without content. The layout is documented in sanctuary/hosts/README.md.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sanctuary.hosts.countries import country_code
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 20 * 1024 * 1024  # an XLSX is a zip: refuse a zip bomb before opening it
+MAX_ROWS = 500
+MAX_BEDS = 50
+MAX_WINDOW_DAYS = 365
+MAX_NAME = 200
+MAX_ADDRESS = 500
+MAX_CONTACT = 200
+MAX_CITY = 60
+MAX_NOTES = 2000
+
+COLUMNS = (
+    "host_ref",
+    "name",
+    "address",
+    "contact",
+    "country",
+    "city",
+    "beds",
+    "first_night",
+    "last_night",
+    "max_nights",
+    "men",
+    "women_only",
+    "children",
+    "families_only",
+    "pets",
+    "step_free",
+    "languages",
+    "notes",
+)
+REQUIRED_COLUMNS = ("country", "city", "beds", "first_night", "last_night")
+
+HEADER_ALIASES = {
+    "ref": "host_ref",
+    "host": "host_ref",
+    "код_хозяина": "host_ref",
+    "хозяин": "host_ref",
+    "имя": "name",
+    "адрес": "address",
+    "контакт": "contact",
+    "страна": "country",
+    "город": "city",
+    "мест": "beds",
+    "места": "beds",
+    "кровати": "beds",
+    "с": "first_night",
+    "первая_ночь": "first_night",
+    "по": "last_night",
+    "последняя_ночь": "last_night",
+    "макс_ночей": "max_nights",
+    "максимум_ночей": "max_nights",
+    "мужчины": "men",
+    "single_men": "men",
+    "accepts_men_only_parties": "men",
+    "только_женщины": "women_only",
+    "дети": "children",
+    "accepts_children": "children",
+    "только_семьи": "families_only",
+    "животные": "pets",
+    "accepts_pets": "pets",
+    "без_ступеней": "step_free",
+    "языки": "languages",
+    "заметки": "notes",
+}
+
+BOOLEAN_DEFAULTS = {
+    "men": True,
+    "women_only": False,
+    "children": True,
+    "families_only": False,
+    "pets": False,
+    "step_free": False,
+}
+YES = {"yes", "y", "1", "true", "x", "+", "да", "д"}
+NO = {"no", "n", "0", "false", "-", "нет", "н"}
+REFERENCE_PATTERN = re.compile(r"^H-[A-Z0-9]{6}$")
+
+
+class Formula:
+    """A spreadsheet cell holding a formula: never evaluated, never stored."""
+
+
+FORMULA = Formula()
+Cell = str | int | float | dt.date | dt.datetime | Formula | None
+
+
+class SheetUnreadable(Exception):
+    """The whole file is refused; ``code`` (and ``params``) name why."""
+
+    def __init__(self, code: str, **params: str | int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # the row number as the spreadsheet shows it (the header is row 1)
+    field: str
+    code: str
+    params: tuple[tuple[str, str | int], ...] = ()
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    row: int
+    host_ref: str
+    name: str
+    address: str
+    contact: str
+    country: str
+    city: str
+    beds: int
+    first_night: dt.date
+    last_night: dt.date
+    max_nights: int
+    accepts_men_only_parties: bool
+    women_only: bool
+    accepts_children: bool
+    families_only: bool
+    accepts_pets: bool
+    step_free: bool
+    languages: tuple[str, ...]
+    notes: str
+
+
+@dataclass
+class Checked:
+    rows: list[OfferRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ---- reading the file ---------------------------------------------------------------------
+
+
+def read_table(data: bytes) -> list[list[Cell]]:
+    """The sheet's rows of cells: the first worksheet of an XLSX, or a CSV in UTF-8 (with or
+    without a byte-order mark) or Windows-1251, separated by commas, semicolons or tabs."""
+    if not data.strip():
+        raise SheetUnreadable("empty")
+    if len(data) > MAX_BYTES:
+        raise SheetUnreadable("too_big", limit=MAX_BYTES // 1024 // 1024)
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+def _read_csv(data: bytes) -> list[list[Cell]]:
+    if b"\x00" in data:
+        raise SheetUnreadable("not_a_sheet")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError:
+            raise SheetUnreadable("not_a_sheet") from None
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+        raise SheetUnreadable("not_a_sheet")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        raise SheetUnreadable("not_a_sheet") from None
+    return [list(row) for row in rows]
+
+
+def _read_xlsx(data: bytes) -> list[list[Cell]]:
+    import openpyxl  # type: ignore[import-untyped]  # no stubs; its use here is small
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+                raise SheetUnreadable("too_big", limit=MAX_BYTES // 1024 // 1024)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except SheetUnreadable:
+        raise
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SheetUnreadable("not_a_sheet") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[Cell]] = []
+        for cells in sheet.iter_rows():
+            if len(rows) > MAX_ROWS + 1:
+                break
+            rows.append([_xlsx_value(cell) for cell in cells])
+        return rows
+    except Exception:
+        raise SheetUnreadable("not_a_sheet") from None
+    finally:
+        workbook.close()
+
+
+def _xlsx_value(cell: Any) -> Cell:
+    if getattr(cell, "data_type", None) == "f":
+        return FORMULA
+    value = getattr(cell, "value", None)
+    if value is None or isinstance(value, str | int | float | dt.date):
+        return value
+    return str(value)
+
+
+# ---- checking the rows --------------------------------------------------------------------
+
+
+def normalise_header(text: Cell) -> str:
+    name = re.sub(r"[\s\-.]+", "_", str(text or "").strip().lower()).strip("_")
+    return HEADER_ALIASES.get(name, name)
+
+
+def check_table(
+    table: Sequence[Sequence[Cell]], *, today: dt.date, languages: Iterable[str]
+) -> Checked:
+    """Every row checked; SheetUnreadable when the header itself makes the sheet unusable."""
+    rows = [row for row in table]
+    while rows and _blank(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise SheetUnreadable("empty")
+    header = [normalise_header(cell) for cell in rows[0]]
+    named = [h for h in header if h]
+    repeated = sorted({h for h in named if named.count(h) > 1})
+    if repeated:
+        raise SheetUnreadable("repeated_columns", columns=", ".join(repeated))
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if "host_ref" not in header:
+        missing += [c for c in ("name", "address") if c not in header]
+    if missing:
+        raise SheetUnreadable("missing_columns", columns=", ".join(missing))
+    body = rows[1:]
+    if not any(not _blank(row) for row in body):
+        raise SheetUnreadable("no_rows")
+    if len(body) > MAX_ROWS:
+        raise SheetUnreadable("too_many_rows", limit=MAX_ROWS)
+    checked = Checked()
+    known_languages = frozenset(languages)
+    for index, cells in enumerate(body, start=2):
+        if _blank(cells):
+            continue
+        values = {h: cells[i] if i < len(cells) else None for i, h in enumerate(header) if h}
+        row, problems = check_row(index, values, today=today, languages=known_languages)
+        checked.problems += problems
+        if row is not None:
+            checked.rows.append(row)
+    return checked
+
+
+def _blank(cells: Sequence[Cell]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+class _Row:
+    """Collects one row's problems while reading its cells."""
+
+    def __init__(self, number: int, values: dict[str, Cell]) -> None:
+        self.number = number
+        self.values = values
+        self.problems: list[Problem] = []
+
+    def problem(self, name: str, code: str, **params: str | int) -> None:
+        if any(p.field == name for p in self.problems):
+            return  # one problem per cell is enough to fix it
+        self.problems.append(Problem(self.number, name, code, tuple(sorted(params.items()))))
+
+    def raw(self, name: str) -> Cell:
+        value = self.values.get(name)
+        if isinstance(value, Formula):
+            self.problem(name, "formula")
+            return None
+        return value
+
+    def text(self, name: str, *, limit: int, required: bool = False) -> str:
+        value = self.raw(name)
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        text = "" if value is None else str(value).strip()
+        if name != "notes":  # one line: no tabs, newlines or runs of spaces
+            text = " ".join(text.split())
+        if required and not text:
+            self.problem(name, "required")
+        elif len(text) > limit:
+            self.problem(name, "too_long", limit=limit)
+        return text
+
+    def number_in(self, name: str, low: int, high: int, *, default: int | None = None) -> int:
+        value = self.raw(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if default is not None:
+                return default
+            self.problem(name, "required")
+            return 0
+        number: int | None = None
+        whole_float = isinstance(value, float) and value.is_integer()
+        digits = isinstance(value, str) and re.fullmatch(r"\s*\d{1,6}\s*", value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif (whole_float or digits) and isinstance(value, float | str):
+            number = int(value)
+        if number is None:
+            self.problem(name, "not_a_number")
+            return 0
+        if not low <= number <= high:
+            self.problem(name, "out_of_range", low=low, high=high)
+            return 0
+        return number
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.raw(name)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem(name, "required")
+            return None
+        parsed = parse_date(str(value)) if isinstance(value, str) else None
+        if parsed is None:
+            self.problem(name, "bad_date")
+        return parsed
+
+    def boolean(self, name: str) -> bool:
+        value = self.raw(name)
+        default = BOOLEAN_DEFAULTS[name]
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if not text:
+            return default
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        self.problem(name, "not_yes_no")
+        return default
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def check_row(
+    number: int, values: dict[str, Cell], *, today: dt.date, languages: frozenset[str]
+) -> tuple[OfferRow | None, list[Problem]]:
+    row = _Row(number, values)
+    host_ref = row.text("host_ref", limit=12).upper()
+    if host_ref and not REFERENCE_PATTERN.match(host_ref):
+        row.problem("host_ref", "bad_reference")
+    new_host = not host_ref
+    name = row.text("name", limit=MAX_NAME, required=new_host)
+    address = row.text("address", limit=MAX_ADDRESS, required=new_host)
+    contact = row.text("contact", limit=MAX_CONTACT)
+    country_text = row.text("country", limit=60, required=True)
+    country = country_code(country_text) if country_text else None
+    if country_text and country is None:
+        row.problem("country", "unknown_country")
+    city = row.text("city", limit=MAX_CITY, required=True)
+    beds = row.number_in("beds", 1, MAX_BEDS)
+    first = row.date("first_night")
+    last = row.date("last_night")
+    for column, code in window_problems(first, last, today):
+        params = {"limit": MAX_WINDOW_DAYS} if code == "too_long_window" else {}
+        row.problem(column, code, **params)
+    window = (last - first).days + 1 if first and last and last >= first else 1
+    max_nights = row.number_in("max_nights", 1, MAX_WINDOW_DAYS + 1, default=window)
+    flags = {column: row.boolean(column) for column in BOOLEAN_DEFAULTS}
+    if flags["families_only"] and not flags["children"]:
+        row.problem("families_only", "families_without_children")
+    words = re.split(r"[\s,;/]+", row.text("languages", limit=100).lower())
+    spoken = tuple(sorted({code for code in words if code}))
+    unknown = [code for code in spoken if code not in languages]
+    if unknown:
+        row.problem("languages", "unknown_language")
+    notes = row.text("notes", limit=MAX_NOTES)
+    if row.problems or first is None or last is None or country is None:
+        return None, row.problems
+    return (
+        OfferRow(
+            row=number,
+            host_ref=host_ref,
+            name=name,
+            address=address,
+            contact=contact,
+            country=country,
+            city=city,
+            beds=beds,
+            first_night=first,
+            last_night=last,
+            max_nights=max_nights,
+            accepts_men_only_parties=flags["men"],
+            women_only=flags["women_only"],
+            accepts_children=flags["children"],
+            families_only=flags["families_only"],
+            accepts_pets=flags["pets"],
+            step_free=flags["step_free"],
+            languages=spoken,
+            notes=notes,
+        ),
+        [],
+    )
+
+
+def window_problems(
+    first: dt.date | None, last: dt.date | None, today: dt.date
+) -> list[tuple[str, str]]:
+    """The availability window's rules, shared with the offer form: the first night not in
+    the past, the last not before the first, at most MAX_WINDOW_DAYS between them."""
+    problems = []
+    if first is not None and first < today:
+        problems.append(("first_night", "in_past"))
+    if first is not None and last is not None:
+        if last < first:
+            problems.append(("last_night", "before_first"))
+        elif (last - first).days > MAX_WINDOW_DAYS:
+            problems.append(("last_night", "too_long_window"))
+    return problems
