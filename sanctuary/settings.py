@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "sanctuary.intake",
     "sanctuary.cases",
     "sanctuary.hosts",
+    "sanctuary.shelter",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -114,6 +115,8 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How long a closed case is kept before it is shredded; only a statistics row remains.
 CASE_RETENTION_DAYS = envint("CASE_RETENTION_DAYS", 90)
+# How long a host has to accept or decline an approved proposal before it expires.
+SHELTER_ANSWER_HOURS = envint("SHELTER_ANSWER_HOURS", 24)
 
 MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",

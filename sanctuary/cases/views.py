@@ -37,6 +37,7 @@ from sanctuary.routes.knowledge import STALE_AFTER_DAYS
 from sanctuary.routes.services import advice_for_situation
 from sanctuary.routes.situation import SituationError
 from sanctuary.routes.views import present_advice
+from sanctuary.shelter.context import case_context as shelter_context
 
 
 def _lang() -> str:
@@ -196,6 +197,7 @@ def _case_page(
         "assign_form": forms.get("assign_form")
         or AssignForm(counselors=services.counselors(), initial={"counselor": file.counselor}),
         "can_assign": _can_assign(keychain),
+        **shelter_context(file, opened, forms.get("stay_request_form")),
     }
     return render(request, "cases/case.html", context)
 
