@@ -15,8 +15,10 @@ from sanctuary.hosts.models import Host, Offer, Tier
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring.groups import SHELTER_COORDINATORS
-from sanctuary.shelter.models import StayRequest
-from sanctuary.test import make_staff
+from sanctuary.keyring.services import Keychain, keychain_for, open_staff_secret
+from sanctuary.shelter import services
+from sanctuary.shelter.models import Proposal, Stay, StayRequest
+from sanctuary.test import PASSWORD, make_staff
 
 CANARY_ADDRESS = "canary-address-Lindenstrasse-4e1f"
 CANARY_CONTACT = "canary-hostphone-9a0c"
@@ -92,3 +94,24 @@ def assign(coordinator_client: Client, file: CaseFile, counselor: User) -> None:
         reverse("cases:assign", args=[file.pk]), {"counselor": counselor.pk}
     )
     assert response.status_code == 302, response.content
+
+
+def keychain(user: User) -> Keychain:
+    """The keychain a log-in would unlock, without the pages."""
+    keypair = open_staff_secret(user, PASSWORD)
+    assert keypair is not None
+    return keychain_for(user, keypair)
+
+
+def approved(stay_request: StayRequest, coordinator: User) -> Proposal:
+    """Runs the matcher and approves the request's proposal."""
+    services.do_run_matcher(coordinator)
+    proposal = Proposal.objects.get(request=stay_request, status=Proposal.Status.PROPOSED)
+    services.do_approve([proposal.pk], keychain=keychain(coordinator))
+    proposal.refresh_from_db()
+    return proposal
+
+
+def confirmed(stay_request: StayRequest, coordinator: User, host_user: User) -> Stay:
+    proposal = approved(stay_request, coordinator)
+    return services.do_host_accept(proposal, keychain=keychain(host_user))
