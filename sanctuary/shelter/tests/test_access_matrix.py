@@ -38,6 +38,15 @@ VISITORS = (
 )
 
 
+def url_of(name: str, *before: object) -> Callable[[object], str]:
+    """The URL of a page for an object's id, or of a page that takes none."""
+
+    def url(pk: object) -> str:
+        return reverse(name, args=[*before, pk]) if pk is not None else reverse(name)
+
+    return url
+
+
 def only(ok: str | tuple[str, ...], default: object = 404) -> dict[str, object]:
     """Who may: "ok" for them, the default for other staff, login for everyone else."""
     allowed = (ok,) if isinstance(ok, str) else ok
@@ -114,21 +123,21 @@ class ShelterAccessMatrixTestCase(BaseTestCase):
         want = only("shelter coordinator")
         for name in ("plan", "run", "approve", "override"):
             method = "get" if name == "plan" else "post"
-            self.check(method, lambda _pk, n=name: reverse(f"shelter:{n}"), None, want)
+            self.check(method, url_of(f"shelter:{name}"), None, want)
 
     def test_it_shows_hosts_only_their_own_proposals_and_stays(self) -> None:
-        self.check("get", lambda _pk: reverse("shelter:host"), None, only(("host", "other host")))
+        self.check("get", url_of("shelter:host"), None, only(("host", "other host")))
         for name in ("host_check_in", "host_check_out", "host_safe", "host_report"):
             self.check(
                 "post",
-                lambda pk, n=name: reverse(f"shelter:{n}", args=[pk]),
+                url_of(f"shelter:{name}"),
                 self.stay.pk,
                 self.not_even_the_host(),
             )
         for name in ("host_accept", "host_decline"):
             self.check(
                 "post",
-                lambda pk, n=name: reverse(f"shelter:{n}", args=[pk]),
+                url_of(f"shelter:{name}"),
                 self.proposal.pk,
                 self.not_even_the_host(),
             )
@@ -150,23 +159,21 @@ class ShelterAccessMatrixTestCase(BaseTestCase):
 
     def test_it_keeps_the_case_requests_to_those_holding_the_case(self) -> None:
         want = only(("holding counselor", "coordinator"))
-        self.check("post", lambda pk: reverse("shelter:request", args=[pk]), self.file.pk, want)
+        self.check("post", url_of("shelter:request"), self.file.pk, want)
         for name in ("guest_declines", "cancel_request"):
             want = only((), default=404)
             want["holding counselor"] = want["coordinator"] = "skip"
             self.check(
                 "post",
-                lambda pk, n=name: reverse(f"shelter:{n}", args=[self.file.pk, pk]),
+                url_of(f"shelter:{name}", self.file.pk),
                 self.request.pk,
                 want,
             )
 
     def test_it_keeps_the_stay_to_its_own_seeker(self) -> None:
         for name, method in (("stay_report", "get"), ("stay_safe", "post")):
-            want: dict[str, object] = {name: SIGN_IN for name in VISITORS}
+            want: dict[str, object] = dict.fromkeys(VISITORS, SIGN_IN)
             want["other seeker"] = 404
             # His own stay; posting without the form's token is refused (403).
             want["seeker"] = "ok" if method == "get" else "ok without token"
-            self.check(
-                method, lambda pk, n=name: reverse(f"intake:{n}", args=[pk]), self.stay.pk, want
-            )
+            self.check(method, url_of(f"intake:{name}"), self.stay.pk, want)

@@ -9,7 +9,7 @@ from django.urls.exceptions import NoReverseMatch
 from sanctuary.accounts.models import Role
 from sanctuary.keyring.models import SealedKey
 from sanctuary.shelter import services
-from sanctuary.shelter.models import AddressDisclosure, Proposal
+from sanctuary.shelter.models import AddressDisclosure, Proposal, Stay
 from sanctuary.shelter.tests.factories import (
     CANARY_ADDRESS,
     CANARY_CONTACT,
@@ -104,9 +104,7 @@ class AddressDisclosureTestCase(BaseTestCase):
                     found.add((visitor, url))
         return found
 
-    def stays(self) -> list[object]:
-        from sanctuary.shelter.models import Stay
-
+    def stays(self) -> list[Stay]:
         return list(Stay.objects.all())
 
     def test_it_walks_enough_pages_to_mean_something(self) -> None:
