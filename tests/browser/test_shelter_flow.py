@@ -1,4 +1,4 @@
-"""In a real browser with JavaScript: a shelter coordinator runs the matcher and approves, the
+"""In a real browser, with JavaScript and without: a shelter coordinator runs the matcher and approves, the
 host accepts, and the seeker reads the host's address in his mailbox, then checks the shelter
 pages with axe. Nothing is requested from another origin."""
 
@@ -62,8 +62,9 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.get_by_role("button", name="Войти").click()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_it_goes_from_the_matcher_to_the_address_in_the_mailbox(
-    browser: Any, live_server: Any
+    browser: Any, live_server: Any, javascript: bool
 ) -> None:
     make_staff("charlie", Role.COORDINATOR)  # the intake group, so that a case can be sealed
     make_staff("sheila", Role.SHELTER_COORDINATOR)
@@ -76,7 +77,7 @@ def test_it_goes_from_the_matcher_to_the_address_in_the_mailbox(
     )
     base = live_server.url
 
-    context = browser.new_context(java_script_enabled=True, locale="ru-RU")
+    context = browser.new_context(java_script_enabled=javascript, locale="ru-RU")
     external = record_other_origins(context, base)
     page = context.new_page()
     log_in(page, base, "sheila")
@@ -90,7 +91,7 @@ def test_it_goes_from_the_matcher_to_the_address_in_the_mailbox(
     assert CANARY_ADDRESS not in page.content()
     context.close()
 
-    context = browser.new_context(java_script_enabled=True, locale="ru-RU")
+    context = browser.new_context(java_script_enabled=javascript, locale="ru-RU")
     external += record_other_origins(context, base)
     page = context.new_page()
     log_in(page, base, "hans")
@@ -100,7 +101,7 @@ def test_it_goes_from_the_matcher_to_the_address_in_the_mailbox(
     assert Stay.objects.count() == 1
     context.close()
 
-    context = browser.new_context(java_script_enabled=True, locale="ru-RU")
+    context = browser.new_context(java_script_enabled=javascript, locale="ru-RU")
     external += record_other_origins(context, base)
     page = context.new_page()
     page.goto(f"{base}/ru/return/")
@@ -110,5 +111,10 @@ def test_it_goes_from_the_matcher_to_the_address_in_the_mailbox(
     stay = page.locator("section.stay")
     assert stay.count() == 1
     assert CANARY_ADDRESS in stay.locator(".address").inner_text()
+    # The safety report is a plain form: it works the same with or without JavaScript.
+    stay.locator("textarea").fill("The host shouted at me.")
+    stay.locator("button.danger").click()
+    assert page.locator("main p[role=status]").count() == 1
+    assert Stay.objects.get().flagged_at is not None
     context.close()
     assert external == []
