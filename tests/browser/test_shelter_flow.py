@@ -1,6 +1,6 @@
-"""In a real browser, with JavaScript and without: a shelter coordinator runs the matcher and approves, the
-host accepts, and the seeker reads the host's address in his mailbox, then checks the shelter
-pages with axe. Nothing is requested from another origin."""
+"""In a real browser, with JavaScript and without: a shelter coordinator runs the matcher and
+approves, the host accepts, and the seeker reads the host's address in his mailbox and files a
+safety report. Nothing is requested from another origin."""
 
 import datetime as dt
 from typing import Any
