@@ -58,14 +58,14 @@ SENTENCES: dict[str, Sentence] = {
     "speaks": lambda p: _("The host speaks %(language)s.") % {"language": p["language"]},
     "no_common_language": lambda p: _("No language in common with the host."),
     "best_fit": lambda p: (
-        _("Tightest fit: %(free)s of %(beds)s beds free on the fullest night.")
+        _("Tightest fit: free beds on the fullest night: %(free)s of %(beds)s.")
         % {"free": p["free"], "beds": p["beds"]}
     ),
     "keeps_scarce_beds_free": lambda p: _(
         "Uses no capability the party does not need (keeps scarce beds free)."
     ),
     "host_already_proposed": lambda p: (
-        _("This host already has %(proposals)s other proposals in this plan.")
+        _("Other proposals to this host in this plan: %(proposals)s.")
         % {"proposals": p["proposals"]}
     ),
     "step_free_access": lambda p: _("Step-free access, as the party needs."),
@@ -85,8 +85,8 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "no_offer_on_dates": lambda p: (
         _(
-            "%(accepting)s offers in %(city)s accept the party, none for %(nights)s nights from "
-            "%(arrival)s."
+            "Offers in %(city)s that accept the party: %(accepting)s; none has the nights from "
+            "%(arrival)s (nights: %(nights)s)."
         )
         % {
             "accepting": p["accepting"],
@@ -96,13 +96,13 @@ SENTENCES: dict[str, Sentence] = {
         }
     ),
     "only_declined_offers": lambda p: (
-        _("The %(declined)s offers in %(city)s that fit were declined for this party.")
+        _("Every fitting offer in %(city)s was declined for this party (%(declined)s).")
         % {"declined": p["declined"], "city": place(p["city"])}
     ),
     "all_full": lambda p: (
         _(
-            "All %(offers)s fitting offers in %(city)s are full for %(nights)s nights from "
-            "%(arrival)s."
+            "Every fitting offer in %(city)s is full for the stay from %(arrival)s (nights: "
+            "%(nights)s; offers: %(offers)s)."
         )
         % {
             "offers": p["offers"],

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -125,9 +126,13 @@ def plan(request: HttpRequest) -> HttpResponse:
 def run_matcher(request: HttpRequest) -> HttpResponse:
     access_coordinator(request)
     run = services.do_run_matcher(acting_user(request))
+    count = run.proposals.count()
     messages.success(
         request,
-        _("The matcher proposed %(count)s stays.") % {"count": run.proposals.count()},
+        ngettext(
+            "The matcher proposed %(count)s stay.", "The matcher proposed %(count)s stays.", count
+        )
+        % {"count": count},
     )
     return redirect("shelter:plan")
 
@@ -150,7 +155,12 @@ def approve(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(count)s proposals approved: the hosts have been asked.") % {"count": count},
+            ngettext(
+                "%(count)s proposal approved: the host has been asked.",
+                "%(count)s proposals approved: the hosts have been asked.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect("shelter:plan")
 
