@@ -310,3 +310,17 @@ class SafetyReport(SealedRecord):
 
     def __str__(self) -> str:
         return f"safety report {self.pk}"
+
+
+def _delete_key_copies(
+    sender: type[models.Model], instance: models.Model, **kwargs: object
+) -> None:
+    """A sealed shelter row deleted with its case (the seeker's "delete my case", the retention
+    purge) takes every sealed copy of its key with it: no orphan copy is left behind."""
+    from sanctuary.keyring.models import SealedKey
+
+    SealedKey.objects.for_record(instance).delete()
+
+
+for _sealed in (AddressDisclosure, SafetyReport, MatchOverride):
+    models.signals.post_delete.connect(_delete_key_copies, sender=_sealed)

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from sanctuary.accounts.models import Role
+from sanctuary.intake.tests.helpers import token_in
 from sanctuary.keyring.models import SealedKey
 from sanctuary.shelter import services
 from sanctuary.shelter.models import AddressDisclosure, Proposal, Stay
@@ -14,6 +15,7 @@ from sanctuary.shelter.tests.factories import (
     CANARY_ADDRESS,
     CANARY_CONTACT,
     assign,
+    confirmed,
     keychain,
     make_case,
     make_host_user,
@@ -144,3 +146,24 @@ class AddressDisclosureTestCase(BaseTestCase):
         self.assertEqual(self.pages_with_canary(), set())
         disclosure = AddressDisclosure.objects.get(proposal=proposal)
         self.assertFalse(SealedKey.objects.for_record(disclosure).exists())
+
+
+class DeletedCaseTestCase(BaseTestCase):
+    def test_it_leaves_no_key_copy_when_the_guest_deletes_his_case(self) -> None:
+        sheila = make_staff("sheila", Role.SHELTER_COORDINATOR)
+        hans, host = make_host_user("hans")
+        make_offer(host, beds=2)
+        seeker = Client()
+        file = make_case(seeker)
+        stay = confirmed(make_request(file), sheila, hans)
+        services.do_safety_report(stay, side="host", body="report", acting_user=hans)
+        disclosure = AddressDisclosure.objects.get()
+        self.assertTrue(SealedKey.objects.for_record(disclosure).exists())
+        page = seeker.get(reverse("intake:delete")).content.decode()
+        seeker.post(reverse("intake:delete"), {"form_token": token_in(page)})
+        self.assertFalse(Stay.objects.exists())
+        self.assertFalse(
+            SealedKey.objects.filter(
+                record_type__in=["shelter.addressdisclosure", "shelter.safetyreport"]
+            ).exists()
+        )
