@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "sanctuary.intake",
     "sanctuary.cases",
     "sanctuary.hosts",
+    "sanctuary.shelter",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -123,6 +124,8 @@ if not 0 <= SHELTER_MIN_TIER_FOR_GUESTS <= SHELTER_MIN_TIER_FOR_CHILDREN <= 2:
         "SHELTER_MIN_TIER_FOR_GUESTS and SHELTER_MIN_TIER_FOR_CHILDREN must be tiers 0 to 2, "
         "the children's tier not below the guests' tier"
     )
+# How long a host has to accept or decline an approved proposal before it expires.
+SHELTER_ANSWER_HOURS = envint("SHELTER_ANSWER_HOURS", 24)
 
 MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",

@@ -17,6 +17,7 @@ urlpatterns = [
         path("staff/cases/", include("sanctuary.cases.urls")),
         path("staff/hosts/", include("sanctuary.hosts.urls")),
         path("staff/portal/", include("sanctuary.hosts.portal_urls")),
+        path("staff/shelter/", include("sanctuary.shelter.urls")),
     ),
 ]
 

@@ -57,6 +57,20 @@ class Action(models.TextChoices):
     OFFER_CHANGED = "offer.changed", _("Offer changed")
     OFFER_WITHDRAWN = "offer.withdrawn", _("Offer withdrawn")
     OFFERS_IMPORTED = "offers.imported", _("Offers imported from a sheet")
+    STAY_REQUESTED = "shelter.requested", _("Stay request created")
+    STAY_REQUEST_CANCELLED = "shelter.request_cancelled", _("Stay request cancelled")
+    MATCHER_RUN = "shelter.matcher_run", _("Matcher run")
+    OVERRIDE_ADDED = "shelter.override_added", _("Safety rule override written")
+    OVERRIDE_USED = "shelter.override_used", _("Safety rule override approved in a proposal")
+    PROPOSAL_APPROVED = "shelter.approved", _("Stay proposal approved")
+    PROPOSAL_ACCEPTED = "shelter.accepted", _("Stay proposal accepted by the host")
+    PROPOSAL_DECLINED = "shelter.declined", _("Stay proposal declined")
+    PROPOSAL_EXPIRED = "shelter.expired", _("Stay proposal expired without an answer")
+    STAY_CHECKED_IN = "shelter.checked_in", _("Guest checked in")
+    STAY_CHECKED_OUT = "shelter.checked_out", _("Guest checked out")
+    STAY_CANCELLED = "shelter.stay_cancelled", _("Stay cancelled")
+    STAY_SAFE = "shelter.safe", _("Safety check-in after the first night")
+    SAFETY_REPORTED = "shelter.safety_report", _("Safety report filed: stay flagged, escalated")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -52,6 +52,7 @@ from sanctuary.routes.knowledge import STALE_AFTER_DAYS
 from sanctuary.routes.services import advice_for_situation, live_knowledge_base
 from sanctuary.routes.situation import SituationError
 from sanctuary.routes.views import present_advice
+from sanctuary.shelter.context import case_context as shelter_context
 
 
 def _lang() -> str:
@@ -225,6 +226,7 @@ def _case_page(
         "stage_form": forms.get("stage_form")
         or StageForm(lang=lang, initial={"case_type": file.case_type, "stage": file.stage}),
         "can_assign": _can_assign(keychain),
+        **shelter_context(file, opened, forms.get("stay_request_form")),
     }
     if context["can_assign"]:
         suggestions = services.assignment_suggestions(file)

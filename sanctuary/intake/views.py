@@ -21,6 +21,7 @@ from sanctuary.intake.scrub import RejectedFile, scrub
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import read_bytes, read_field
 from sanctuary.routes.services import live_knowledge_base
+from sanctuary.shelter.context import seeker_context
 
 REJECTED_FILE_MESSAGES = {
     "too_large": gettext_lazy("is larger than 10 MB"),
@@ -147,6 +148,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
             for check_in in CheckIn.objects.filter(case=seeker.case).open()
         ],
         "thread": services.thread(seeker.case, key),
+        **seeker_context(request, seeker.case, seeker.keypair),
     }
     return render(request, "intake/mailbox.html", context)
 

@@ -5,11 +5,13 @@ package-lock.json pins into node_modules/. The pages themselves run no script; a
 through Playwright's evaluate, which the pages' Content-Security-Policy does not govern.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
@@ -19,8 +21,18 @@ from sanctuary.intake import services
 from sanctuary.intake.models import Case
 from sanctuary.intake.tests.helpers import ANSWERS
 from sanctuary.intake.tests.test_scrub import _jpeg_with_metadata
+from sanctuary.keyring import crypto
 from sanctuary.keyring.services import keychain_for, open_staff_secret
 from sanctuary.routes.services import do_import_knowledge
+from sanctuary.shelter import services as shelter
+from sanctuary.shelter.models import Stay
+from sanctuary.shelter.tests.factories import (
+    approved,
+    confirmed,
+    make_host_user,
+    make_offer,
+    make_request,
+)
 from sanctuary.test import PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -291,3 +303,95 @@ def test_it_finds_no_violation_on_the_hosts_pages(
     audit.check("host offer form")
     audit.close()
     assert not any(audit.found.values()), audit.report()
+
+
+def test_it_finds_no_violation_on_the_shelter_pages(
+    browser: Any, live_server: Any, axe_source: str
+) -> None:
+    """The shelter coordinators' plan, the host's page, the case page's shelter section and
+    the seeker's stay, each with something in every list and a form showing its errors."""
+    make_staff("lead", Role.ADMIN, Role.COORDINATOR)
+    sheila = make_staff("sheila", Role.SHELTER_COORDINATOR)
+    hans, host = make_host_user("hans")
+    make_offer(host, beds=3)
+    codename = crypto.new_codename()
+    case, _codename, _keys = services.do_submit_case(
+        {
+            "situation": {
+                "status": "mobilized",
+                "location": {"kind": "russia"},
+                "documents": {"internal_passport": True, "international_passport": None},
+                "summons": None,
+                "left_unit_date": None,
+                "criminal_case": "none",
+                "companions": [],
+                "wished_destinations": [],
+                "today": "2026-11-25",
+            },
+            "on_behalf": False,
+            "languages": ["ru"],
+            "help_wanted": ["bed"],
+            "story": ANSWERS["story"],
+            "contact_channel": "",
+            "contact_handle": "",
+        },
+        codename=codename,
+    )
+    file = CaseFile.objects.get(pk=case.pk)
+    today = timezone.localdate()
+    stay = confirmed(make_request(file, arrival=today), sheila, hans)
+    Stay.objects.filter(pk=stay.pk).update(first_night=today - dt.timedelta(days=1))
+    shelter.do_safety_report(stay, side="host", body="The door lock is broken.", acting_user=hans)
+    approved(make_request(file, arrival=today + dt.timedelta(days=2)), sheila)
+    make_request(file, arrival=today + dt.timedelta(days=1))
+    make_request(file, city="Nowhere")
+    shelter.do_run_matcher(sheila)
+
+    audit = Audit(browser, live_server, axe_source)
+    page = audit.page
+
+    def log_in_as(username: str) -> None:
+        page.goto(f"{audit.base}/ru/staff/login/")
+        page.get_by_label("Имя пользователя").fill(username)
+        page.get_by_label("Пароль").fill(PASSWORD)
+        page.get_by_role("button", name="Продолжить").click()
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        device.last_t = -1
+        device.save(update_fields=["last_t"])
+        page.get_by_label("Код из приложения").fill(current_totp(device))
+        page.get_by_role("button", name="Войти").click()
+
+    log_in_as("sheila")
+    page.goto(f"{audit.base}/ru/staff/shelter/")
+    audit.check("shelter plan")
+    page.locator("form[action$='/override/'] button").click()
+    audit.check("shelter plan, override with errors")
+    page.get_by_role("button", name="Выйти").click()
+
+    log_in_as("hans")
+    page.goto(f"{audit.base}/ru/staff/shelter/host/")
+    audit.check("host page")
+    page.locator("form[action$='/report/'] button").first.click()
+    audit.check("host page, report with errors")
+    page.get_by_role("button", name="Выйти").click()
+
+    log_in_as("lead")
+    page.goto(f"{audit.base}/ru/staff/cases/{case.pk}/")
+    audit.check("case page with stay requests")
+    page.locator("form[action$='/request/'] button").click()
+    audit.check("case page, stay request with errors")
+    page.get_by_role("button", name="Выйти").click()
+
+    page.goto(f"{audit.base}/ru/return/")
+    page.fill("[name=codename]", codename)
+    send(page)
+    page.goto(f"{audit.base}/ru/mailbox/")
+    assert page.locator("section.stay").count() == 1
+    audit.check("mailbox with a stay")
+    page.goto(f"{audit.base}/ru/mailbox/stay/{stay.pk}/report/")
+    audit.check("seeker safety report")
+    send(page)
+    audit.check("seeker safety report with errors")
+    report = audit.report()
+    audit.close()
+    assert report == "", "axe-core found accessibility violations:\n" + report

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
@@ -27,6 +28,16 @@ from sanctuary.intake.tests.test_scrub import JPEG_TABLES, _segment
 from sanctuary.keyring.crypto import KeyPair, encode_backup_key
 from sanctuary.keyring.fields import sensitive_fields
 from sanctuary.test import PASSWORD, log_in, make_staff
+
+# Shelter: written by write_shelter_fields through the counselor's, coordinator's, host's and
+# seeker's pages. The disclosure's address and contact are copied from the host's record.
+SHELTER_CANARIES = {
+    ("shelter.StayRequest", "needs"): "canary-stayneeds-41c0",
+    ("shelter.MatchOverride", "reason"): "canary-override-7d2e",
+    ("shelter.AddressDisclosure", "address"): "canary-hostaddress-5b9a",
+    ("shelter.AddressDisclosure", "contact"): "canary-hostcontact-e3f1",
+    ("shelter.SafetyReport", "body"): "canary-safety-0c6d",
+}
 
 # One canary per sensitive field, each written by the page a real person would use.
 CANARIES = {
@@ -44,6 +55,7 @@ CANARIES = {
     ("hosts.Host", "address"): "canary-host-address-d3f0",
     ("hosts.Host", "contact"): "canary-host-contact-71be",
     ("hosts.Offer", "notes"): "canary-offer-notes-8c54",
+    **SHELTER_CANARIES,
 }
 
 
@@ -141,6 +153,67 @@ class CanaryTestCase(TransactionTestCase):
         seeker.post(
             check_in.split('action="', 1)[1].split('"', 1)[0], {"form_token": token_in(check_in)}
         )
+
+        self.write_shelter_fields(seeker, staff, case_id)
+
+    def write_shelter_fields(self, seeker: Client, staff: Client, case_id: str) -> None:
+        """A stay request from the case page, an override, a run, an approval, the host's
+        acceptance, the address in the mailbox and a safety report from the guest."""
+        from sanctuary.shelter.models import Proposal, Stay
+        from sanctuary.shelter.tests.factories import make_host, make_offer
+
+        hans = make_staff("hans", Role.HOST)
+        host = make_host(
+            hans,
+            address=SHELTER_CANARIES[("shelter.AddressDisclosure", "address")],
+            contact=SHELTER_CANARIES[("shelter.AddressDisclosure", "contact")],
+        )
+        offer = make_offer(host, beds=2, women_only=True)
+        staff.post(
+            reverse("shelter:request", args=[case_id]),
+            {
+                "country": "DE",
+                "city": "Berlin",
+                "arrival": timezone.localdate().isoformat(),
+                "nights": "2",
+                "adult_men": "1",
+                "adult_women": "0",
+                "children": "0",
+                "languages": "ru",
+                "needs": SHELTER_CANARIES[("shelter.StayRequest", "needs")],
+            },
+        )
+        shelter = Client()
+        log_in(shelter, self.shelter)
+        plan = shelter.get(reverse("shelter:plan")).content.decode()
+        request_id = plan.split('name="request"', 1)[1].split('<option value="', 1)[1][:36]
+        shelter.post(
+            reverse("shelter:override"),
+            {
+                "request": request_id,
+                "offer": str(offer.pk),
+                "rule": "women_only",
+                "reason": SHELTER_CANARIES[("shelter.MatchOverride", "reason")],
+            },
+        )
+        shelter.post(reverse("shelter:run"))
+        proposal = Proposal.objects.get()
+        shelter.post(reverse("shelter:approve"), {"proposal": [str(proposal.pk)]})
+        host_client = Client()
+        log_in(host_client, hans)
+        host_client.post(reverse("shelter:host_accept", args=[proposal.pk]))
+        page = seeker.get(reverse("intake:mailbox")).content.decode()
+        assert SHELTER_CANARIES[("shelter.AddressDisclosure", "address")] in page
+        stay = Stay.objects.get()
+        section = page.split('class="stay"', 1)[1]
+        seeker.post(
+            reverse("intake:stay_report", args=[stay.pk]),
+            {
+                "body": SHELTER_CANARIES[("shelter.SafetyReport", "body")],
+                "form_token": token_in(section),
+            },
+        )
+        assert stay.safety_reports.exists()
 
     def setUp(self) -> None:
         self.coordinator = make_staff("coordinator", Role.COORDINATOR)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShelterConfig(AppConfig):
+    name = "sanctuary.shelter"
+    label = "shelter"
