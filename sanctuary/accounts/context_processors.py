@@ -30,10 +30,12 @@ NAVIGATION = [
     NavItem("cases:profile", _("My languages"), (Role.COUNSELOR,)),
     NavItem("cases:checklists", _("Emergency checklists"), (Role.COORDINATOR, Role.LAWYER)),
     NavItem("hosts:list", _("Hosts"), (Role.SHELTER_COORDINATOR,)),
+    NavItem("shelter:plan", _("Shelter"), (Role.SHELTER_COORDINATOR,)),
     NavItem("portal:home", _("My offers"), (Role.HOST,)),
+    NavItem("shelter:host", _("Guests"), (Role.HOST,)),
 ]
 # A host is not staff: his menu holds only the overview and the entries made for hosts.
-HOST_MENU = {"accounts:home", "portal:home"}
+HOST_MENU = {"accounts:home", "portal:home", "shelter:host"}
 
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English", "uk": "Українська"}
 

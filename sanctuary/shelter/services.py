@@ -25,6 +25,7 @@ from sanctuary.cases.services import urgency_of
 from sanctuary.cases.stages import CaseType
 from sanctuary.cases.urgency import Level
 from sanctuary.hosts.models import Host, Offer
+from sanctuary.hosts.policy import matcher_policy
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring.groups import SHELTER_COORDINATORS
@@ -58,8 +59,8 @@ class Overbooked(ShelterError):
 
 
 def policy() -> matcher.Policy:
-    """The network's matching policy. The hosts app will provide it; until then the defaults."""
-    return matcher.Policy()
+    """The network's matching policy: its vetting tiers (hosts.policy), default weights."""
+    return matcher_policy()
 
 
 def city_key(country: str, city: str) -> str:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sanctuary.demo import seed_case, seed_more_cases, seed_staff
 from sanctuary.hosts.demo import seed_hosts
+from sanctuary.shelter.demo import seed_stay_requests
 
 
 class Command(BaseCommand):
@@ -33,4 +34,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo hosts in Almaty, Astana, Uralsk, Tbilisi, Yerevan, Bishkek, Istanbul and "
             "Belgrade; the `host` login is the portal of one Almaty host."
+        )
+        requests = seed_stay_requests()
+        self.stdout.write(
+            f"Stay requests from demo cases: {requests}; the matcher has run once, so the "
+            "`shelter` login finds a plan to approve under Shelter."
         )
