@@ -15,6 +15,7 @@ urlpatterns = [
         path("options/", include("sanctuary.routes.public_urls")),
         path("staff/keys/pending/", include("sanctuary.keyring.urls")),
         path("staff/cases/", include("sanctuary.cases.urls")),
+        path("", include("sanctuary.referrals.urls")),
     ),
 ]
 

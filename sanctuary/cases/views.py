@@ -33,6 +33,7 @@ from sanctuary.intake import services as intake
 from sanctuary.intake.models import HelpWanted
 from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.services import Keychain, group_holder, open_record
+from sanctuary.referrals.views import case_panel
 from sanctuary.routes.knowledge import STALE_AFTER_DAYS
 from sanctuary.routes.services import advice_for_situation
 from sanctuary.routes.situation import SituationError
@@ -196,6 +197,7 @@ def _case_page(
         "assign_form": forms.get("assign_form")
         or AssignForm(counselors=services.counselors(), initial={"counselor": file.counselor}),
         "can_assign": _can_assign(keychain),
+        "referrals": case_panel(file, keychain),
     }
     return render(request, "cases/case.html", context)
 
