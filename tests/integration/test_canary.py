@@ -23,6 +23,8 @@ from sanctuary.intake.tests.helpers import submit, token_in
 from sanctuary.intake.tests.test_scrub import JPEG_TABLES, _segment
 from sanctuary.keyring.crypto import KeyPair, encode_backup_key
 from sanctuary.keyring.fields import sensitive_fields
+from sanctuary.referrals.models import Partner, Referral
+from sanctuary.referrals.tests.helpers import link_and_code, open_with
 from sanctuary.test import log_in, make_staff
 
 # One canary per sensitive field, each written by the page a real person would use.
@@ -37,6 +39,8 @@ CANARIES = {
     ("cases.Note", "body"): "canary-note-a8e3",
     ("cases.Task", "text"): "canary-task-3d7f",
     ("cases.CheckIn", "label"): "canary-checkin-6b2e",
+    # The counselor's request to a partner travels in the referral packet.
+    ("referrals.Referral", "packet"): "canary-referral-4e1b",
 }
 
 
@@ -86,6 +90,7 @@ class CanaryTestCase(TransactionTestCase):
             reverse("cases:check_in", args=[case_id]),
             {"label": CANARIES[("cases.CheckIn", "label")], "due_at": "2099-01-01T18:00"},
         )
+        self.refer(staff, seeker, case_id)
         # He sees the check-in in his mailbox and confirms it.
         page = seeker.get(reverse("intake:mailbox")).content.decode()
         assert CANARIES[("cases.CheckIn", "label")] in page
@@ -94,8 +99,37 @@ class CanaryTestCase(TransactionTestCase):
             check_in.split('action="', 1)[1].split('"', 1)[0], {"form_token": token_in(check_in)}
         )
 
+    def refer(self, staff: Client, seeker: Client, case_id: str) -> None:
+        """The coordinator adds a partner and gives the case to a counselor, who refers it
+        twice with the story ticked: the partner opens one packet, the other waits."""
+        staff.post(
+            reverse("referrals:partners"),
+            {"organisation": "Aid", "country": "GE", "services": "Law", "active": "on"},
+        )
+        staff.post(reverse("cases:assign", args=[case_id]), {"counselor": self.counselor.pk})
+        counselor = Client()
+        log_in(counselor, self.counselor)
+        partner = Partner.objects.get()
+        data = {
+            "partner": str(partner.pk),
+            "items": ["story", "contact"],
+            "request": CANARIES[("referrals.Referral", "packet")],
+            "consent": "on",
+            "consent_how": "mailbox",
+            "days": "7",
+        }
+        for opened in (True, False):
+            path, code = link_and_code(
+                counselor.post(reverse("referrals:new", args=[case_id]), data)
+            )
+            if opened:
+                page = open_with(Client(), path, code).content.decode()
+                assert CANARIES[("referrals.Referral", "packet")] in page
+        assert Referral.objects.filter(packet__isnull=False).count() == 1
+
     def setUp(self) -> None:
         self.coordinator = make_staff("coordinator", Role.COORDINATOR)
+        self.counselor = make_staff("counselor", Role.COUNSELOR)
 
     def test_it_covers_every_field_in_the_sensitive_registry(self) -> None:
         assert set(sensitive_fields()) == set(CANARIES)

@@ -330,3 +330,38 @@ class ReferralTestCase(BaseTestCase):
             for page in pages:
                 self.assertNotIn(secret, page.content.decode())
         self.assertNotIn(token, Referral.objects.get().token_digest)
+
+    def test_it_shows_no_case_content_on_any_page_but_the_case_and_the_opened_packet(
+        self,
+    ) -> None:
+        """The story, contact and note of the case appear on its own pages only, and to the
+        partner only once, and only what was ticked."""
+        issued = refer(self.bob_client, self.case.pk, self.partner, items=["case_type"])
+        path, code = link_and_code(issued)
+        other_seeker = Client()
+        submit(other_seeker, story="another story", contact_handle="another-handle")
+        other = Case.objects.exclude(pk=self.case.pk).get()
+        self.client.post(reverse("cases:assign", args=[other.pk]), {"counselor": self.bob.pk})
+        pages = {
+            "issued": issued,
+            "partners": self.client.get(reverse("referrals:partners")),
+            "partner": self.client.get(reverse("referrals:partner", args=[self.partner.pk])),
+            "other case's referral form": self.bob_client.get(
+                reverse("referrals:new", args=[other.pk])
+            ),
+            "other case": self.bob_client.get(reverse("cases:case", args=[other.pk])),
+            "my cases": self.bob_client.get(reverse("cases:mine")),
+            "triage": self.client.get(reverse("cases:triage")),
+            "partner's code form": self.partner_client.get(path),
+            "packet": open_with(self.partner_client, path, code),
+            "after opening": self.partner_client.get(path),
+            "seeker mailbox of the other case": other_seeker.get(reverse("intake:mailbox")),
+        }
+        for name, response in pages.items():
+            self.assertIn(response.status_code, (200, 404), name)
+            content = response.content.decode()
+            for canary in (STORY, HANDLE, NOTE, "canary-request-2c9e"):
+                if name == "packet" and canary == "canary-request-2c9e":
+                    self.assertIn(canary, content)
+                    continue
+                self.assertNotIn(canary, content, name)
