@@ -48,9 +48,7 @@ class ReferralForm(forms.Form):
         label=_("The seeker agreed to send exactly these items to this partner"),
         error_messages={"required": _("Without his consent nothing is sent.")},
     )
-    consent_how = forms.ChoiceField(
-        label=_("How he agreed"), choices=[("", "—"), *Consent.choices]
-    )
+    consent_how = forms.ChoiceField(label=_("How he agreed"), choices=[("", "—"), *Consent.choices])
     days = forms.TypedChoiceField(label=_("The link stays valid for"), coerce=int, initial=3)
 
     def __init__(

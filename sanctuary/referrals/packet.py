@@ -61,7 +61,9 @@ def build(available: dict[str, Any], ticked: list[str], request: str) -> Packet:
     chosen = set(ticked)
     return Packet(
         items={key: available[key] for key in ITEMS if key in chosen},
-        notes=[available[key] for key in available if key in chosen and key.startswith(NOTE_PREFIX)],
+        notes=[
+            available[key] for key in available if key in chosen and key.startswith(NOTE_PREFIX)
+        ],
         request=request,
     )
 

@@ -2,6 +2,7 @@
 what is not yours, and the partner's page alike for every visitor."""
 
 import uuid
+from collections.abc import Mapping
 
 from django.test import Client
 from django.urls import reverse
@@ -54,7 +55,7 @@ class ReferralAccessMatrixTestCase(BaseTestCase):
             return OK
         return int(response.status_code)
 
-    def check(self, urls: list[tuple[str, str]], expected: dict[str, int | str]) -> None:
+    def check(self, urls: list[tuple[str, str]], expected: Mapping[str, int | str]) -> None:
         for name, client in self.visitors().items():
             for method, url in urls:
                 self.assertEqual(self.answer(client, method, url), expected[name], (name, url))
@@ -89,9 +90,7 @@ class ReferralAccessMatrixTestCase(BaseTestCase):
         url = reverse("referrals:new", args=[self.file.pk])
         self.check([("get", url), ("post", url)], expected)
         missing = reverse("referrals:new", args=[uuid.uuid4()])
-        self.check(
-            [("get", missing), ("post", missing)], {**expected, "holding counselor": 404}
-        )
+        self.check([("get", missing), ("post", missing)], {**expected, "holding counselor": 404})
 
     def test_it_lets_the_creator_and_a_coordinator_revoke(self) -> None:
         expected: dict[str, int | str] = {

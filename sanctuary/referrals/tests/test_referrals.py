@@ -21,6 +21,7 @@ from sanctuary.intake.models import Case
 from sanctuary.intake.tests.helpers import submit, token_in
 from sanctuary.referrals.models import Referral, State
 from sanctuary.referrals.services import MAX_ATTEMPTS, expire_referrals, shown_state
+from sanctuary.referrals.tasks import expire_referrals as expire_task
 from sanctuary.referrals.tests.helpers import (
     add_partner,
     form_token,
@@ -228,7 +229,7 @@ class ReferralTestCase(BaseTestCase):
             self.assertEqual((referral.state, referral.packet), (State.EXPIRED, None))
             self.assertEqual(self.audited(Action.REFERRAL_EXPIRED), 1)
             self.assertEqual(open_with(self.partner_client, path, code).status_code, 404)
-            self.assertIn(case_tasks.expire_referrals, case_tasks.PERIODIC)
+            self.assertIn(expire_task, case_tasks.PERIODIC)
 
     def test_it_checks_expiry_on_opening_before_the_worker_runs(self) -> None:
         path, code = self.create(days="1")
@@ -281,7 +282,7 @@ class ReferralTestCase(BaseTestCase):
             {"case_type": "mobilized", "stage": "closed"},
         )
         file = CaseFile.objects.get()
-        self.assertEqual(file.stage, "closed")
+        assert file.retention_until is not None
         with time_machine.travel(file.retention_until + dt.timedelta(minutes=1), tick=False):
             self.assertEqual(purge_expired_cases(), 1)
         self.assertFalse(Referral.objects.exists())
@@ -321,9 +322,7 @@ class ReferralTestCase(BaseTestCase):
             root.removeHandler(handler)
             root.setLevel(previous)
         secrets = [token, code, code.replace("-", ""), "canary-request-2c9e"]
-        audit = " ".join(
-            f"{e.details} {e.object_id}" for e in AuditEntry.objects.all()
-        )
+        audit = " ".join(f"{e.details} {e.object_id}" for e in AuditEntry.objects.all())
         for secret in secrets:
             self.assertNotIn(secret, capture.getvalue())
             self.assertNotIn(secret, audit)
