@@ -1,3 +1,4 @@
+import secrets
 from typing import Any
 
 from django import forms
@@ -50,6 +51,7 @@ class ReferralForm(forms.Form):
     )
     consent_how = forms.ChoiceField(label=_("How he agreed"), choices=[("", "—"), *Consent.choices])
     days = forms.TypedChoiceField(label=_("The link stays valid for"), coerce=int, initial=3)
+    once = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(
         self, *args: Any, offered: list[tuple[str, str]], partners: Any, **kwargs: Any
@@ -62,10 +64,19 @@ class ReferralForm(forms.Form):
         assert isinstance(partner, forms.ModelChoiceField)
         assert isinstance(days, forms.TypedChoiceField)
         items.choices = offered
+        if not self.is_bound:
+            self.initial["once"] = secrets.token_urlsafe(16)
         partner.queryset = partners
         days.choices = [
             (d, ngettext("%(count)d day", "%(count)d days", d) % {"count": d}) for d in EXPIRY_DAYS
         ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("once"):
+            # A hidden field: its error is the form's, so that the page shows it.
+            raise forms.ValidationError(_("The form is out of date: open it again."))
+        return cleaned
 
 
 class CodeForm(forms.Form):

@@ -68,6 +68,9 @@ class Referral(models.Model):
     consent_how = models.CharField(max_length=16, choices=Consent.choices)
     state = models.CharField(max_length=16, choices=State.choices, default=State.WAITING)
     token_digest = models.CharField(max_length=64, unique=True)
+    # The digest of the form's single-use value: posting the same form twice (a reload of the
+    # page that shows the link and code) cannot create a second referral.
+    form_digest = models.CharField(max_length=64, unique=True)
     kdf = models.BinaryField()  # version, Argon2id limits and salt: keyring.crypto.referral_key
     # Encrypted under the token-and-code key, not a holder's: None once destroyed.
     packet = EncryptedField()

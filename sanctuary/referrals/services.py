@@ -5,6 +5,7 @@ partner's request; nothing here stores, logs or audits either.
 """
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action
@@ -30,6 +32,12 @@ MAX_ATTEMPTS = 5
 
 class ReferralError(Exception):
     """A refusal the person can act on; the message is translated."""
+
+
+ALREADY_CREATED = gettext_lazy(
+    "This referral was already created: its link and code were shown once. If they were "
+    "lost, revoke it on the case page and create a new one."
+)
 
 
 def kdf_limits() -> crypto.ArgonLimits:
@@ -129,6 +137,7 @@ def do_create_referral(
     consent: bool,
     consent_how: str,
     days: int,
+    once: str,
 ) -> Issued:
     if not can_refer(keychain.user):
         raise ReferralError(_("Only a counselor holding the case can refer it."))
@@ -140,6 +149,9 @@ def do_create_referral(
         raise ReferralError(_("This partner no longer receives referrals."))
     if not ticked:
         raise ReferralError(_("Tick at least one item to send."))
+    form_digest = hashlib.sha256(once.encode()).hexdigest()
+    if Referral.objects.filter(form_digest=form_digest).exists():
+        raise ReferralError(ALREADY_CREATED)
     opened = keyring.open_record(file.case, keychain)
     try:
         packet = packets.build(available_items(file, opened), ticked, request)
@@ -156,6 +168,7 @@ def do_create_referral(
         items=packets.kinds(ticked),
         consent_how=consent_how,
         token_digest=crypto.referral_token_digest(token),
+        form_digest=form_digest,
         kdf=crypto.new_referral_kdf(kdf_limits()),
     )
     key = crypto.referral_key(token, code, bytes(referral.kdf), pepper())

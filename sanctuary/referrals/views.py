@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -129,9 +130,12 @@ def new_referral(request: HttpRequest, pk: UUID) -> HttpResponse:
                 consent=form.cleaned_data["consent"],
                 consent_how=form.cleaned_data["consent_how"],
                 days=form.cleaned_data["days"],
+                once=form.cleaned_data["once"],
             )
         except services.ReferralError as error:
             form.add_error(None, str(error))
+        except IntegrityError:  # the same form posted twice at the same moment
+            form.add_error(None, str(services.ALREADY_CREATED))
         else:
             link = request.build_absolute_uri(reverse("referrals:open", args=[issued.token]))
             return render(

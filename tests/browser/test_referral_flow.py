@@ -62,6 +62,7 @@ def issue() -> referrals.Issued:
         consent=True,
         consent_how="phone",
         days=3,
+        once="browser-test-form",
     )
 
 

@@ -24,7 +24,7 @@ from sanctuary.intake.tests.test_scrub import JPEG_TABLES, _segment
 from sanctuary.keyring.crypto import KeyPair, encode_backup_key
 from sanctuary.keyring.fields import sensitive_fields
 from sanctuary.referrals.models import Partner, Referral
-from sanctuary.referrals.tests.helpers import link_and_code, open_with
+from sanctuary.referrals.tests.helpers import link_and_code, open_with, refer
 from sanctuary.test import log_in, make_staff
 
 # One canary per sensitive field, each written by the page a real person would use.
@@ -109,19 +109,14 @@ class CanaryTestCase(TransactionTestCase):
         staff.post(reverse("cases:assign", args=[case_id]), {"counselor": self.counselor.pk})
         counselor = Client()
         log_in(counselor, self.counselor)
-        partner = Partner.objects.get()
         data = {
-            "partner": str(partner.pk),
             "items": ["story", "contact"],
             "request": CANARIES[("referrals.Referral", "packet")],
-            "consent": "on",
             "consent_how": "mailbox",
             "days": "7",
         }
         for opened in (True, False):
-            path, code = link_and_code(
-                counselor.post(reverse("referrals:new", args=[case_id]), data)
-            )
+            path, code = link_and_code(refer(counselor, case_id, Partner.objects.get(), **data))
             if opened:
                 page = open_with(Client(), path, code).content.decode()
                 assert CANARIES[("referrals.Referral", "packet")] in page

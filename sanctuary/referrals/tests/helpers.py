@@ -26,8 +26,17 @@ def add_partner(client: Client, organisation: str = "Refuser Aid Georgia") -> Pa
     return Partner.objects.get(organisation=organisation)
 
 
+def once_from(client: Client, case_id: object) -> str:
+    """The referral form's single-use value, as the page gives it."""
+    page = client.get(reverse("referrals:new", args=[case_id])).content.decode()
+    match = re.search(r'name="once" value="([^"]+)"', page)
+    assert match, "the referral form has no single-use value"
+    return match[1]
+
+
 def refer(client: Client, case_id: object, partner: Partner, **changes: Any) -> Any:
-    data = {**FORM, "partner": str(partner.pk), **changes}
+    once = changes.pop("once") if "once" in changes else once_from(client, case_id)
+    data = {**FORM, "partner": str(partner.pk), "once": once, **changes}
     return client.post(reverse("referrals:new", args=[case_id]), data)
 
 

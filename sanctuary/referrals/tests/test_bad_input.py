@@ -13,7 +13,7 @@ from sanctuary.accounts.models import Role
 from sanctuary.cases.models import CaseFile
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.referrals.models import Partner, Referral
-from sanctuary.referrals.tests.helpers import FORM, form_token
+from sanctuary.referrals.tests.helpers import FORM, form_token, once_from, refer
 from sanctuary.test import log_in, make_staff
 
 PRINTABLE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=300)
@@ -39,11 +39,11 @@ class BadInputTestCase(HypothesisTestCase):
 
     def assert_refused_clearly(self, response: Any) -> None:
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, 'class="error"')
+        self.assertContains(response, 'class="error')
 
     @RUN
     @given(
-        field=st.sampled_from(["partner", "items", "consent", "consent_how", "days"]),
+        field=st.sampled_from(["partner", "items", "consent", "consent_how", "days", "once"]),
         value=st.one_of(ANYTHING, st.lists(ANYTHING, max_size=4)),
         request=PRINTABLE,
     )
@@ -51,12 +51,18 @@ class BadInputTestCase(HypothesisTestCase):
         self, field: str, value: Any, request: str
     ) -> None:
         self.prepare()
-        data = {**FORM, "partner": str(self.partner.pk), field: value, "request": request}
+        data = {
+            **FORM,
+            "partner": str(self.partner.pk),
+            "once": once_from(self.counselor_client, self.file.pk),
+            field: value,
+            "request": request,
+        }
         before = Referral.objects.count()
         response = self.counselor_client.post(reverse("referrals:new", args=[self.file.pk]), data)
         self.assertIn(response.status_code, (200,))
         if Referral.objects.count() == before:
-            self.assertContains(response, 'class="error"')
+            self.assertContains(response, 'class="error')
             if request.strip() and len(request) <= 2000:
                 self.assertContains(response, escape(request.strip()))
 
@@ -64,7 +70,12 @@ class BadInputTestCase(HypothesisTestCase):
     @given(request=ANYTHING)
     def test_it_never_fails_on_any_request_text(self, request: str) -> None:
         self.prepare()
-        data = {**FORM, "partner": str(self.partner.pk), "request": request}
+        data = {
+            **FORM,
+            "partner": str(self.partner.pk),
+            "once": once_from(self.counselor_client, self.file.pk),
+            "request": request,
+        }
         response = self.counselor_client.post(reverse("referrals:new", args=[self.file.pk]), data)
         self.assertEqual(response.status_code, 200)
 
@@ -84,7 +95,7 @@ class BadInputTestCase(HypothesisTestCase):
         self.assertIn(response.status_code, (200, 302))
         if response.status_code == 200:
             self.assertEqual(Partner.objects.count(), before)
-            self.assertContains(response, 'class="error"')
+            self.assertContains(response, 'class="error')
             if field != "services" and services.strip() and len(services) <= 300:
                 self.assertContains(response, escape(services.strip()))
 
@@ -93,12 +104,9 @@ class BadInputTestCase(HypothesisTestCase):
     def test_it_never_fails_on_any_code(self, code: str) -> None:
         self.prepare()
         Referral.objects.all().delete()
-        response = self.counselor_client.post(
-            reverse("referrals:new", args=[self.file.pk]),
-            {**FORM, "partner": str(self.partner.pk)},
-        )
+        response = refer(self.counselor_client, self.file.pk, self.partner)
         link = response.content.decode().split('class="referral-link">', 1)[1].split("<", 1)[0]
         path = link.split("testserver", 1)[1]
         answer = Client().post(path, {"code": code, "form_token": form_token()})
         self.assertIn(answer.status_code, (200,))
-        self.assertContains(answer, 'class="error"')
+        self.assertContains(answer, 'class="error')

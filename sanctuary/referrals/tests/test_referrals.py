@@ -26,6 +26,7 @@ from sanctuary.referrals.tests.helpers import (
     add_partner,
     form_token,
     link_and_code,
+    once_from,
     open_with,
     refer,
 )
@@ -92,20 +93,35 @@ class ReferralTestCase(BaseTestCase):
             response = refer(self.bob_client, self.case.pk, self.partner, **changes)
             self.assertEqual(response.status_code, 200)
             self.assertContains(response, "canary-request-2c9e")
-            self.assertContains(response, 'class="error"')
+            self.assertContains(response, 'class="error')
         self.assertFalse(Referral.objects.exists())
 
     def test_it_refuses_an_item_the_case_does_not_offer(self) -> None:
         response = refer(self.bob_client, self.case.pk, self.partner, items=["left_unit_date"])
         self.assertEqual(response.status_code, 200)
         response = refer(self.bob_client, self.case.pk, self.partner, items=[])
-        self.assertContains(response, 'class="error"')
+        self.assertContains(response, 'class="error')
         self.assertFalse(Referral.objects.exists())
 
+    def test_it_creates_nothing_more_when_the_same_form_is_posted_again(self) -> None:
+        once = once_from(self.bob_client, self.case.pk)
+        first = refer(self.bob_client, self.case.pk, self.partner, once=once)
+        self.assertContains(first, "referral-code")
+        again = refer(self.bob_client, self.case.pk, self.partner, once=once)
+        self.assertEqual(again.status_code, 200)
+        self.assertNotContains(again, "referral-code")
+        self.assertContains(again, "canary-request-2c9e")  # the form, as typed, with the reason
+        self.assertContains(again, "error-summary")
+        self.assertEqual(Referral.objects.count(), 1)
+        missing = refer(self.bob_client, self.case.pk, self.partner, once="")
+        self.assertContains(missing, 'class="error')
+        self.assertEqual(Referral.objects.count(), 1)
+
     def test_it_refuses_an_inactive_partner(self) -> None:
+        once = once_from(self.bob_client, self.case.pk)
         self.partner.active = False
         self.partner.save()
-        response = refer(self.bob_client, self.case.pk, self.partner)
+        response = refer(self.bob_client, self.case.pk, self.partner, once=once)
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Referral.objects.exists())
 
@@ -173,7 +189,7 @@ class ReferralTestCase(BaseTestCase):
         path, _code = self.create()
         response = open_with(self.partner_client, path, "12ab")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, 'class="error"')
+        self.assertContains(response, 'class="error')
         self.assertEqual(self.referral().attempts, 0)
 
     def test_it_refuses_a_code_posted_from_another_site(self) -> None:
