@@ -380,3 +380,26 @@ class ReferralTestCase(BaseTestCase):
                     self.assertIn(canary, content)
                     continue
                 self.assertNotIn(canary, content, name)
+
+    # ---- partners -------------------------------------------------------------------------
+
+    def test_it_edits_a_partner_and_refuses_bad_input_keeping_it(self) -> None:
+        url = reverse("referrals:partner", args=[self.partner.pk])
+        bad = {"organisation": "Renamed Aid", "country": "G1", "services": "Shelter"}
+        response = self.client.post(url, bad)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'class="error"')
+        self.assertContains(response, "Renamed Aid")
+        self.partner.refresh_from_db()
+        self.assertEqual(self.partner.organisation, "Refuser Aid Georgia")
+        response = self.client.post(url, {**bad, "country": "am"})
+        self.assertRedirects(response, reverse("referrals:partners"))
+        self.partner.refresh_from_db()
+        self.assertEqual(
+            (self.partner.organisation, self.partner.country, self.partner.active),
+            ("Renamed Aid", "AM", False),
+        )
+        self.assertEqual(self.audited(Action.PARTNER_CHANGED), 1)
+        # An inactive partner is not offered for new referrals.
+        page = self.bob_client.get(reverse("referrals:new", args=[self.case.pk]))
+        self.assertNotContains(page, "Renamed Aid")
