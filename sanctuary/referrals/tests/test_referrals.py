@@ -87,6 +87,12 @@ class ReferralTestCase(BaseTestCase):
         token = path.rstrip("/").rsplit("/", 1)[-1]
         self.assertNotEqual(referral.token_digest, token)
         self.assertEqual(self.audited(Action.REFERRAL_CREATED), 1)
+        case_page = self.bob_client.get(reverse("cases:case", args=[self.case.pk]))
+        self.assertContains(case_page, "Refuser Aid Georgia")
+        self.assertContains(
+            case_page, reverse("referrals:revoke", args=[self.case.pk, referral.pk])
+        )
+        self.assertNotContains(case_page, code)
 
     def test_it_refuses_without_consent_and_keeps_what_was_typed(self) -> None:
         for changes in ({"consent": ""}, {"consent_how": ""}, {"consent_how": "telepathy"}):
