@@ -16,6 +16,7 @@ def _fast_password_hashing() -> Iterator[None]:
         PASSWORD_HASHERS=["sanctuary.test.FastArgon2Hasher"],
         # Argon2id at libsodium's minimum: the suite derives hundreds of keys.
         KEYRING_PASSWORD_LIMITS=ArgonLimits(opslimit=1, memlimit=8192),
+        REFERRAL_KDF_LIMITS=ArgonLimits(opslimit=1, memlimit=8192),
         # Enqueued tasks run at once, in the test's own transaction.
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     ):

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "sanctuary.routes",
     "sanctuary.intake",
     "sanctuary.cases",
+    "sanctuary.referrals",
     "sanctuary.hosts",
     "sanctuary.shelter",
     "django_tasks",

@@ -18,6 +18,7 @@ urlpatterns = [
         path("staff/hosts/", include("sanctuary.hosts.urls")),
         path("staff/portal/", include("sanctuary.hosts.portal_urls")),
         path("staff/shelter/", include("sanctuary.shelter.urls")),
+        path("", include("sanctuary.referrals.urls")),
     ),
 ]
 

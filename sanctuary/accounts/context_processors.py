@@ -22,6 +22,7 @@ class NavItem:
 NAVIGATION = [
     NavItem("accounts:home", _("Overview")),
     NavItem("cases:mine", _("Cases")),
+    NavItem("referrals:partners", _("Partners"), (Role.COORDINATOR,)),
     NavItem("accounts:people", _("People"), (Role.ADMIN,)),
     NavItem("accounts:invitations", _("Invitations"), (Role.ADMIN,)),
     NavItem("audit:log", _("Audit log"), (Role.ADMIN,)),

@@ -7,6 +7,7 @@ enqueues both tasks. Each is idempotent, so a late, doubled or overlapping tick 
 from django_tasks import task
 
 from sanctuary.cases import services
+from sanctuary.referrals.tasks import expire_referrals
 
 
 @task()
@@ -21,4 +22,4 @@ def purge_expired_cases() -> int:
     return services.purge_expired_cases()
 
 
-PERIODIC = (raise_missed_checkin_alarms, purge_expired_cases)
+PERIODIC = (raise_missed_checkin_alarms, purge_expired_cases, expire_referrals)

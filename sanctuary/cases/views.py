@@ -48,6 +48,7 @@ from sanctuary.intake.forms import LANGUAGE_CHOICES
 from sanctuary.intake.models import HelpWanted
 from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.services import Keychain, group_holder, open_record
+from sanctuary.referrals.views import case_panel
 from sanctuary.routes.knowledge import STALE_AFTER_DAYS
 from sanctuary.routes.services import advice_for_situation, live_knowledge_base
 from sanctuary.routes.situation import SituationError
@@ -227,6 +228,7 @@ def _case_page(
         or StageForm(lang=lang, initial={"case_type": file.case_type, "stage": file.stage}),
         "can_assign": _can_assign(keychain),
         **shelter_context(file, opened, forms.get("stay_request_form")),
+        "referrals": case_panel(file, keychain),
     }
     if context["can_assign"]:
         suggestions = services.assignment_suggestions(file)

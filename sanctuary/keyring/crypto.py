@@ -48,11 +48,18 @@ __all__ = [
     "field_aad",
     "new_codename",
     "new_data_key",
+    "new_referral_code",
+    "new_referral_kdf",
+    "new_referral_token",
     "new_session_key",
     "normalize_codename",
+    "normalize_referral_code",
     "open_archive",
     "password_wrap_limits",
     "password_wrap_needs_upgrade",
+    "referral_key",
+    "referral_token_digest",
+    "referral_token_well_formed",
     "reseal",
     "seal",
     "seal_archive",
@@ -491,6 +498,95 @@ def decode_backup_key(text: str, *, what: str = "backup key") -> bytes:
     if len(value) != _BACKUP_KEY_TEXT_LEN or len(key) != KEY_BYTES:
         raise MalformedInput(f"{what} must be base64 of {KEY_BYTES} bytes")
     return key
+
+
+# --- Referral packets ---------------------------------------------------------------------------
+#
+# A referral packet is encrypted under a key derived from the random link token AND a one-time
+# code given to the partner by another channel, with a per-referral salt and the server's pepper.
+# The database keeps only a digest of the token: a copy of it (or of the proxy's logs, which may
+# hold the link) opens no packet without the code and the pepper.
+
+REFERRAL_TOKEN_BYTES: Final = 32
+REFERRAL_TOKEN_TEXT_LEN: Final = 43  # 32 bytes in unpadded URL-safe base64
+REFERRAL_CODE_DIGITS: Final = 8  # read over a phone in any language; 5 tries of 10^8 is nothing
+# Argon2id at libsodium's INTERACTIVE level (64 MiB): only a live token reaches the derivation,
+# at most a few times, so the cost falls on guessing the code with a stolen token offline.
+REFERRAL_LIMITS: Final = ArgonLimits(
+    opslimit=argon2id.OPSLIMIT_INTERACTIVE, memlimit=argon2id.MEMLIMIT_INTERACTIVE
+)
+_REFERRAL_KDF_V1: Final = 1
+_REFERRAL_KDF_LEN: Final = 1 + 4 + 4 + _SALT_BYTES  # version | opslimit | memlimit KiB | salt
+
+
+def new_referral_token() -> str:
+    """The secret in the partner's link: 256 random bits, URL-safe, shown once."""
+    return base64.urlsafe_b64encode(nacl.utils.random(REFERRAL_TOKEN_BYTES)).rstrip(b"=").decode()
+
+
+def new_referral_code() -> str:
+    """The one-time code given by another channel: eight digits, shown as two groups of four."""
+    digits = f"{secrets.randbelow(10**REFERRAL_CODE_DIGITS):0{REFERRAL_CODE_DIGITS}d}"
+    return f"{digits[:4]}-{digits[4:]}"
+
+
+def normalize_referral_code(text: str) -> str:
+    """The code's eight digits, whatever spaces or hyphens were typed between them."""
+    if not isinstance(text, str):
+        raise MalformedInput("a referral code must be text")
+    digits = "".join(ch for ch in text if ch not in " -\t")
+    if len(digits) != REFERRAL_CODE_DIGITS or not (digits.isascii() and digits.isdigit()):
+        raise MalformedInput(f"a referral code has {REFERRAL_CODE_DIGITS} digits")
+    return digits
+
+
+def referral_token_well_formed(token: str) -> bool:
+    return (
+        isinstance(token, str)
+        and len(token) == REFERRAL_TOKEN_TEXT_LEN
+        and set(token) <= _URLSAFE_ALPHABET
+    )
+
+
+def referral_token_digest(token: str) -> str:
+    """What the database keeps of the token, to find the referral: BLAKE2b-256, hex."""
+    if not referral_token_well_formed(token):
+        raise MalformedInput("a referral token is malformed")
+    return _blake2b(token.encode("ascii"), size=KEY_BYTES, person=b"sanctuary-reftok").hex()
+
+
+def new_referral_kdf(limits: ArgonLimits = REFERRAL_LIMITS) -> bytes:
+    """The stored derivation parameters: version | opslimit | memlimit in KiB | random salt."""
+    return (
+        bytes([_REFERRAL_KDF_V1])
+        + limits.opslimit.to_bytes(4, "big")
+        + (limits.memlimit // 1024).to_bytes(4, "big")
+        + nacl.utils.random(_SALT_BYTES)
+    )
+
+
+def referral_key(token: str, code: str, kdf: bytes, server_secret: bytes) -> DataKey:
+    """The packet key: Argon2id(token | code, salt, recorded limits), then BLAKE2b keyed with
+    the server's pepper. A wrong code gives another key, and the packet then fails to open."""
+    _check_version(kdf, _REFERRAL_KDF_V1, "referral parameters")
+    if len(kdf) != _REFERRAL_KDF_LEN:
+        raise CannotOpen("cannot open referral parameters: wrong length")
+    if not isinstance(server_secret, bytes) or not 16 <= len(server_secret) <= _PEPPER_MAX_BYTES:
+        raise MalformedInput("the referral pepper must be 16 to 64 bytes")
+    try:
+        limits = ArgonLimits(
+            opslimit=int.from_bytes(kdf[1:5], "big"),
+            memlimit=int.from_bytes(kdf[5:9], "big") * 1024,
+        )
+    except MalformedInput:
+        raise CannotOpen("cannot open referral parameters: limits out of bounds") from None
+    if not referral_token_well_formed(token):
+        raise MalformedInput("a referral token is malformed")
+    secret = _length_prefixed(token.encode("ascii"), normalize_referral_code(code).encode("ascii"))
+    master = argon2id.kdf(
+        KEY_BYTES, secret, kdf[9:], opslimit=limits.opslimit, memlimit=limits.memlimit
+    )
+    return DataKey(_blake2b(master, size=KEY_BYTES, key=server_secret, person=b"sanctuary-refkey"))
 
 
 # --- Seeker codenames ---------------------------------------------------------------------------

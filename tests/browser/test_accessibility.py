@@ -395,3 +395,86 @@ def test_it_finds_no_violation_on_the_shelter_pages(
     report = audit.report()
     audit.close()
     assert report == "", "axe-core found accessibility violations:\n" + report
+
+
+def test_it_finds_no_violation_on_the_referral_pages(
+    browser: Any, live_server: Any, axe_source: str
+) -> None:
+    """Partners, the case's referral panel and form, the link and code shown once, and every
+    page the partner may see."""
+    from sanctuary.cases.models import CaseFile
+    from sanctuary.referrals.models import Partner
+
+    make_staff("lead", Role.COORDINATOR, Role.COUNSELOR)
+    services.do_submit_case(
+        {
+            "situation": {
+                "status": "mobilized",
+                "location": {"kind": "russia"},
+                "documents": {"internal_passport": True, "international_passport": None},
+                "summons": None,
+                "left_unit_date": None,
+                "criminal_case": "none",
+                "companions": [],
+                "wished_destinations": [],
+                "today": "2026-11-25",
+            },
+            "on_behalf": False,
+            "languages": ["ru"],
+            "help_wanted": ["legal"],
+            "story": ANSWERS["story"],
+            "contact_channel": "signal",
+            "contact_handle": "handle",
+        }
+    )
+    case = Case.objects.get()
+    partner = Partner.objects.create(organisation="Refuser Aid", country="GE", services="Legal aid")
+    audit = Audit(browser, live_server, axe_source)
+    page = audit.page
+    page.goto(f"{audit.base}/ru/staff/login/")
+    page.get_by_label("Имя пользователя").fill("lead")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Продолжить").click()
+    page.get_by_label("Код из приложения").fill(
+        current_totp(TOTPDevice.objects.get(user__username="lead", confirmed=True))
+    )
+    page.get_by_role("button", name="Войти").click()
+    page.goto(f"{audit.base}/ru/staff/referrals/partners/")
+    audit.check("partners")
+    page.locator("main form button[type=submit]").last.click()
+    audit.check("partners with errors")
+    page.goto(f"{audit.base}/ru/staff/referrals/partners/{partner.pk}/")
+    audit.check("partner")
+    page.goto(f"{audit.base}/ru/staff/cases/{case.pk}/referrals/new/")
+    audit.check("new referral")
+    page.locator("main form button[type=submit]").last.click()
+    audit.check("new referral with errors")
+    page.select_option("[name=partner]", str(partner.pk))
+    page.locator("[name=items][value=case_type]").check()
+    page.locator("[name=consent]").check()
+    page.select_option("[name=consent_how]", "phone")
+    page.locator("main form button[type=submit]").last.click()
+    audit.check("referral issued")
+    link = page.locator("code.referral-link").inner_text()
+    code = page.locator("code.referral-code").inner_text()
+    page.goto(f"{audit.base}/ru/staff/cases/{case.pk}/")
+    audit.check("case with a referral")
+    assert CaseFile.objects.get().case.referrals.count() == 1
+
+    partner_page = audit.context.new_page()
+    audit.page = partner_page
+    partner_page.goto(link)
+    audit.check("partner: code")
+    partner_page.fill("[name=code]", "12")
+    send(partner_page)
+    audit.check("partner: malformed code")
+    partner_page.fill("[name=code]", "0000-0000" if code != "0000-0000" else "1111-1111")
+    send(partner_page)
+    audit.check("partner: wrong code")
+    partner_page.fill("[name=code]", code)
+    send(partner_page)
+    audit.check("partner: packet")
+    partner_page.goto(link)
+    audit.check("partner: unavailable")
+    audit.close()
+    assert not any(audit.found.values()), audit.report()

@@ -27,6 +27,8 @@ from sanctuary.intake.tests.helpers import submit, token_in
 from sanctuary.intake.tests.test_scrub import JPEG_TABLES, _segment
 from sanctuary.keyring.crypto import KeyPair, encode_backup_key
 from sanctuary.keyring.fields import sensitive_fields
+from sanctuary.referrals.models import Partner, Referral
+from sanctuary.referrals.tests.helpers import link_and_code, open_with, refer
 from sanctuary.test import PASSWORD, log_in, make_staff
 
 # Shelter: written by write_shelter_fields through the counselor's, coordinator's, host's and
@@ -56,6 +58,8 @@ CANARIES = {
     ("hosts.Host", "contact"): "canary-host-contact-71be",
     ("hosts.Offer", "notes"): "canary-offer-notes-8c54",
     **SHELTER_CANARIES,
+    # The counselor's request to a partner travels in the referral packet.
+    ("referrals.Referral", "packet"): "canary-referral-4e1b",
 }
 
 
@@ -146,6 +150,7 @@ class CanaryTestCase(TransactionTestCase):
         log_in(host_client, User.objects.get(username="zarina"))
         portal = host_client.get(reverse("portal:home")).content.decode()
         assert CANARIES[("hosts.Offer", "notes")] in portal
+        self.refer(staff, seeker, case_id)
         # He sees the check-in in his mailbox and confirms it.
         page = seeker.get(reverse("intake:mailbox")).content.decode()
         assert CANARIES[("cases.CheckIn", "label")] in page
@@ -215,9 +220,33 @@ class CanaryTestCase(TransactionTestCase):
         )
         assert stay.safety_reports.exists()
 
+    def refer(self, staff: Client, seeker: Client, case_id: str) -> None:
+        """The coordinator adds a partner and gives the case to a counselor, who refers it
+        twice with the story ticked: the partner opens one packet, the other waits."""
+        staff.post(
+            reverse("referrals:partners"),
+            {"organisation": "Aid", "country": "GE", "services": "Law", "active": "on"},
+        )
+        staff.post(reverse("cases:assign", args=[case_id]), {"counselor": self.counselor.pk})
+        counselor = Client()
+        log_in(counselor, self.counselor)
+        data = {
+            "items": ["story", "contact"],
+            "request": CANARIES[("referrals.Referral", "packet")],
+            "consent_how": "mailbox",
+            "days": "7",
+        }
+        for opened in (True, False):
+            path, code = link_and_code(refer(counselor, case_id, Partner.objects.get(), **data))
+            if opened:
+                page = open_with(Client(), path, code).content.decode()
+                assert CANARIES[("referrals.Referral", "packet")] in page
+        assert Referral.objects.filter(packet__isnull=False).count() == 1
+
     def setUp(self) -> None:
         self.coordinator = make_staff("coordinator", Role.COORDINATOR)
         self.shelter = make_staff("shelter", Role.SHELTER_COORDINATOR)
+        self.counselor = make_staff("counselor", Role.COUNSELOR)
 
     def test_it_covers_every_field_in_the_sensitive_registry(self) -> None:
         assert set(sensitive_fields()) == set(CANARIES)

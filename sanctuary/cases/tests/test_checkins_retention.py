@@ -229,6 +229,7 @@ class CaseworkTickTestCase(BaseTestCase):
             {
                 "sanctuary.cases.tasks.raise_missed_checkin_alarms",
                 "sanctuary.cases.tasks.purge_expired_cases",
+                "sanctuary.referrals.tasks.expire_referrals",
             },
         )
         self.assertEqual(set(DBTaskResult.objects.values_list("status", flat=True)), {"READY"})

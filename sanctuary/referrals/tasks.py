@@ -1,0 +1,11 @@
+"""The referrals' background work: added to `sanctuary casework_tick` (cases.tasks.PERIODIC)."""
+
+from django_tasks import task
+
+from sanctuary.referrals import services
+
+
+@task()
+def expire_referrals() -> int:
+    """Destroys the packets of referrals past their expiry."""
+    return services.expire_referrals()
