@@ -16,6 +16,7 @@ from sanctuary.accounts.access import (
     acting_user,
     get_invitation_for_user,
     get_person_for_user,
+    signed_in,
     staff_only,
 )
 from sanctuary.accounts.forms import (
@@ -109,14 +110,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
 
-@staff_only()
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     codes_left = user.recovery_codes.filter(used_at__isnull=True).count()
     return render(request, "accounts/home.html", {"codes_left": codes_left})
 
 
-@staff_only()
+@signed_in
 @require_POST
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = services.do_issue_recovery_codes(user=acting_user(request))
@@ -192,7 +193,7 @@ def _accept_reset(request: HttpRequest, token: str, subject: User) -> HttpRespon
     return render(request, "accounts/reset.html", {"form": form, "subject": subject})
 
 
-@staff_only()
+@signed_in
 def change_password(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     form = ChangePasswordForm(request.POST if request.method == "POST" else None, user=user)
