@@ -358,6 +358,11 @@ class _Candidate:
     override: Override | None
 
 
+# free beds per night of the offer, the stay's first and end index in them, the candidate's
+# base score, the language bonus, the host, the candidate
+_Slot = tuple[list[int], int, int, float, float, str, _Candidate]
+
+
 @dataclass
 class _Search:
     """What the search for one request saw, to explain a failure."""
@@ -385,6 +390,8 @@ class _Greedy:
         self.offer_by_id = {offer.offer_id: offer for offer in instance.offers}
         self.profile_cache: dict[tuple[str, _Profile], list[_Candidate]] = {}
         self.dated_cache: dict[tuple[str, _Profile, int, int], list[_Candidate]] = {}
+        self.pair_cache: dict[tuple[str, _Profile], _Candidate] = {}
+        self.slot_cache: dict[tuple[str, _Profile, frozenset[str], dt.date, int], list[_Slot]] = {}
         self.host_load: Counter[str] = Counter()
         self.requests = {request.request_id: request for request in instance.requests}
         self.arrival = {r.request_id: _night(r.arrival) for r in instance.requests}
@@ -491,23 +498,51 @@ class _Greedy:
     ) -> tuple[_Candidate, int, float] | None:
         """The best-scoring offer with a bed for the whole party on every night of the stay,
         as (candidate, free beds on the fullest night, score); ties go to the lowest offer id."""
-        first = self.arrival[request.request_id]
-        nights = request.nights
         persons = request.persons
         declined = self.declined.get(request.request_id, ())
-        free_of = self.ledger.free
-        best: tuple[_Candidate, int, float] | None = None
-        for candidate in self.options(request):
-            offer_id = candidate.offer.offer_id
-            start = first - candidate.first
-            free = free_of[offer_id]
-            spare = free[start] if nights == 1 else min(free[start : start + nights])
-            if spare < persons or offer_id == excluded_offer or offer_id in declined:
+        host_load = self.host_load
+        spare_penalty = self.policy.spare_bed_penalty
+        load_penalty = self.policy.host_load_penalty
+        best: tuple[_Slot, int, float] | None = None
+        for slot in self._slots(request):
+            free, start, end, base_score, bonus, host_id, candidate = slot
+            spare = free[start] if end == start + 1 else min(free[start:end])
+            if spare < persons:
                 continue
-            score = self._score(request, candidate, spare)
+            offer_id = candidate.offer.offer_id
+            if offer_id == excluded_offer or offer_id in declined:
+                continue
+            # The same sum, in the same order, as _score.
+            score = base_score - spare_penalty * (spare - persons)
+            score -= load_penalty * host_load[host_id]
+            score += bonus
             if best is None or score > best[2]:
-                best = (candidate, spare, score)
-        return best
+                best = (slot, spare, score)
+        if best is None:
+            return None
+        return best[0][6], best[1], best[2]
+
+    def _slots(self, request: StayRequest) -> list[_Slot]:
+        """The options prepared for a fast search: the offer's free beds per night and the
+        nights of the stay in them, and the parts of the score that do not change."""
+        key = (request.city, _profile(request), request.languages, request.arrival, request.nights)
+        cached = None if request.request_id in self.overrides else self.slot_cache.get(key)
+        if cached is not None:
+            return cached
+        first = self.arrival[request.request_id]
+        slots = []
+        for candidate in self.options(request):
+            offer = candidate.offer
+            start = first - candidate.first
+            bonus = self.policy.language_bonus if request.languages & offer.languages else 0.0
+            free = self.ledger.free[offer.offer_id]
+            slots.append(
+                (free, start, start + request.nights, candidate.base_score, bonus, offer.host_id)
+                + (candidate,)
+            )
+        if request.request_id not in self.overrides:
+            self.slot_cache[key] = slots
+        return slots
 
     def place_by_moving(self, request: StayRequest, remember: bool = True) -> bool:
         """Make room for an unplaced party by moving one proposed party to another host.
@@ -647,6 +682,7 @@ class _Greedy:
                     return
                 if self._insert(request, floors):
                     improved = True
+            self.repack(floors, budget)
             if not improved:
                 return
 
@@ -743,19 +779,147 @@ class _Greedy:
             self._undo_to(mark)
             return False
         filled = self._fill(left_out) if left_out else []
+        return self._keep_if_better(
+            mark, weighted_before, placed_before, floors, left_out, (request.request_id, *filled)
+        )
+
+    def _keep_if_better(
+        self,
+        mark: int,
+        weighted_before: float,
+        placed_before: Counter[Segment],
+        floors: Mapping[Segment, float],
+        left_out: Iterable[str],
+        placed: tuple[str, ...],
+    ) -> bool:
+        """Keep a trial move if it places strictly more weighted value, nobody in immediate
+        danger lost a bed and no segment fell below its floor; otherwise undo it whole."""
+        left_out = [i for i in left_out if i not in self.proposals]
         below_floor = any(
             self.placed[segment] < share * self.requested[segment]
             and self.placed[segment] < placed_before[segment]
             for segment, share in floors.items()
         )
-        if below_floor or self.weighted <= weighted_before + 1e-9:
+        if (
+            below_floor
+            or self.weighted <= weighted_before + 1e-9
+            or any(urgency_of(self.requests[i]) is Urgency.DANGER for i in left_out)
+        ):
             self._undo_to(mark)
             return False
-        for request_id in (request.request_id, *filled):
+        for request_id in placed:
             self.gave_way.pop(request_id, None)
         for request_id in left_out:
-            self.gave_way[request_id] = request.request_id
+            self.gave_way[request_id] = placed[0]
         return True
+
+    def repack(self, floors: Mapping[Segment, float], budget: int) -> None:
+        """Empty one offer at a time and fill it again from its parties and the unplaced ones
+        that fit it, the most value per bed-night first; parties that no longer fit there go
+        elsewhere if they can. Kept only when the weighted value placed grows (as above)."""
+        for offer in sorted(self.offer_by_id.values(), key=lambda o: (o.city, o.offer_id)):
+            if self.work > budget:
+                return
+            if self.on_offer[offer.offer_id] and self.ledger.free[offer.offer_id]:
+                self._repack(offer, floors)
+
+    def _repack(self, offer: Offer, floors: Mapping[Segment, float]) -> bool:
+        self.work += 1
+        offer_id = offer.offer_id
+        first = _night(offer.first_night)
+        last = _night(offer.last_night)
+        waiting: list[tuple[StayRequest, _Candidate]] = []
+        for day in range(first, last + 1):
+            for request in self.waiting.get((offer.city, day), ()):
+                if (
+                    request.request_id in self.proposals
+                    or day + request.nights - 1 > last
+                    or request.nights > offer.max_nights
+                    or request.persons > offer.beds
+                    or offer_id in self.declined.get(request.request_id, ())
+                ):
+                    continue
+                candidate = self._candidate_on(request, offer)
+                if candidate is not None:
+                    waiting.append((request, candidate))
+        if not waiting:
+            return False
+        mark = len(self.journal)
+        weighted_before = self.weighted
+        placed_before = Counter(self.placed)
+        resident = sorted(self.on_offer[offer_id])
+        candidate_of: dict[str, _Candidate | None] = {r.request_id: c for r, c in waiting}
+        for request_id in resident:
+            candidate_of[request_id] = self._candidate_on(self.requests[request_id], offer)
+            self._unbook(request_id)
+        pool = resident + [r.request_id for r, _ in waiting]
+        emptied = len(self.journal)
+        best_order: list[str] = []
+        best_value = -1.0
+        for key in (self._density_key, self._value_key):
+            pool.sort(key=key)
+            self._refill(offer, pool, resident, candidate_of)
+            if self.weighted > best_value + 1e-9:
+                best_order, best_value = list(pool), self.weighted
+            self._undo_to(emptied)
+        self._refill(offer, best_order, resident, candidate_of)
+        gained = tuple(r.request_id for r, _ in waiting if r.request_id in self.proposals)
+        if not gained:
+            self._undo_to(mark)
+            return False
+        return self._keep_if_better(mark, weighted_before, placed_before, floors, resident, gained)
+
+    def _refill(
+        self,
+        offer: Offer,
+        pool: list[str],
+        resident: list[str],
+        candidate_of: Mapping[str, _Candidate | None],
+    ) -> None:
+        """Fill the emptied offer from the pool in its order, then send its former parties
+        that did not get back in to their best offer elsewhere, if any has a bed."""
+        free = self.ledger.free[offer.offer_id]
+        first = _night(offer.first_night)
+        for request_id in pool:
+            request = self.requests[request_id]
+            candidate = candidate_of[request_id]
+            start = self.arrival[request_id] - first
+            if candidate is not None and min(free[start : start + request.nights]) >= request.persons:
+                self._book(request, *self._fit_on(request, candidate))
+        for request_id in resident:
+            if request_id not in self.proposals:
+                self.work += 1
+                target = self._best(self.requests[request_id])
+                if target is not None:
+                    self._book(self.requests[request_id], *target)
+
+    def _value_key(self, request_id: str) -> tuple[float, float, int, str]:
+        """Danger first, then the most weighted value, the shortest stay, then the id."""
+        request = self.requests[request_id]
+        danger = urgency_of(request) is Urgency.DANGER
+        return (0.0 if danger else 1.0, -self.value[request_id], request.nights, request_id)
+
+    def _density_key(self, request_id: str) -> tuple[float, float, str]:
+        """Danger first, then the most weighted value per bed-night, then the id."""
+        request = self.requests[request_id]
+        danger = urgency_of(request) is Urgency.DANGER
+        density = self.value[request_id] / (request.persons * request.nights)
+        return (0.0 if danger else 1.0, -density, request_id)
+
+    def _candidate_on(self, request: StayRequest, offer: Offer) -> _Candidate | None:
+        """The pair as a candidate if the rules (or an override of the one rule) allow it."""
+        profile = _profile(request)
+        broken = _rules_broken(profile, offer, self.policy)
+        if not broken:
+            key = (offer.offer_id, profile)
+            cached = self.pair_cache.get(key)
+            if cached is None:
+                cached = self.pair_cache[key] = self._candidate(offer, profile, None)
+            return cached
+        for override in self._usable_overrides(request):
+            if override.offer_id == offer.offer_id:
+                return self._candidate(offer, profile, override)
+        return None
 
     def _fill(self, left_out: list[str]) -> list[str]:
         """Unplaced parties that fit now in the nights the left-out parties gave up."""
