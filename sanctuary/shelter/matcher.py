@@ -358,9 +358,9 @@ class _Candidate:
     override: Override | None
 
 
-# free beds per night of the offer, the stay's first and end index in them, the candidate's
-# base score, the language bonus, the host, the candidate
-_Slot = tuple[list[int], int, int, float, float, str, _Candidate]
+# free beds per night of the offer, the stay's first night's index in them, the maximum
+# nights, the candidate's base score, the offer's languages as bits, the host, the candidate
+_Slot = tuple[list[int], int, int, float, int, str, _Candidate]
 
 
 @dataclass
@@ -391,7 +391,8 @@ class _Greedy:
         self.profile_cache: dict[tuple[str, _Profile], list[_Candidate]] = {}
         self.dated_cache: dict[tuple[str, _Profile, int, int], list[_Candidate]] = {}
         self.pair_cache: dict[tuple[str, _Profile], _Candidate] = {}
-        self.slot_cache: dict[tuple[str, _Profile, frozenset[str], dt.date, int], list[_Slot]] = {}
+        self.slot_cache: dict[tuple[str, _Profile, int], list[_Slot]] = {}
+        self.language_bit: dict[str, int] = {}
         self.host_load: Counter[str] = Counter()
         self.requests = {request.request_id: request for request in instance.requests}
         self.arrival = {r.request_id: _night(r.arrival) for r in instance.requests}
@@ -503,10 +504,16 @@ class _Greedy:
         host_load = self.host_load
         spare_penalty = self.policy.spare_bed_penalty
         load_penalty = self.policy.host_load_penalty
+        nights = request.nights
+        language_bonus = self.policy.language_bonus
+        languages = self._language_mask(request.languages)
         best: tuple[_Slot, int, float] | None = None
         for slot in self._slots(request):
-            free, start, end, base_score, bonus, host_id, candidate = slot
-            spare = free[start] if end == start + 1 else min(free[start:end])
+            free, start, max_nights, base_score, offer_languages, host_id, candidate = slot
+            end = start + nights
+            if nights > max_nights or end > len(free):
+                continue
+            spare = free[start] if nights == 1 else min(free[start:end])
             if spare < persons:
                 continue
             offer_id = candidate.offer.offer_id
@@ -515,30 +522,46 @@ class _Greedy:
             # The same sum, in the same order, as _score.
             score = base_score - spare_penalty * (spare - persons)
             score -= load_penalty * host_load[host_id]
-            score += bonus
+            if languages & offer_languages:
+                score += language_bonus
             if best is None or score > best[2]:
                 best = (slot, spare, score)
         if best is None:
             return None
         return best[0][6], best[1], best[2]
 
+    def _language_mask(self, languages: frozenset[str]) -> int:
+        mask = 0
+        for language in languages:
+            if language not in self.language_bit:
+                self.language_bit[language] = 1 << len(self.language_bit)
+            mask |= self.language_bit[language]
+        return mask
+
     def _slots(self, request: StayRequest) -> list[_Slot]:
-        """The options prepared for a fast search: the offer's free beds per night and the
-        nights of the stay in them, and the parts of the score that do not change."""
-        key = (request.city, _profile(request), request.languages, request.arrival, request.nights)
+        """The candidates whose window holds the first night, prepared for a fast search:
+        the offer's free beds per night and the first night's index in them, the maximum
+        nights, the parts of the score that do not change, the host and the candidate."""
+        first = self.arrival[request.request_id]
+        key = (request.city, _profile(request), first)
         cached = None if request.request_id in self.overrides else self.slot_cache.get(key)
         if cached is not None:
             return cached
-        first = self.arrival[request.request_id]
         slots = []
-        for candidate in self.options(request):
+        for candidate in self.candidates(request):
+            if not candidate.first <= first <= candidate.last:
+                continue
             offer = candidate.offer
-            start = first - candidate.first
-            bonus = self.policy.language_bonus if request.languages & offer.languages else 0.0
-            free = self.ledger.free[offer.offer_id]
             slots.append(
-                (free, start, start + request.nights, candidate.base_score, bonus, offer.host_id)
-                + (candidate,)
+                (
+                    self.ledger.free[offer.offer_id],
+                    first - candidate.first,
+                    offer.max_nights,
+                    candidate.base_score,
+                    self._language_mask(offer.languages),
+                    offer.host_id,
+                    candidate,
+                )
             )
         if request.request_id not in self.overrides:
             self.slot_cache[key] = slots
