@@ -335,13 +335,15 @@ class _Ledger:
 
 # --- the greedy -------------------------------------------------------------------------------
 
-# The improvement pass (``_Greedy.improve``): rounds over the unplaced requests, searches per
-# request allowed in all, moves tried per request (cheapest first), how much more value than
-# the request's own the parties taken off may have (others may fill their nights), the weight
-# that makes a party in immediate danger the last to be moved, and waiting parties tried in
+# The improvement pass (``_Greedy.improve``): rounds over the unplaced requests; searches
+# allowed per request and in all (the budget counts searches, not seconds, so that the plan is
+# the same on any machine); moves tried per request (cheapest first); how much more value than
+# the request's own the parties taken off may have (others may fill their nights); the weight
+# that makes a party in immediate danger the last to be moved; and waiting parties tried in
 # the nights a left-out party gave up.
 _IMPROVEMENT_ROUNDS = 3
 _IMPROVEMENT_WORK = 40
+_IMPROVEMENT_WORK_CAP = 60_000
 _MOVES_TRIED = 3
 _EJECTION_SLACK = 2.0
 _DANGER_EJECTION_COST = 4.0
@@ -410,7 +412,8 @@ class _Greedy:
         self.work = 0  # searches done by the improvement passes, bounded by a budget
         self.requested = _persons_by_segment(instance.requests)
         self.longest = max((r.nights for r in instance.requests), default=1)
-        # Requests by city and first night, highest value first: who could use freed nights.
+        # Requests by city and first night, most value per bed-night first: who could use
+        # the nights a party gave up.
         self.waiting: dict[tuple[str, int], list[StayRequest]] = defaultdict(list)
 
     def candidates(self, request: StayRequest) -> list[_Candidate]:
@@ -510,11 +513,17 @@ class _Greedy:
         best: tuple[_Slot, int, float] | None = None
         for slot in self._slots(request):
             free, start, max_nights, base_score, offer_languages, host_id, candidate = slot
-            end = start + nights
-            if nights > max_nights or end > len(free):
+            spare = free[start]
+            if spare < persons:  # most offers are full on the first night under scarcity
                 continue
-            spare = free[start] if nights == 1 else min(free[start:end])
-            if spare < persons:
+            if nights > 1:
+                end = start + nights
+                if nights > max_nights or end > len(free):
+                    continue
+                spare = min(free[start:end])
+                if spare < persons:
+                    continue
+            elif max_nights < 1:
                 continue
             offer_id = candidate.offer.offer_id
             if offer_id == excluded_offer or offer_id in declined:
@@ -683,22 +692,29 @@ class _Greedy:
     # --- the improvement pass: eject and reinsert ---------------------------------------------
 
     def improve(self, ordered: list[StayRequest], floors: Mapping[Segment, float]) -> None:
-        """Place unplaced parties by taking lower-value parties off an offer and placing those
-        elsewhere, or leaving them out when the weighted value placed strictly grows.
+        """Place unplaced parties by taking parties of less value off an offer and placing
+        those elsewhere, or leaving them out when the weighted value placed strictly grows;
+        then repack offers one at a time (``repack``).
 
         A trial move is booked, judged and kept or undone whole. It is refused when it would
         leave a party in immediate danger without a bed, or take a segment below its floor.
-        The value strictly grows with every kept move, so the pass ends; a budget of searches,
-        proportional to the number of requests, bounds its time on big instances.
+        The value strictly grows with every kept move, so the pass ends; a budget of searches
+        bounds its time on big instances. Unplaced parties are tried in order of weighted
+        value per bed-night (then priority): under scarcity that is what the optimum keeps.
         """
-        budget = _IMPROVEMENT_WORK * max(len(ordered), 1)
+        budget = min(_IMPROVEMENT_WORK * len(ordered), _IMPROVEMENT_WORK_CAP)
         rank = {r.request_id: i for i, r in enumerate(ordered)}
-        by_value = sorted(ordered, key=lambda r: (-self.value[r.request_id], rank[r.request_id]))
-        for request in by_value:
+
+        def per_bed_night(request: StayRequest) -> tuple[float, int]:
+            bed_nights = request.persons * request.nights
+            return (-self.value[request.request_id] / bed_nights, rank[request.request_id])
+
+        by_density = sorted(ordered, key=per_bed_night)
+        for request in by_density:
             self.waiting[request.city, self.arrival[request.request_id]].append(request)
         for _ in range(_IMPROVEMENT_ROUNDS):
             improved = False
-            for request in by_value:
+            for request in by_density:
                 if request.request_id in self.proposals:
                     continue
                 if self.work > budget:
@@ -907,7 +923,9 @@ class _Greedy:
             request = self.requests[request_id]
             candidate = candidate_of[request_id]
             start = self.arrival[request_id] - first
-            if candidate is not None and min(free[start : start + request.nights]) >= request.persons:
+            if candidate is None:
+                continue
+            if min(free[start : start + request.nights]) >= request.persons:
                 self._book(request, *self._fit_on(request, candidate))
         for request_id in resident:
             if request_id not in self.proposals:
@@ -1016,12 +1034,15 @@ def _priority_key(policy: Policy) -> Callable[[StayRequest], tuple[float, dt.dat
     return key
 
 
-def plan(instance: Instance) -> Plan:
-    """The scoring greedy: danger first, then the segment floors, then everyone by priority.
+def plan(instance: Instance, improve: bool = True) -> Plan:
+    """The scoring greedy: danger first, then the segment floors, then everyone by priority;
+    then the improvement pass (unless ``improve`` is false, for comparison).
 
     Each request takes the best-scoring offer that still has a bed on every night of the
-    stay for the whole party; capacity only ever shrinks, so a request that fails once is not
-    retried.
+    stay for the whole party; capacity only ever shrinks in the greedy, so a request that
+    fails once is not retried there. The improvement pass then moves and exchanges parties
+    only when the priority-weighted persons placed strictly grow, never leaving a party in
+    immediate danger without a bed or a segment below its floor (docs/matching.md).
     """
     policy = instance.policy
     greedy = _Greedy(instance)
@@ -1052,7 +1073,8 @@ def plan(instance: Instance) -> Plan:
     for request in ordered:
         if request.request_id not in greedy.proposals and greedy.place_by_moving(request):
             placed[segment_of(request)] += request.persons
-    greedy.improve(ordered, policy.segment_floors)
+    if improve:
+        greedy.improve(ordered, policy.segment_floors)
     unplaced = [
         Unplaced(r.request_id, r.persons, _why_unplaced(greedy, r))
         for r in ordered
@@ -1081,7 +1103,7 @@ def _why_unplaced(greedy: _Greedy, request: StayRequest) -> tuple[Reason, ...]:
         return (Reason("only_declined_offers", (city, ("declined", search.on_dates))),)
     full = Reason("all_full", (city, *stay, ("offers", search.not_declined)))
     displaced_by = greedy.gave_way.get(request.request_id)
-    if displaced_by is None:
+    if displaced_by is None or displaced_by not in greedy.proposals:
         return (full,)
     # It had a bed until the improvement pass gave it to a party of more weighted value.
     return (full, Reason("gave_way", (("to", displaced_by),)))
