@@ -338,15 +338,13 @@ class _Ledger:
 # The improvement pass (``_Greedy.improve``): rounds over the unplaced requests; searches
 # allowed per request and in all (the budget counts searches, not seconds, so that the plan is
 # the same on any machine); moves tried per request (cheapest first); how much more value than
-# the request's own the parties taken off may have (others may fill their nights); the weight
-# that makes a party in immediate danger the last to be moved; and waiting parties tried in
-# the nights a left-out party gave up.
+# the request's own the parties taken off may have (others may fill their nights); and
+# waiting parties tried in the nights a left-out party gave up.
 _IMPROVEMENT_ROUNDS = 3
 _IMPROVEMENT_WORK = 40
 _IMPROVEMENT_WORK_CAP = 60_000
 _MOVES_TRIED = 3
 _EJECTION_SLACK = 2.0
-_DANGER_EJECTION_COST = 4.0
 _FILL_TRIES = 12
 
 
@@ -766,9 +764,9 @@ class _Greedy:
             proposal = self.proposals[request_id]
             start = self.arrival[request_id] - first
             if start < nights and start + proposal.nights > 0:
+                # A party in immediate danger costs its value too: the move is undone if it
+                # finds no other bed.
                 cost = self.value[request_id]
-                if urgency_of(self.requests[request_id]) is Urgency.DANGER:
-                    cost *= _DANGER_EJECTION_COST
                 low, high = max(start, 0), min(start + proposal.nights, nights)
                 blockers.append((request_id, low, high, proposal.persons, cost))
         need = list(need)
