@@ -708,9 +708,11 @@ class _Greedy:
             return (-self.value[request.request_id] / bed_nights, rank[request.request_id])
 
         by_density = sorted(ordered, key=per_bed_night)
-        for request in by_density:
-            self.waiting[request.city, self.arrival[request.request_id]].append(request)
         for _ in range(_IMPROVEMENT_ROUNDS):
+            self.waiting.clear()  # only the unplaced: the lists are scanned for every offer
+            for request in by_density:
+                if request.request_id not in self.proposals:
+                    self.waiting[request.city, self.arrival[request.request_id]].append(request)
             improved = False
             for request in by_density:
                 if request.request_id in self.proposals:
