@@ -895,7 +895,7 @@ class _Greedy:
         emptied = len(self.journal)
         best_order: list[str] = []
         best_value = -1.0
-        for key in (self._density_key, self._value_key):
+        for key in (self._density_key, self._value_key, self._size_key):
             pool.sort(key=key)
             self._refill(offer, pool, resident, candidate_of)
             if self.weighted > best_value + 1e-9:
@@ -939,6 +939,12 @@ class _Greedy:
         request = self.requests[request_id]
         danger = urgency_of(request) is Urgency.DANGER
         return (0.0 if danger else 1.0, -self.value[request_id], request.nights, request_id)
+
+    def _size_key(self, request_id: str) -> tuple[float, int, int, str]:
+        """Danger first, then the biggest party, the longest stay, then the id."""
+        request = self.requests[request_id]
+        danger = urgency_of(request) is Urgency.DANGER
+        return (0.0 if danger else 1.0, -request.persons, -request.nights, request_id)
 
     def _density_key(self, request_id: str) -> tuple[float, float, str]:
         """Danger first, then the most weighted value per bed-night, then the id."""
