@@ -1,4 +1,6 @@
-"""Propose guest-host pairs for coordinators to approve: a deterministic, explainable greedy.
+"""Propose guest-host pairs for coordinators to approve: a deterministic, explainable greedy
+followed by an improvement pass (eject and reinsert, repack) that keeps only moves placing
+strictly more priority-weighted persons.
 
 Pure Python on plain data: frozen dataclasses in (``Instance``), frozen dataclasses out
 (``Plan``). No Django, no clock, no randomness; the same instance always gives the same plan,
