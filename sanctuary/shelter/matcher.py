@@ -1,4 +1,6 @@
-"""Propose guest-host pairs for coordinators to approve: a deterministic, explainable greedy.
+"""Propose guest-host pairs for coordinators to approve: a deterministic, explainable greedy
+followed by an improvement pass (eject and reinsert, repack) that keeps only moves placing
+strictly more priority-weighted persons.
 
 Pure Python on plain data: frozen dataclasses in (``Instance``), frozen dataclasses out
 (``Plan``). No Django, no clock, no randomness; the same instance always gives the same plan,
@@ -335,6 +337,18 @@ class _Ledger:
 
 # --- the greedy -------------------------------------------------------------------------------
 
+# The improvement pass (``_Greedy.improve``): rounds over the unplaced requests; searches
+# allowed per request and in all (the budget counts searches, not seconds, so that the plan is
+# the same on any machine); moves tried per request (cheapest first); how much more value than
+# the request's own the parties taken off may have (others may fill their nights); and
+# waiting parties tried in the nights a left-out party gave up.
+_IMPROVEMENT_ROUNDS = 3
+_IMPROVEMENT_WORK = 40
+_IMPROVEMENT_WORK_CAP = 60_000
+_MOVES_TRIED = 3
+_EJECTION_SLACK = 2.0
+_FILL_TRIES = 12
+
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -344,6 +358,11 @@ class _Candidate:
     base_score: float  # the part of the score that depends only on the profile
     spare_capabilities: int
     override: Override | None
+
+
+# free beds per night of the offer, the stay's first night's index in them, the maximum
+# nights, the candidate's base score, the offer's languages as bits, the host, the candidate
+_Slot = tuple[list[int], int, int, float, int, str, _Candidate]
 
 
 @dataclass
@@ -367,15 +386,35 @@ class _Greedy:
         self.overrides: dict[str, list[Override]] = defaultdict(list)
         for override in instance.overrides:
             self.overrides[override.request_id].append(override)
+        self.declined: dict[str, set[str]] = defaultdict(set)
+        for request_id, offer_id in instance.declined:
+            self.declined[request_id].add(offer_id)
         self.offer_by_id = {offer.offer_id: offer for offer in instance.offers}
         self.profile_cache: dict[tuple[str, _Profile], list[_Candidate]] = {}
+        self.dated_cache: dict[tuple[str, _Profile, int, int], list[_Candidate]] = {}
+        self.pair_cache: dict[tuple[str, _Profile], _Candidate] = {}
+        self.slot_cache: dict[tuple[str, _Profile, int], list[_Slot]] = {}
+        self.language_bit: dict[str, int] = {}
         self.host_load: Counter[str] = Counter()
         self.requests = {request.request_id: request for request in instance.requests}
+        self.arrival = {r.request_id: _night(r.arrival) for r in instance.requests}
+        self.value = {
+            r.request_id: r.persons * weight_per_person(r, self.policy) for r in instance.requests
+        }
         self.proposals: dict[str, Proposal] = {}
         self.on_offer: dict[str, list[str]] = defaultdict(list)  # request ids proposed there
         self.priority_reasons: dict[str, tuple[Reason, ...]] = {}
         self.unmovable: set[str] = set()
-        self.searches: dict[str, _Search] = {}
+        self.placed: Counter[Segment] = Counter()  # persons placed per segment
+        self.weighted = 0.0  # priority-weighted persons placed
+        self.journal: list[tuple[str, Proposal | None]] = []  # bookings, to undo a trial move
+        self.gave_way: dict[str, str] = {}  # unplaced request id -> the request it gave way to
+        self.work = 0  # searches done by the improvement passes, bounded by a budget
+        self.requested = _persons_by_segment(instance.requests)
+        self.longest = max((r.nights for r in instance.requests), default=1)
+        # Requests by city and first night, most value per bed-night first: who could use
+        # the nights a party gave up.
+        self.waiting: dict[tuple[str, int], list[StayRequest]] = defaultdict(list)
 
     def candidates(self, request: StayRequest) -> list[_Candidate]:
         profile = _profile(request)
@@ -393,6 +432,40 @@ class _Greedy:
         if not extra:
             return self.profile_cache[key]
         return sorted(self.profile_cache[key] + extra, key=lambda c: c.offer.offer_id)
+
+    def options(self, request: StayRequest) -> list[_Candidate]:
+        """The candidates whose window holds the stay and whose host allows that many nights."""
+        first = self.arrival[request.request_id]
+        nights = request.nights
+        last = first + nights - 1
+        if request.request_id in self.overrides:
+            return [
+                c
+                for c in self.candidates(request)
+                if c.first <= first and last <= c.last and nights <= c.offer.max_nights
+            ]
+        profile = _profile(request)
+        key = (request.city, profile, first, nights)
+        dated = self.dated_cache.get(key)
+        if dated is None:
+            dated = [
+                c
+                for c in self.candidates(request)
+                if c.first <= first and last <= c.last and nights <= c.offer.max_nights
+            ]
+            self.dated_cache[key] = dated
+        return dated
+
+    def search(self, request: StayRequest) -> _Search:
+        """What a search for this request sees, whatever the beds: to explain a failure."""
+        options = self.options(request)
+        declined = self.declined.get(request.request_id, set())
+        return _Search(
+            in_city=len(self.offers_by_city.get(request.city, ())),
+            accepting=len(self.candidates(request)),
+            on_dates=len(options),
+            not_declined=sum(1 for c in options if c.offer.offer_id not in declined),
+        )
 
     def _usable_overrides(self, request: StayRequest) -> list[Override]:
         """Overrides that make a pair possible: same city and the waived rule the only one."""
@@ -429,69 +502,114 @@ class _Greedy:
     ) -> tuple[_Candidate, int, float] | None:
         """The best-scoring offer with a bed for the whole party on every night of the stay,
         as (candidate, free beds on the fullest night, score); ties go to the lowest offer id."""
-        first = _night(request.arrival)
-        last = first + request.nights - 1
         persons = request.persons
-        search = _Search(in_city=len(self.offers_by_city.get(request.city, ())))
-        best: tuple[_Candidate, int, float] | None = None
-        for candidate in self.candidates(request):
-            search.accepting += 1
-            offer = candidate.offer
-            if (
-                first < candidate.first
-                or last > candidate.last
-                or request.nights > offer.max_nights
-            ):
+        declined = self.declined.get(request.request_id, ())
+        host_load = self.host_load
+        spare_penalty = self.policy.spare_bed_penalty
+        load_penalty = self.policy.host_load_penalty
+        nights = request.nights
+        language_bonus = self.policy.language_bonus
+        languages = self._language_mask(request.languages)
+        best: tuple[_Slot, int, float] | None = None
+        for slot in self._slots(request):
+            free, start, max_nights, base_score, offer_languages, host_id, candidate = slot
+            spare = free[start]
+            if spare < persons:  # most offers are full on the first night under scarcity
                 continue
-            search.on_dates += 1
-            if (request.request_id, offer.offer_id) in self.instance.declined:
+            if nights > 1:
+                end = start + nights
+                if nights > max_nights or end > len(free):
+                    continue
+                spare = min(free[start:end])
+                if spare < persons:
+                    continue
+            elif max_nights < 1:
                 continue
-            search.not_declined += 1
-            spare = self.ledger.spare(offer.offer_id, first, request.nights)
-            if spare < persons or offer.offer_id == excluded_offer:
+            offer_id = candidate.offer.offer_id
+            if offer_id == excluded_offer or offer_id in declined:
                 continue
-            score = self._score(request, candidate, spare)
+            # The same sum, in the same order, as _score.
+            score = base_score - spare_penalty * (spare - persons)
+            score -= load_penalty * host_load[host_id]
+            if languages & offer_languages:
+                score += language_bonus
             if best is None or score > best[2]:
-                best = (candidate, spare, score)
-        if not excluded_offer:
-            self.searches[request.request_id] = search
-        return best
+                best = (slot, spare, score)
+        if best is None:
+            return None
+        return best[0][6], best[1], best[2]
 
-    def place_by_moving(self, request: StayRequest) -> bool:
+    def _language_mask(self, languages: frozenset[str]) -> int:
+        mask = 0
+        for language in languages:
+            if language not in self.language_bit:
+                self.language_bit[language] = 1 << len(self.language_bit)
+            mask |= self.language_bit[language]
+        return mask
+
+    def _slots(self, request: StayRequest) -> list[_Slot]:
+        """The candidates whose window holds the first night, prepared for a fast search:
+        the offer's free beds per night and the first night's index in them, the maximum
+        nights, the parts of the score that do not change, the host and the candidate."""
+        first = self.arrival[request.request_id]
+        key = (request.city, _profile(request), first)
+        cached = None if request.request_id in self.overrides else self.slot_cache.get(key)
+        if cached is not None:
+            return cached
+        slots = []
+        for candidate in self.candidates(request):
+            if not candidate.first <= first <= candidate.last:
+                continue
+            offer = candidate.offer
+            slots.append(
+                (
+                    self.ledger.free[offer.offer_id],
+                    first - candidate.first,
+                    offer.max_nights,
+                    candidate.base_score,
+                    self._language_mask(offer.languages),
+                    offer.host_id,
+                    candidate,
+                )
+            )
+        if request.request_id not in self.overrides:
+            self.slot_cache[key] = slots
+        return slots
+
+    def place_by_moving(self, request: StayRequest, remember: bool = True) -> bool:
         """Make room for an unplaced party by moving one proposed party to another host.
 
         Nobody loses a bed, so the pass only ever adds persons and never reorders priority.
-        A party that could not move once is not tried again: beds elsewhere only fill up.
+        A party that could not move once is not tried again (``remember``): beds elsewhere
+        only fill up while this pass runs.
         """
-        first = _night(request.arrival)
-        for candidate in self.candidates(request):
+        first = self.arrival[request.request_id]
+        declined = self.declined.get(request.request_id, ())
+        for candidate in self.options(request):
             offer = candidate.offer
-            free = self.ledger.free[offer.offer_id]
-            start = first - candidate.first
-            if (
-                start < 0
-                or start + request.nights > len(free)
-                or request.nights > offer.max_nights
-                or (request.request_id, offer.offer_id) in self.instance.declined
-            ):
+            if offer.offer_id in declined or offer.beds < request.persons:
                 continue
             for blocker_id in sorted(self.on_offer[offer.offer_id]):
                 if blocker_id not in self.unmovable and self._frees_enough(
-                    request, candidate, self.proposals[blocker_id]
+                    request, first, candidate, self.proposals[blocker_id]
                 ):
+                    self.work += 1
                     if self._move_elsewhere(blocker_id, offer.offer_id):
                         self._book(request, *self._fit_on(request, candidate))
                         return True
-                    self.unmovable.add(blocker_id)
+                    if remember:
+                        self.unmovable.add(blocker_id)
         return False
 
-    def _frees_enough(self, request: StayRequest, candidate: _Candidate, blocker: Proposal) -> bool:
+    def _frees_enough(
+        self, request: StayRequest, first: int, candidate: _Candidate, blocker: Proposal
+    ) -> bool:
         free = self.ledger.free[candidate.offer.offer_id]
-        first = _night(request.arrival)
-        blocker_first = _night(blocker.first_night)
-        blocker_nights = range(blocker_first, blocker_first + blocker.nights)
+        blocker_first = self.arrival[blocker.request_id]
+        blocker_end = blocker_first + blocker.nights
         return all(
-            free[night - candidate.first] + (blocker.persons if night in blocker_nights else 0)
+            free[night - candidate.first]
+            + (blocker.persons if blocker_first <= night < blocker_end else 0)
             >= request.persons
             for night in range(first, first + request.nights)
         )
@@ -501,15 +619,14 @@ class _Greedy:
         target = self._best(request, excluded_offer=offer_id)
         if target is None:
             return False
-        old = self.proposals.pop(request_id)
-        self.ledger.book(offer_id, _night(old.first_night), old.nights, -old.persons)
-        self.on_offer[offer_id].remove(request_id)
-        self.host_load[old.host_id] -= 1
+        self._unbook(request_id)
         self._book(request, *target)
         return True
 
     def _fit_on(self, request: StayRequest, candidate: _Candidate) -> tuple[_Candidate, int, float]:
-        spare = self.ledger.spare(candidate.offer.offer_id, _night(request.arrival), request.nights)
+        spare = self.ledger.spare(
+            candidate.offer.offer_id, self.arrival[request.request_id], request.nights
+        )
         return candidate, spare, self._score(request, candidate, spare)
 
     def _score(self, request: StayRequest, candidate: _Candidate, spare: int) -> float:
@@ -522,22 +639,359 @@ class _Greedy:
 
     def _book(self, request: StayRequest, candidate: _Candidate, spare: int, score: float) -> None:
         offer = candidate.offer
-        self.ledger.book(offer.offer_id, _night(request.arrival), request.nights, request.persons)
-        self.on_offer[offer.offer_id].append(request.request_id)
+        request_id = request.request_id
         load = self.host_load[offer.host_id]
-        self.host_load[offer.host_id] += 1
-        reasons = self.priority_reasons[request.request_id]
-        self.proposals[request.request_id] = Proposal(
-            request_id=request.request_id,
-            offer_id=offer.offer_id,
-            host_id=offer.host_id,
-            first_night=request.arrival,
-            nights=request.nights,
-            persons=request.persons,
-            score=round(score, 6),
-            reasons=reasons + _fit_reasons(request, candidate, spare, load),
-            override=candidate.override,
+        reasons = self.priority_reasons[request_id]
+        self._enter(
+            Proposal(
+                request_id=request_id,
+                offer_id=offer.offer_id,
+                host_id=offer.host_id,
+                first_night=request.arrival,
+                nights=request.nights,
+                persons=request.persons,
+                score=round(score, 6),
+                reasons=reasons + _fit_reasons(request, candidate, spare, load),
+                override=candidate.override,
+            )
         )
+        self.journal.append((request_id, None))
+
+    def _unbook(self, request_id: str) -> None:
+        self.journal.append((request_id, self._leave(request_id)))
+
+    def _enter(self, proposal: Proposal) -> None:
+        request_id = proposal.request_id
+        first = self.arrival[request_id]
+        self.ledger.book(proposal.offer_id, first, proposal.nights, proposal.persons)
+        self.on_offer[proposal.offer_id].append(request_id)
+        self.host_load[proposal.host_id] += 1
+        self.proposals[request_id] = proposal
+        self.placed[segment_of(self.requests[request_id])] += proposal.persons
+        self.weighted += self.value[request_id]
+
+    def _leave(self, request_id: str) -> Proposal:
+        proposal = self.proposals.pop(request_id)
+        first = self.arrival[request_id]
+        self.ledger.book(proposal.offer_id, first, proposal.nights, -proposal.persons)
+        self.on_offer[proposal.offer_id].remove(request_id)
+        self.host_load[proposal.host_id] -= 1
+        self.placed[segment_of(self.requests[request_id])] -= proposal.persons
+        self.weighted -= self.value[request_id]
+        return proposal
+
+    def _undo_to(self, mark: int) -> None:
+        """Take back every booking and unbooking after the journal's mark, newest first."""
+        while len(self.journal) > mark:
+            request_id, before = self.journal.pop()
+            if before is None:
+                self._leave(request_id)
+            else:
+                self._enter(before)
+
+    # --- the improvement pass: eject and reinsert ---------------------------------------------
+
+    def improve(self, ordered: list[StayRequest], floors: Mapping[Segment, float]) -> None:
+        """Place unplaced parties by taking parties of less value off an offer and placing
+        those elsewhere, or leaving them out when the weighted value placed strictly grows;
+        then repack offers one at a time (``repack``).
+
+        A trial move is booked, judged and kept or undone whole. It is refused when it would
+        leave a party in immediate danger without a bed, or take a segment below its floor.
+        The value strictly grows with every kept move, so the pass ends; a budget of searches
+        bounds its time on big instances. Unplaced parties are tried in order of weighted
+        value per bed-night (then priority): under scarcity that is what the optimum keeps.
+        """
+        budget = min(_IMPROVEMENT_WORK * len(ordered), _IMPROVEMENT_WORK_CAP)
+        rank = {r.request_id: i for i, r in enumerate(ordered)}
+
+        def per_bed_night(request: StayRequest) -> tuple[float, int]:
+            bed_nights = request.persons * request.nights
+            return (-self.value[request.request_id] / bed_nights, rank[request.request_id])
+
+        by_density = sorted(ordered, key=per_bed_night)
+        for _ in range(_IMPROVEMENT_ROUNDS):
+            self.waiting.clear()  # only the unplaced: the lists are scanned for every offer
+            for request in by_density:
+                if request.request_id not in self.proposals:
+                    self.waiting[request.city, self.arrival[request.request_id]].append(request)
+            improved = False
+            for request in by_density:
+                if request.request_id in self.proposals:
+                    continue
+                if self.work > budget:
+                    return
+                if self._insert(request, floors):
+                    improved = True
+            self.repack(floors, budget)
+            if not improved:
+                return
+
+    def _insert(self, request: StayRequest, floors: Mapping[Segment, float]) -> bool:
+        self.work += 1
+        best = self._best(request)
+        if best is not None:
+            self._book(request, *best)
+            self.gave_way.pop(request.request_id, None)
+            return True
+        value = self.value[request.request_id]
+        first = self.arrival[request.request_id]
+        nights = request.nights
+        persons = request.persons
+        declined = self.declined.get(request.request_id, ())
+        moves: list[tuple[float, str, _Candidate, tuple[str, ...]]] = []
+        for candidate in self.options(request):
+            offer_id = candidate.offer.offer_id
+            if candidate.offer.beds < persons or offer_id in declined:
+                continue
+            start = first - candidate.first
+            free = self.ledger.free[offer_id][start : start + nights]
+            cover = self._cover(offer_id, first, [persons - f for f in free])
+            if cover is not None and cover[0] < _EJECTION_SLACK * value:
+                moves.append((cover[0], offer_id, candidate, cover[1]))
+        moves.sort(key=lambda move: (move[0], move[1]))
+        for _cost, _offer_id, candidate, ejected in moves[:_MOVES_TRIED]:
+            if self._try_move(request, candidate, ejected, floors):
+                return True
+        return False
+
+    def _cover(
+        self, offer_id: str, first: int, need: list[int]
+    ) -> tuple[float, tuple[str, ...]] | None:
+        """Parties on the offer whose leaving frees the beds needed on each night of a stay,
+        chosen greedily by beds freed per unit of value lost: (value lost, request ids), or
+        None when all of them together do not free enough."""
+        self.work += 1
+        nights = len(need)
+        blockers: list[tuple[str, int, int, int, float]] = []  # id, from, to, persons, cost
+        for request_id in sorted(self.on_offer[offer_id]):
+            proposal = self.proposals[request_id]
+            start = self.arrival[request_id] - first
+            if start < nights and start + proposal.nights > 0:
+                # A party in immediate danger costs its value too: the move is undone if it
+                # finds no other bed.
+                cost = self.value[request_id]
+                low, high = max(start, 0), min(start + proposal.nights, nights)
+                blockers.append((request_id, low, high, proposal.persons, cost))
+        need = list(need)
+        chosen: list[str] = []
+        total = 0.0
+        while max(need) > 0:
+            pick: tuple[float, int] | None = None
+            for index, (_id, low, high, persons, cost) in enumerate(blockers):
+                freed = sum(min(need[i], persons) for i in range(low, high) if need[i] > 0)
+                if freed and (pick is None or -freed / cost < pick[0]):
+                    pick = (-freed / cost, index)
+            if pick is None:
+                return None
+            request_id, low, high, persons, cost = blockers.pop(pick[1])
+            chosen.append(request_id)
+            for i in range(low, high):
+                need[i] -= persons
+            total += cost
+        return total, tuple(chosen)
+
+    def _try_move(
+        self,
+        request: StayRequest,
+        candidate: _Candidate,
+        ejected: tuple[str, ...],
+        floors: Mapping[Segment, float],
+    ) -> bool:
+        """Book the move, then keep it only if it places strictly more weighted value without
+        breaking the danger class or a floor; otherwise undo every booking it made."""
+        mark = len(self.journal)
+        weighted_before = self.weighted
+        placed_before = Counter(self.placed)
+        for request_id in ejected:
+            self._unbook(request_id)
+        self._book(request, *self._fit_on(request, candidate))
+        for request_id in sorted(ejected, key=lambda i: (-self.value[i], i)):
+            self.work += 1
+            target = self._best(self.requests[request_id])
+            if target is not None:
+                self._book(self.requests[request_id], *target)
+        left_out = [i for i in ejected if i not in self.proposals]
+        for request_id in left_out:
+            self.work += 1
+            self.place_by_moving(self.requests[request_id], remember=False)
+        left_out = [i for i in ejected if i not in self.proposals]
+        if any(urgency_of(self.requests[i]) is Urgency.DANGER for i in left_out):
+            self._undo_to(mark)
+            return False
+        filled = self._fill(left_out) if left_out else []
+        return self._keep_if_better(
+            mark, weighted_before, placed_before, floors, left_out, (request.request_id, *filled)
+        )
+
+    def _keep_if_better(
+        self,
+        mark: int,
+        weighted_before: float,
+        placed_before: Counter[Segment],
+        floors: Mapping[Segment, float],
+        left_out: Iterable[str],
+        placed: tuple[str, ...],
+    ) -> bool:
+        """Keep a trial move if it places strictly more weighted value, nobody in immediate
+        danger lost a bed and no segment fell below its floor; otherwise undo it whole."""
+        left_out = [i for i in left_out if i not in self.proposals]
+        below_floor = any(
+            self.placed[segment] < share * self.requested[segment]
+            and self.placed[segment] < placed_before[segment]
+            for segment, share in floors.items()
+        )
+        if (
+            below_floor
+            or self.weighted <= weighted_before + 1e-9
+            or any(urgency_of(self.requests[i]) is Urgency.DANGER for i in left_out)
+        ):
+            self._undo_to(mark)
+            return False
+        for request_id in placed:
+            self.gave_way.pop(request_id, None)
+        for request_id in left_out:
+            self.gave_way[request_id] = placed[0]
+        return True
+
+    def repack(self, floors: Mapping[Segment, float], budget: int) -> None:
+        """Empty one offer at a time and fill it again from its parties and the unplaced ones
+        that fit it, the most value per bed-night first; parties that no longer fit there go
+        elsewhere if they can. Kept only when the weighted value placed grows (as above)."""
+        for offer in sorted(self.offer_by_id.values(), key=lambda o: (o.city, o.offer_id)):
+            if self.work > budget:
+                return
+            if self.on_offer[offer.offer_id] and self.ledger.free[offer.offer_id]:
+                self._repack(offer, floors)
+
+    def _repack(self, offer: Offer, floors: Mapping[Segment, float]) -> bool:
+        self.work += 1
+        offer_id = offer.offer_id
+        first = _night(offer.first_night)
+        last = _night(offer.last_night)
+        waiting: list[tuple[StayRequest, _Candidate]] = []
+        for day in range(first, last + 1):
+            for request in self.waiting.get((offer.city, day), ()):
+                if (
+                    request.request_id in self.proposals
+                    or day + request.nights - 1 > last
+                    or request.nights > offer.max_nights
+                    or request.persons > offer.beds
+                    or offer_id in self.declined.get(request.request_id, ())
+                ):
+                    continue
+                candidate = self._candidate_on(request, offer)
+                if candidate is not None:
+                    waiting.append((request, candidate))
+        if not waiting:
+            return False
+        mark = len(self.journal)
+        weighted_before = self.weighted
+        placed_before = Counter(self.placed)
+        resident = sorted(self.on_offer[offer_id])
+        candidate_of: dict[str, _Candidate | None] = {r.request_id: c for r, c in waiting}
+        for request_id in resident:
+            candidate_of[request_id] = self._candidate_on(self.requests[request_id], offer)
+            self._unbook(request_id)
+        pool = resident + [r.request_id for r, _ in waiting]
+        emptied = len(self.journal)
+        best_order: list[str] = []
+        best_value = -1.0
+        for key in (self._density_key, self._value_key, self._size_key):
+            pool.sort(key=key)
+            self._refill(offer, pool, resident, candidate_of)
+            if self.weighted > best_value + 1e-9:
+                best_order, best_value = list(pool), self.weighted
+            self._undo_to(emptied)
+        self._refill(offer, best_order, resident, candidate_of)
+        gained = tuple(r.request_id for r, _ in waiting if r.request_id in self.proposals)
+        if not gained:
+            self._undo_to(mark)
+            return False
+        return self._keep_if_better(mark, weighted_before, placed_before, floors, resident, gained)
+
+    def _refill(
+        self,
+        offer: Offer,
+        pool: list[str],
+        resident: list[str],
+        candidate_of: Mapping[str, _Candidate | None],
+    ) -> None:
+        """Fill the emptied offer from the pool in its order, then send its former parties
+        that did not get back in to their best offer elsewhere, if any has a bed."""
+        free = self.ledger.free[offer.offer_id]
+        first = _night(offer.first_night)
+        for request_id in pool:
+            request = self.requests[request_id]
+            candidate = candidate_of[request_id]
+            start = self.arrival[request_id] - first
+            if candidate is None:
+                continue
+            if min(free[start : start + request.nights]) >= request.persons:
+                self._book(request, *self._fit_on(request, candidate))
+        for request_id in resident:
+            if request_id not in self.proposals:
+                self.work += 1
+                target = self._best(self.requests[request_id])
+                if target is not None:
+                    self._book(self.requests[request_id], *target)
+
+    def _value_key(self, request_id: str) -> tuple[float, float, int, str]:
+        """Danger first, then the most weighted value, the shortest stay, then the id."""
+        request = self.requests[request_id]
+        danger = urgency_of(request) is Urgency.DANGER
+        return (0.0 if danger else 1.0, -self.value[request_id], request.nights, request_id)
+
+    def _size_key(self, request_id: str) -> tuple[float, int, int, str]:
+        """Danger first, then the biggest party, the longest stay, then the id."""
+        request = self.requests[request_id]
+        danger = urgency_of(request) is Urgency.DANGER
+        return (0.0 if danger else 1.0, -request.persons, -request.nights, request_id)
+
+    def _density_key(self, request_id: str) -> tuple[float, float, str]:
+        """Danger first, then the most weighted value per bed-night, then the id."""
+        request = self.requests[request_id]
+        danger = urgency_of(request) is Urgency.DANGER
+        density = self.value[request_id] / (request.persons * request.nights)
+        return (0.0 if danger else 1.0, -density, request_id)
+
+    def _candidate_on(self, request: StayRequest, offer: Offer) -> _Candidate | None:
+        """The pair as a candidate if the rules (or an override of the one rule) allow it."""
+        profile = _profile(request)
+        broken = _rules_broken(profile, offer, self.policy)
+        if not broken:
+            key = (offer.offer_id, profile)
+            cached = self.pair_cache.get(key)
+            if cached is None:
+                cached = self.pair_cache[key] = self._candidate(offer, profile, None)
+            return cached
+        for override in self._usable_overrides(request):
+            if override.offer_id == offer.offer_id:
+                return self._candidate(offer, profile, override)
+        return None
+
+    def _fill(self, left_out: list[str]) -> list[str]:
+        """Unplaced parties that fit now in the nights the left-out parties gave up."""
+        filled: list[str] = []
+        tries = 0
+        for request_id in left_out:
+            left = self.requests[request_id]
+            start = self.arrival[request_id]
+            end = start + left.nights
+            for day in range(start - self.longest + 1, end):
+                for waiting in self.waiting.get((left.city, day), ()):
+                    waiting_id = waiting.request_id
+                    if waiting_id in self.proposals or day + waiting.nights <= start:
+                        continue
+                    if tries >= _FILL_TRIES:
+                        return filled
+                    tries += 1
+                    self.work += 1
+                    target = self._best(waiting)
+                    if target is not None:
+                        self._book(waiting, *target)
+                        filled.append(waiting_id)
+        return filled
 
 
 def _fit_reasons(
@@ -588,12 +1042,15 @@ def _priority_key(policy: Policy) -> Callable[[StayRequest], tuple[float, dt.dat
     return key
 
 
-def plan(instance: Instance) -> Plan:
-    """The scoring greedy: danger first, then the segment floors, then everyone by priority.
+def plan(instance: Instance, improve: bool = True) -> Plan:
+    """The scoring greedy: danger first, then the segment floors, then everyone by priority;
+    then the improvement pass (unless ``improve`` is false, for comparison).
 
     Each request takes the best-scoring offer that still has a bed on every night of the
-    stay for the whole party; capacity only ever shrinks, so a request that fails once is not
-    retried.
+    stay for the whole party; capacity only ever shrinks in the greedy, so a request that
+    fails once is not retried there. The improvement pass then moves and exchanges parties
+    only when the priority-weighted persons placed strictly grow, never leaving a party in
+    immediate danger without a bed or a segment below its floor (docs/matching.md).
     """
     policy = instance.policy
     greedy = _Greedy(instance)
@@ -624,6 +1081,8 @@ def plan(instance: Instance) -> Plan:
     for request in ordered:
         if request.request_id not in greedy.proposals and greedy.place_by_moving(request):
             placed[segment_of(request)] += request.persons
+    if improve:
+        greedy.improve(ordered, policy.segment_floors)
     unplaced = [
         Unplaced(r.request_id, r.persons, _why_unplaced(greedy, r))
         for r in ordered
@@ -636,7 +1095,7 @@ def plan(instance: Instance) -> Plan:
 
 
 def _why_unplaced(greedy: _Greedy, request: StayRequest) -> tuple[Reason, ...]:
-    search = greedy.searches[request.request_id]
+    search = greedy.search(request)
     city = ("city", request.city)
     stay = (("arrival", request.arrival.isoformat()), ("nights", request.nights))
     if search.in_city == 0:
@@ -650,7 +1109,12 @@ def _why_unplaced(greedy: _Greedy, request: StayRequest) -> tuple[Reason, ...]:
         return (Reason("no_offer_on_dates", (city, *stay, ("accepting", search.accepting))),)
     if search.not_declined == 0:
         return (Reason("only_declined_offers", (city, ("declined", search.on_dates))),)
-    return (Reason("all_full", (city, *stay, ("offers", search.not_declined))),)
+    full = Reason("all_full", (city, *stay, ("offers", search.not_declined)))
+    displaced_by = greedy.gave_way.get(request.request_id)
+    if displaced_by is None or displaced_by not in greedy.proposals:
+        return (full,)
+    # It had a bed until the improvement pass gave it to a party of more weighted value.
+    return (full, Reason("gave_way", (("to", displaced_by),)))
 
 
 def _blocking_rules(greedy: _Greedy, request: StayRequest) -> tuple[tuple[str, ParamValue], ...]:

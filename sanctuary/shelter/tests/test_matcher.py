@@ -299,3 +299,95 @@ def test_it_reports_what_check_plan_finds_in_a_bad_plan() -> None:
         ),
     )
     assert check_plan(instance, overbooked) == [f"o1 on {night(0)}: 2 persons in 1 beds"]
+
+
+def test_it_moves_two_proposed_parties_to_make_room_for_a_family() -> None:
+    # Two men in immediate danger speak English, like the host of the only home that takes
+    # children, and both go there first. The family then needs all three beds: moving one man
+    # is not enough (the one-move pass fails), moving both to the plain single beds is.
+    english = frozenset({"en"})
+    instance = Instance(
+        offers=(
+            offer("o1", beds=3, languages=frozenset({"ru", "en"})),
+            offer("o2", accepts_children=False),
+            offer("o3", accepts_children=False),
+        ),
+        requests=(
+            request("a", immediate_danger=True, languages=english),
+            request("b", immediate_danger=True, languages=english),
+            request("family", adult_men=1, adult_women=1, children=1),
+        ),
+    )
+    assert pairs(plan(instance, improve=False)) == {"a": "o1", "b": "o1"}
+    result = plan(instance)
+    assert pairs(result) == {"a": "o2", "b": "o3", "family": "o1"}
+    assert check_plan(instance, result) == []
+    # The moved parties carry the reasons of where they are now, not of where they were.
+    reasons = {r.code: dict(r.params) for r in proposal(result, "a").reasons}
+    assert codes(result, "a")[0] == "priority_immediate_danger"
+    assert reasons["best_fit"] == {"free": 1, "beds": 1}
+    assert "no_common_language" in reasons
+    assert "keeps_scarce_beds_free" in reasons
+    assert "speaks" not in reasons
+
+
+def test_it_gives_one_long_family_stay_up_for_two_shorter_ones() -> None:
+    # Three beds; the family that wrote first stays six nights. Two families of three who
+    # wrote later stay three nights each, one after the other: together they are worth twice
+    # as much, so the improvement pass places them and says who the first family gave way to.
+    family = {"adult_men": 1, "adult_women": 1, "children": 1}
+    instance = Instance(
+        offers=(offer("o1", beds=3),),
+        requests=(
+            request("long", 0, 6, created_at=REGISTERED - dt.timedelta(days=1), **family),
+            request("early", 0, 3, **family),
+            request("late", 3, 3, **family),
+        ),
+    )
+    assert pairs(plan(instance, improve=False)) == {"long": "o1"}
+    result = plan(instance)
+    assert pairs(result) == {"early": "o1", "late": "o1"}
+    assert codes(result, "long") == ["all_full", "gave_way"]
+    assert result.unplaced[0].reasons[1].param("to") == "early"
+    assert result.weighted_placed == 12.0
+    assert check_plan(instance, result) == []
+
+
+def test_it_gives_one_long_stay_on_one_bed_up_only_for_more_weighted_value() -> None:
+    # One bed: a man who wrote first for nights 0-3, two men for nights 0-1 and 2-3.
+    long_stay = request("long", 0, 4, created_at=REGISTERED - dt.timedelta(days=1))
+    instance = Instance(
+        offers=(offer("o1"),),
+        requests=(long_stay, request("first", 0, 2), request("second", 2, 2)),
+    )
+    assert pairs(plan(instance, improve=False)) == {"long": "o1"}
+    assert pairs(plan(instance)) == {"first": "o1", "second": "o1"}
+    # With medical needs the long stay weighs 2, as much as both short ones: it keeps its bed.
+    medical = dataclasses.replace(long_stay, medical_needs=True)
+    same_value = dataclasses.replace(instance, requests=(medical, *instance.requests[1:]))
+    assert pairs(plan(same_value)) == {"long": "o1"}
+    # A party in immediate danger never gives its bed up, whatever the others are worth.
+    danger = dataclasses.replace(long_stay, immediate_danger=True)
+    short = [request(f"s{n}", n) for n in range(4)]
+    in_danger = dataclasses.replace(instance, requests=(danger, *short))
+    assert pairs(plan(in_danger)) == {"long": "o1"}
+
+
+def test_it_does_not_trade_the_single_men_floor_for_weighted_value() -> None:
+    # Three beds; two single men, then a family of three that needs all of them. The floor
+    # (half the single men) places the first man before the family; the family would be
+    # worth more than both men, but taking them off would leave the floor unmet.
+    instance = Instance(
+        offers=(offer("o1", beds=3),),
+        requests=(
+            request("m1", 0, 2, created_at=REGISTERED - dt.timedelta(days=1)),
+            request("m2", 0, 2),
+            request("family", 0, 2, adult_men=1, adult_women=1, children=1),
+        ),
+    )
+    result = plan(instance)
+    assert pairs(result) == {"m1": "o1", "m2": "o1"}
+    assert all(segment.floor_met for segment in result.segments)
+    # Without a floor the family goes first by priority (care before waiting time).
+    no_floor = plan(dataclasses.replace(instance, policy=Policy(segment_floors={})))
+    assert pairs(no_floor) == {"family": "o1"}
