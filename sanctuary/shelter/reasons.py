@@ -111,6 +111,10 @@ SENTENCES: dict[str, Sentence] = {
             "arrival": p["arrival"],
         }
     ),
+    "gave_way": lambda p: (
+        _("It had a bed in this plan until a party that counts more took it (request %(to)s).")
+        % {"to": str(p["to"])[:8]}
+    ),
     "no_fit": lambda p: _("No offer fits."),
     "first_come_first_served": lambda p: _("First come, first served."),
 }
