@@ -163,7 +163,7 @@ class ReferralTestCase(BaseTestCase):
         self.assertEqual(self.audited(Action.REFERRAL_OPENED), 1)
         again = self.partner_client.get(path)
         self.assertEqual(again.status_code, 404)
-        self.assertContains(again, "cannot be opened", status_code=404)
+        self.assertContains(again, "Это направление нельзя открыть", status_code=404)
         page = self.bob_client.get(reverse("cases:case", args=[self.case.pk]))
         self.assertEqual(page.context["referrals"]["rows"][0]["referral"].state, State.OPENED)
 
