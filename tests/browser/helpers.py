@@ -1,4 +1,13 @@
+"""What several browser tests do alike: watch for other origins, sign a staff member in, and
+the answers of a plain case submitted without the questionnaire."""
+
 from typing import Any
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sanctuary.accounts.services import current_totp
+from sanctuary.intake.tests.helpers import ANSWERS
+from sanctuary.test import PASSWORD
 
 
 def record_other_origins(context: Any, origin: str) -> list[str]:
@@ -12,3 +21,43 @@ def record_other_origins(context: Any, origin: str) -> list[str]:
 
     context.on("request", note)
     return external
+
+
+def staff_sign_in(page: Any, base: str, username: str) -> None:
+    """Signs a demo-password staff member in, in Russian, with a fresh second-factor code (the
+    counter is reset so that signing in twice within a time step works)."""
+    page.goto(f"{base}/ru/staff/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Продолжить").click()
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    page.get_by_label("Код из приложения").fill(current_totp(device))
+    page.get_by_role("button", name="Войти").click()
+
+
+def case_answers(
+    *, help_wanted: tuple[str, ...] = ("legal",), contact_handle: str = "", **situation: Any
+) -> dict[str, Any]:
+    """A mobilized man in Russia, unless ``situation`` says otherwise, for do_submit_case."""
+    return {
+        "situation": {
+            "status": "mobilized",
+            "location": {"kind": "russia"},
+            "documents": {"internal_passport": True, "international_passport": None},
+            "summons": None,
+            "left_unit_date": None,
+            "criminal_case": "none",
+            "companions": [],
+            "wished_destinations": [],
+            "today": "2026-11-25",
+            **situation,
+        },
+        "on_behalf": False,
+        "languages": ["ru"],
+        "help_wanted": list(help_wanted),
+        "story": ANSWERS["story"],
+        "contact_channel": "signal" if contact_handle else "",
+        "contact_handle": contact_handle,
+    }

@@ -19,7 +19,6 @@ from sanctuary.accounts.services import current_totp
 from sanctuary.cases.models import CaseFile, ChecklistItem
 from sanctuary.intake import services
 from sanctuary.intake.models import Case
-from sanctuary.intake.tests.helpers import ANSWERS
 from sanctuary.intake.tests.test_scrub import _jpeg_with_metadata
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import keychain_for, open_staff_secret
@@ -34,6 +33,7 @@ from sanctuary.shelter.tests.factories import (
     make_request,
 )
 from sanctuary.test import PASSWORD, make_staff
+from tests.browser.helpers import case_answers, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -164,27 +164,7 @@ def test_it_finds_no_violation_on_the_staff_pages(
     do_import_knowledge()
     lead = make_staff("lead", Role.ADMIN, Role.COORDINATOR, Role.COUNSELOR)
     make_staff("counsel", Role.COUNSELOR)
-    services.do_submit_case(
-        {
-            "situation": {
-                "status": "mobilized",
-                "location": {"kind": "russia"},
-                "documents": {"internal_passport": True, "international_passport": None},
-                "summons": None,
-                "left_unit_date": None,
-                "criminal_case": "none",
-                "companions": [],
-                "wished_destinations": [],
-                "today": "2026-11-25",
-            },
-            "on_behalf": False,
-            "languages": ["ru"],
-            "help_wanted": ["legal"],
-            "story": ANSWERS["story"],
-            "contact_channel": "",
-            "contact_handle": "",
-        }
-    )
+    services.do_submit_case(case_answers())
     case = Case.objects.get()
     # Flagged, so the case page shows the emergency checklist too.
     CaseFile.objects.filter(case=case).update(detained=True)
@@ -224,16 +204,7 @@ def test_it_finds_no_violation_on_the_staff_pages(
 
 
 def sign_in(audit: Audit, username: str) -> None:
-    page = audit.page
-    page.goto(f"{audit.base}/ru/staff/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Продолжить").click()
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    page.get_by_label("Код из приложения").fill(current_totp(device))
-    page.get_by_role("button", name="Войти").click()
+    staff_sign_in(audit.page, audit.base, username)
 
 
 def test_it_finds_no_violation_on_the_hosts_pages(
@@ -316,25 +287,7 @@ def test_it_finds_no_violation_on_the_shelter_pages(
     make_offer(host, beds=3)
     codename = crypto.new_codename()
     case, _codename, _keys = services.do_submit_case(
-        {
-            "situation": {
-                "status": "mobilized",
-                "location": {"kind": "russia"},
-                "documents": {"internal_passport": True, "international_passport": None},
-                "summons": None,
-                "left_unit_date": None,
-                "criminal_case": "none",
-                "companions": [],
-                "wished_destinations": [],
-                "today": "2026-11-25",
-            },
-            "on_behalf": False,
-            "languages": ["ru"],
-            "help_wanted": ["bed"],
-            "story": ANSWERS["story"],
-            "contact_channel": "",
-            "contact_handle": "",
-        },
+        case_answers(help_wanted=("bed",)),
         codename=codename,
     )
     file = CaseFile.objects.get(pk=case.pk)
@@ -351,15 +304,7 @@ def test_it_finds_no_violation_on_the_shelter_pages(
     page = audit.page
 
     def log_in_as(username: str) -> None:
-        page.goto(f"{audit.base}/ru/staff/login/")
-        page.get_by_label("Имя пользователя").fill(username)
-        page.get_by_label("Пароль").fill(PASSWORD)
-        page.get_by_role("button", name="Продолжить").click()
-        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-        device.last_t = -1
-        device.save(update_fields=["last_t"])
-        page.get_by_label("Код из приложения").fill(current_totp(device))
-        page.get_by_role("button", name="Войти").click()
+        staff_sign_in(page, audit.base, username)
 
     log_in_as("sheila")
     page.goto(f"{audit.base}/ru/staff/shelter/")
@@ -405,27 +350,7 @@ def test_it_finds_no_violation_on_the_referral_pages(
     from sanctuary.referrals.models import Partner, Referral
 
     make_staff("lead", Role.COORDINATOR, Role.COUNSELOR)
-    services.do_submit_case(
-        {
-            "situation": {
-                "status": "mobilized",
-                "location": {"kind": "russia"},
-                "documents": {"internal_passport": True, "international_passport": None},
-                "summons": None,
-                "left_unit_date": None,
-                "criminal_case": "none",
-                "companions": [],
-                "wished_destinations": [],
-                "today": "2026-11-25",
-            },
-            "on_behalf": False,
-            "languages": ["ru"],
-            "help_wanted": ["legal"],
-            "story": ANSWERS["story"],
-            "contact_channel": "signal",
-            "contact_handle": "handle",
-        }
-    )
+    services.do_submit_case(case_answers(contact_handle="handle"))
     case = Case.objects.get()
     partner = Partner.objects.create(organisation="Refuser Aid", country="GE", services="Legal aid")
     audit = Audit(browser, live_server, axe_source)

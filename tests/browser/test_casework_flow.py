@@ -5,15 +5,13 @@ reply in his mailbox. No page asks another origin for anything."""
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
-from sanctuary.accounts.services import current_totp
 from sanctuary.cases.models import CaseFile
 from sanctuary.keyring.models import SealedKey
 from sanctuary.routes.services import do_import_knowledge
-from sanctuary.test import PASSWORD, make_staff
-from tests.browser.helpers import record_other_origins
+from sanctuary.test import make_staff
+from tests.browser.helpers import record_other_origins, staff_sign_in
 from tests.browser.test_intake_flow import RUSSIAN, Visit, sign_in, submit_questionnaire
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,13 +24,7 @@ def staff_page(browser: Any, live_server: Any, user: User) -> tuple[Any, list[st
     context = browser.new_context(java_script_enabled=True, locale="ru-RU")
     external = record_other_origins(context, live_server.url)
     page = context.new_page()
-    page.goto(live_server.url + "/ru/staff/login/")
-    page.get_by_label("Имя пользователя").fill(user.username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Продолжить").click()
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    page.get_by_label("Код из приложения").fill(current_totp(device))
-    page.get_by_role("button", name="Войти").click()
+    staff_sign_in(page, live_server.url, user.username)
     assert page.get_by_role("heading", name="Обзор").is_visible()
     return page, external
 

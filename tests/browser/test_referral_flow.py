@@ -14,7 +14,7 @@ from sanctuary.keyring.services import grant, keychain_for, open_staff_secret
 from sanctuary.referrals import services as referrals
 from sanctuary.referrals.models import Partner, Referral, State
 from sanctuary.test import PASSWORD, make_staff
-from tests.browser.helpers import record_other_origins
+from tests.browser.helpers import case_answers, record_other_origins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,25 +23,7 @@ def issue() -> referrals.Issued:
     coordinator = make_staff("coord", Role.COORDINATOR)
     counselor = make_staff("counsel", Role.COUNSELOR)
     case, _codename, _keys = services.do_submit_case(
-        {
-            "situation": {
-                "status": "mobilized",
-                "location": {"kind": "russia"},
-                "documents": {"internal_passport": True, "international_passport": None},
-                "summons": None,
-                "left_unit_date": None,
-                "criminal_case": "none",
-                "companions": [],
-                "wished_destinations": [],
-                "today": "2026-11-25",
-            },
-            "on_behalf": False,
-            "languages": ["ru"],
-            "help_wanted": ["legal"],
-            "story": ANSWERS["story"],
-            "contact_channel": "signal",
-            "contact_handle": ANSWERS["contact_handle"],
-        }
+        case_answers(contact_handle=ANSWERS["contact_handle"])
     )
     coordinator_keys = open_staff_secret(coordinator, PASSWORD)
     assert coordinator_keys is not None

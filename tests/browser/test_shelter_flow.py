@@ -7,13 +7,10 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role
-from sanctuary.accounts.services import current_totp
 from sanctuary.cases.models import CaseFile
 from sanctuary.intake import services as intake
-from sanctuary.intake.tests.helpers import ANSWERS
 from sanctuary.keyring import crypto
 from sanctuary.shelter.models import Stay
 from sanctuary.shelter.tests.factories import (
@@ -22,44 +19,24 @@ from sanctuary.shelter.tests.factories import (
     make_offer,
     make_request,
 )
-from sanctuary.test import PASSWORD, make_staff
-from tests.browser.helpers import record_other_origins
+from sanctuary.test import make_staff
+from tests.browser.helpers import case_answers, record_other_origins, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def answers() -> dict[str, Any]:
-    return {
-        "situation": {
-            "status": "deserter",
-            "location": {"kind": "abroad", "country": "KZ"},
-            "documents": {"internal_passport": True, "international_passport": None},
-            "summons": None,
-            "left_unit_date": "2026-11-01",
-            "criminal_case": "none",
-            "companions": [],
-            "wished_destinations": [],
-            "today": timezone.localdate().isoformat(),
-        },
-        "on_behalf": False,
-        "languages": ["ru"],
-        "help_wanted": ["bed"],
-        "story": ANSWERS["story"],
-        "contact_channel": "",
-        "contact_handle": "",
-    }
+    return case_answers(
+        help_wanted=("bed",),
+        status="deserter",
+        location={"kind": "abroad", "country": "KZ"},
+        left_unit_date="2026-11-01",
+        today=timezone.localdate().isoformat(),
+    )
 
 
 def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/ru/staff/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Продолжить").click()
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    page.get_by_label("Код из приложения").fill(current_totp(device))
-    page.get_by_role("button", name="Войти").click()
+    staff_sign_in(page, base, username)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
