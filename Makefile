@@ -28,10 +28,12 @@ demo: install ## migrate the SQLite database, load demo data, serve on 127.0.0.1
 	$(DEMO_ENV) $(BIN)/sanctuary seed_demo
 	@echo "Sanctuary demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it, its task worker and its tick)"
 	@# The worker runs the background tasks; the loop enqueues casework's periodic ones every
-	@# minute. Both stop with the server, however it stops.
+	@# minute and shelter's every hour. Both stop with the server, however it stops.
 	bash -c 'trap "kill %1 %2 2>/dev/null; wait" EXIT; \
 	  $(DEMO_ENV) $(BIN)/sanctuary db_worker --no-reload & \
-	  while sleep 60; do $(DEMO_ENV) $(BIN)/sanctuary casework_tick >/dev/null; done & \
+	  n=0; while sleep 60; do $(DEMO_ENV) $(BIN)/sanctuary casework_tick >/dev/null; \
+	    n=$$((n + 1)); if [ $$((n % 60)) -eq 0 ]; then \
+	    $(DEMO_ENV) $(BIN)/sanctuary shelter_tick >/dev/null; fi; done & \
 	  $(DEMO_ENV) $(BIN)/sanctuary runserver --noreload 127.0.0.1:$(PORT)'
 
 test: install ## the whole suite on SQLite, then on PostgreSQL when DATABASE_URL is set
