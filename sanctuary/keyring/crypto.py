@@ -307,7 +307,37 @@ PASSWORD_LIMITS: Final = ArgonLimits(
     opslimit=argon2id.OPSLIMIT_MODERATE, memlimit=argon2id.MEMLIMIT_MODERATE
 )
 
-_PASSWORD_HEADER_LEN: Final = 1 + 4 + 4 + _SALT_BYTES  # version | opslimit | memlimit KiB | salt
+# An Argon2id header, as password-wrapped keys and referral parameters record it:
+# version(1) | opslimit(4, BE) | memlimit in KiB(4, BE) | salt(16).
+_ARGON_HEADER_LEN: Final = 1 + 4 + 4 + _SALT_BYTES
+_PASSWORD_HEADER_LEN: Final = _ARGON_HEADER_LEN
+
+
+def _argon_header(version: int, limits: ArgonLimits) -> bytes:
+    """A fresh header with a random salt."""
+    return (
+        bytes([version])
+        + limits.opslimit.to_bytes(4, "big")
+        + (limits.memlimit // 1024).to_bytes(4, "big")
+        + nacl.utils.random(_SALT_BYTES)
+    )
+
+
+def _read_argon_header(blob: bytes, version: int, what: str) -> tuple[ArgonLimits, bytes]:
+    """The limits (checked against sane bounds) and the salt a header records."""
+    _check_version(blob, version, what)
+    if len(blob) < _ARGON_HEADER_LEN:
+        raise CannotOpen(f"cannot open {what}: blob is truncated ({len(blob)} bytes)")
+    try:
+        limits = ArgonLimits(
+            opslimit=int.from_bytes(blob[1:5], "big"),
+            memlimit=int.from_bytes(blob[5:9], "big") * 1024,
+        )
+    except MalformedInput:
+        raise CannotOpen(
+            f"cannot open {what}: recorded Argon2id limits are out of bounds"
+        ) from None
+    return limits, blob[9:_ARGON_HEADER_LEN]
 
 
 def _password_bytes(password: str) -> bytes:
@@ -335,31 +365,14 @@ def wrap_with_password(
 
     Blob: version(1) | opslimit(4, BE) | memlimit in KiB(4, BE) | salt(16) | nonce(24) | body+tag.
     """
-    salt = nacl.utils.random(_SALT_BYTES)
-    header = (
-        bytes([_PASSWORD_WRAP_V1])
-        + limits.opslimit.to_bytes(4, "big")
-        + (limits.memlimit // 1024).to_bytes(4, "big")
-        + salt
-    )
-    key = _password_key(password, salt, limits)
+    header = _argon_header(_PASSWORD_WRAP_V1, limits)
+    key = _password_key(password, header[9:], limits)
     return _aead_seal(key, secret, header=header, domain=_PASSWORD_DOMAIN, aad=b"")
 
 
 def password_wrap_limits(blob: bytes) -> ArgonLimits:
     """The Argon2id limits recorded in a password-wrapped blob (checked against sane bounds)."""
-    _check_version(blob, _PASSWORD_WRAP_V1, "password-wrapped key")
-    if len(blob) < _PASSWORD_HEADER_LEN:
-        raise CannotOpen(f"cannot open password-wrapped key: blob is truncated ({len(blob)} bytes)")
-    try:
-        return ArgonLimits(
-            opslimit=int.from_bytes(blob[1:5], "big"),
-            memlimit=int.from_bytes(blob[5:9], "big") * 1024,
-        )
-    except MalformedInput:
-        raise CannotOpen(
-            "cannot open password-wrapped key: recorded Argon2id limits are out of bounds"
-        ) from None
+    return _read_argon_header(blob, _PASSWORD_WRAP_V1, "password-wrapped key")[0]
 
 
 def password_wrap_needs_upgrade(blob: bytes, limits: ArgonLimits = PASSWORD_LIMITS) -> bool:
@@ -369,8 +382,7 @@ def password_wrap_needs_upgrade(blob: bytes, limits: ArgonLimits = PASSWORD_LIMI
 
 
 def unwrap_with_password(blob: bytes, password: str) -> bytes:
-    limits = password_wrap_limits(blob)
-    salt = blob[9:_PASSWORD_HEADER_LEN]
+    limits, salt = _read_argon_header(blob, _PASSWORD_WRAP_V1, "password-wrapped key")
     key = _password_key(password, salt, limits)
     return _aead_open(
         key,
@@ -516,7 +528,6 @@ REFERRAL_LIMITS: Final = ArgonLimits(
     opslimit=argon2id.OPSLIMIT_INTERACTIVE, memlimit=argon2id.MEMLIMIT_INTERACTIVE
 )
 _REFERRAL_KDF_V1: Final = 1
-_REFERRAL_KDF_LEN: Final = 1 + 4 + 4 + _SALT_BYTES  # version | opslimit | memlimit KiB | salt
 
 
 def new_referral_token() -> str:
@@ -556,35 +567,22 @@ def referral_token_digest(token: str) -> str:
 
 
 def new_referral_kdf(limits: ArgonLimits = REFERRAL_LIMITS) -> bytes:
-    """The stored derivation parameters: version | opslimit | memlimit in KiB | random salt."""
-    return (
-        bytes([_REFERRAL_KDF_V1])
-        + limits.opslimit.to_bytes(4, "big")
-        + (limits.memlimit // 1024).to_bytes(4, "big")
-        + nacl.utils.random(_SALT_BYTES)
-    )
+    """The stored derivation parameters: an Argon2id header with a random salt."""
+    return _argon_header(_REFERRAL_KDF_V1, limits)
 
 
 def referral_key(token: str, code: str, kdf: bytes, server_secret: bytes) -> DataKey:
     """The packet key: Argon2id(token | code, salt, recorded limits), then BLAKE2b keyed with
     the server's pepper. A wrong code gives another key, and the packet then fails to open."""
-    _check_version(kdf, _REFERRAL_KDF_V1, "referral parameters")
-    if len(kdf) != _REFERRAL_KDF_LEN:
+    limits, salt = _read_argon_header(kdf, _REFERRAL_KDF_V1, "referral parameters")
+    if len(kdf) != _ARGON_HEADER_LEN:
         raise CannotOpen("cannot open referral parameters: wrong length")
-    if not isinstance(server_secret, bytes) or not 16 <= len(server_secret) <= _PEPPER_MAX_BYTES:
-        raise MalformedInput("the referral pepper must be 16 to 64 bytes")
-    try:
-        limits = ArgonLimits(
-            opslimit=int.from_bytes(kdf[1:5], "big"),
-            memlimit=int.from_bytes(kdf[5:9], "big") * 1024,
-        )
-    except MalformedInput:
-        raise CannotOpen("cannot open referral parameters: limits out of bounds") from None
+    _require_pepper(server_secret, 16, "referral")
     if not referral_token_well_formed(token):
         raise MalformedInput("a referral token is malformed")
     secret = _length_prefixed(token.encode("ascii"), normalize_referral_code(code).encode("ascii"))
     master = argon2id.kdf(
-        KEY_BYTES, secret, kdf[9:], opslimit=limits.opslimit, memlimit=limits.memlimit
+        KEY_BYTES, secret, salt, opslimit=limits.opslimit, memlimit=limits.memlimit
     )
     return DataKey(_blake2b(master, size=KEY_BYTES, key=server_secret, person=b"sanctuary-refkey"))
 
@@ -685,6 +683,11 @@ _PEPPER_MIN_BYTES: Final = 32
 _PEPPER_MAX_BYTES: Final = sodium.crypto_generichash_KEYBYTES_MAX  # 64: BLAKE2b's key limit
 
 
+def _require_pepper(secret: bytes, minimum: int, what: str) -> None:
+    if not isinstance(secret, bytes) or not minimum <= len(secret) <= _PEPPER_MAX_BYTES:
+        raise MalformedInput(f"the {what} pepper must be {minimum} to {_PEPPER_MAX_BYTES} bytes")
+
+
 def _blake2b(data: bytes, *, size: int, person: bytes, key: bytes = b"") -> bytes:
     return nacl.hash.blake2b(
         data, digest_size=size, key=key, person=person, encoder=nacl.encoding.RawEncoder
@@ -704,13 +707,7 @@ def derive_seeker_keys(
       seed      = BLAKE2b-256(master, key=pepper, person="sanctuary-boxkey")
       keypair   = X25519 key pair from seed (crypto_box_seed_keypair)
     """
-    if (
-        not isinstance(server_secret, bytes)
-        or not _PEPPER_MIN_BYTES <= len(server_secret) <= _PEPPER_MAX_BYTES
-    ):
-        raise MalformedInput(
-            f"the seeker pepper must be {_PEPPER_MIN_BYTES} to {_PEPPER_MAX_BYTES} bytes"
-        )
+    _require_pepper(server_secret, _PEPPER_MIN_BYTES, "seeker")
     normalized = normalize_codename(codename).encode("ascii")
     salt = _blake2b(server_secret, size=_SALT_BYTES, person=b"sanctuary-salt-1")
     master = argon2id.kdf(
