@@ -8,17 +8,13 @@ from django.http import Http404, HttpRequest
 from sanctuary.cases.models import CaseFile
 from sanctuary.keyring import session
 from sanctuary.keyring.groups import INTAKE
-from sanctuary.keyring.models import SealedKey
-from sanctuary.keyring.services import Keychain, group_holder
+from sanctuary.keyring.services import Keychain
 
 
 def get_file_for_user(request: HttpRequest, pk: UUID) -> tuple[CaseFile, Keychain]:
     keychain = session.keychain(request)
     file = CaseFile.objects.select_related("case", "counselor").filter(pk=pk).first()
-    if keychain is None or file is None:
-        raise Http404
-    held = SealedKey.objects.for_record(file.case).filter(holder_id__in=keychain.keypairs)
-    if not held.exists():
+    if keychain is None or file is None or not keychain.opens(file.case):
         raise Http404
     return file, keychain
 
@@ -26,7 +22,6 @@ def get_file_for_user(request: HttpRequest, pk: UUID) -> tuple[CaseFile, Keychai
 def access_triage(request: HttpRequest) -> Keychain:
     """The triage queue is for members of the intake group: those who hold its key."""
     keychain = session.keychain(request)
-    intake = group_holder(INTAKE)
-    if keychain is None or intake is None or not keychain.holds(intake.pk):
+    if keychain is None or not keychain.holds_group(INTAKE):
         raise Http404
     return keychain

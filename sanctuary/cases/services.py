@@ -203,14 +203,6 @@ def with_urgency(files: QuerySet[CaseFile], now: dt.datetime | None = None) -> Q
     )
 
 
-def counselors() -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, role_rows__role=Role.COUNSELOR)
-        .order_by("username")
-        .distinct()
-    )
-
-
 def assignment_suggestions(file: CaseFile) -> list[tuple[User, Suggestion]]:
     """Every counselor, best first for this case (cases/suggest.py), in two queries."""
     people = {

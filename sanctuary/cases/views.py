@@ -47,7 +47,7 @@ from sanctuary.intake import services as intake
 from sanctuary.intake.forms import LANGUAGE_CHOICES
 from sanctuary.intake.models import HelpWanted
 from sanctuary.keyring.groups import INTAKE
-from sanctuary.keyring.services import Keychain, group_holder, open_record
+from sanctuary.keyring.services import Keychain, open_record
 from sanctuary.referrals.views import case_panel
 from sanctuary.routes.knowledge import STALE_AFTER_DAYS
 from sanctuary.routes.services import advice_for_situation, live_knowledge_base
@@ -276,8 +276,7 @@ def _labelled(suggestions: list[tuple[User, Suggestion]]) -> list[tuple[User, st
 
 def _can_assign(keychain: Keychain) -> bool:
     """Assigning is triage work: for those who hold the intake group's key."""
-    intake_group = group_holder(INTAKE)
-    return intake_group is not None and keychain.holds(intake_group.pk)
+    return keychain.holds_group(INTAKE)
 
 
 @staff_only()
@@ -479,10 +478,10 @@ def remove_checklist_item(request: HttpRequest, item_pk: int) -> HttpResponse:
 @require_POST
 def tick_checklist_step(request: HttpRequest, pk: UUID, item_pk: int) -> HttpResponse:
     file, _keychain = get_file_for_user(request, pk)
-    item = ChecklistItem.objects.for_country(file.case.country).filter(pk=item_pk).first()
     chosen = request.POST.get("country", "")
-    if item is None and chosen:
-        item = ChecklistItem.objects.for_country(chosen).filter(pk=item_pk).first()
+    # A step of the case's country, of the country whose steps were shown, or of every country.
+    shown = {file.case.country, chosen, ""}
+    item = ChecklistItem.objects.filter(pk=item_pk, country__in=shown).first()
     if item is None or not file.detained:
         raise Http404
     services.do_tick_checklist_step(file.case, item=item, acting_user=acting_user(request))

@@ -9,19 +9,14 @@ from django.http import Http404, HttpRequest
 from sanctuary.accounts.access import acting_user
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.keyring import session
-from sanctuary.keyring.models import SealedKey
 from sanctuary.keyring.services import Keychain
-
-
-def _holds(keychain: Keychain, host: Host) -> bool:
-    return SealedKey.objects.for_record(host).filter(holder_id__in=keychain.keypairs).exists()
 
 
 def get_host_for_user(request: HttpRequest, pk: Any) -> tuple[Host, Keychain]:
     """For a shelter coordinator (checked by the view's decorator) whose keys open the host."""
     keychain = session.keychain(request)
     host = Host.objects.filter(pk=pk).first()
-    if keychain is None or host is None or not _holds(keychain, host):
+    if keychain is None or host is None or not keychain.opens(host):
         raise Http404
     return host, keychain
 
@@ -37,6 +32,6 @@ def get_own_host(request: HttpRequest) -> tuple[Host, Keychain]:
     """The signed-in host's own record, which his keys open since he accepted his invitation."""
     keychain = session.keychain(request)
     host = Host.objects.filter(user=acting_user(request)).first()
-    if keychain is None or host is None or not _holds(keychain, host):
+    if keychain is None or host is None or not keychain.opens(host):
         raise Http404
     return host, keychain

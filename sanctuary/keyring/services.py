@@ -106,6 +106,15 @@ class Keychain:
     def holds(self, holder_id: UUID) -> bool:
         return holder_id in self.keypairs
 
+    def holds_group(self, name: str) -> bool:
+        """Whether this person holds the named group's key (is in the intake group, say)."""
+        group = group_holder(name)
+        return group is not None and self.holds(group.pk)
+
+    def opens(self, record: models.Model) -> bool:
+        """Whether a copy of the record's key is sealed to one of these key pairs."""
+        return SealedKey.objects.for_record(record).filter(holder_id__in=self.keypairs).exists()
+
     def data_key(self, record: models.Model) -> crypto.DataKey:
         copy = SealedKey.objects.for_record(record).filter(holder_id__in=self.keypairs).first()
         if copy is None:

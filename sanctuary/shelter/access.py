@@ -12,14 +12,13 @@ from sanctuary.cases.models import CaseFile
 from sanctuary.hosts.models import Host
 from sanctuary.keyring import session
 from sanctuary.keyring.groups import SHELTER_COORDINATORS
-from sanctuary.keyring.services import Keychain, group_holder
+from sanctuary.keyring.services import Keychain
 from sanctuary.shelter.models import Proposal, Stay, StayRequest
 
 
 def access_coordinator(request: HttpRequest) -> Keychain:
     keychain = session.keychain(request)
-    group = group_holder(SHELTER_COORDINATORS)
-    if keychain is None or group is None or not keychain.holds(group.pk):
+    if keychain is None or not keychain.holds_group(SHELTER_COORDINATORS):
         raise Http404
     return keychain
 
