@@ -62,6 +62,9 @@ class Audit:
         self.found: dict[str, list[dict[str, Any]]] = {}
 
     def check(self, name: str) -> None:
+        # A click starts a navigation without waiting for the new page: axe run on a page still
+        # loading finds no document (seen once on PostgreSQL, where answers come slower).
+        self.page.wait_for_load_state("load")
         self.page.evaluate(self.axe_source)
         results = self.page.evaluate(f"axe.run(document, {WCAG_21_AA})")
         assert results["passes"], f"{name}: axe-core ran no rule"
