@@ -181,10 +181,9 @@ def seed(total: int) -> dict[str, Any]:
 
     from sanctuary.accounts.models import User
     from sanctuary.audit.models import Action
-    from sanctuary.cases.models import CaseFile, Task
+    from sanctuary.cases.models import Case, CaseFile, Message, Task
     from sanctuary.cases.stages import STAGES_BY_TYPE, Stage, type_for_intake_status
-    from sanctuary.demo import seed_staff
-    from sanctuary.intake.models import Case, Message
+    from sanctuary.demo.seed import seed_staff
     from sanctuary.keyring import crypto
     from sanctuary.keyring.groups import INTAKE
     from sanctuary.keyring.models import Holder, SealedKey

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "sanctuary.referrals",
     "sanctuary.hosts",
     "sanctuary.shelter",
+    "sanctuary.demo",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary.keyring.groups import EVIDENCE_EDITORS, INTAKE, SHELTER_COORDINATORS
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -17,6 +19,15 @@ class Role(models.TextChoices):
     SHELTER_COORDINATOR = "shelter_coordinator", _("Shelter coordinator")
     EVIDENCE_EDITOR = "evidence_editor", _("Evidence editor")
     HOST = "host", _("Host")
+
+
+# Which roles hold which group keys. Coordinators triage new cases and assign them; counselors
+# and lawyers see only the cases granted to them, so they are not in the intake group.
+GROUP_ROLES: dict[str, frozenset[Role]] = {
+    INTAKE: frozenset({Role.COORDINATOR}),
+    SHELTER_COORDINATORS: frozenset({Role.SHELTER_COORDINATOR}),
+    EVIDENCE_EDITORS: frozenset({Role.EVIDENCE_EDITOR}),
+}
 
 
 def token_digest(token: str) -> str:
@@ -74,6 +85,12 @@ class User(AbstractBaseUser):
 
     def has_role(self, role: Role) -> bool:
         return self.is_active and role.value in self.roles
+
+    def key_groups(self) -> set[str]:
+        """The group keys this person's roles call for (the keyring's sync_groups asks)."""
+        return {
+            group for group, wanted in GROUP_ROLES.items() if self.roles & {r.value for r in wanted}
+        }
 
     def set_roles(self, roles: list[str]) -> None:
         self.role_rows.exclude(role__in=roles).delete()

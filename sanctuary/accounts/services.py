@@ -28,8 +28,9 @@ from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring import session as keyring_session
+from sanctuary.keyring.session import SECOND_FACTOR_SESSION_KEY
+from sanctuary.keyring.session import second_factor_passed as second_factor_passed
 
-SECOND_FACTOR_SESSION_KEY = "second_factor_ok"
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -84,10 +85,6 @@ def do_login(request: HttpRequest, user: User, password: str) -> None:
     assert request.session.session_key is not None
     LoginSession.objects.create(user=user, session_key=request.session.session_key)
     record(Action.LOGIN, actor=user, details={"step": "password"})
-
-
-def second_factor_passed(request: HttpRequest) -> bool:
-    return bool(request.session.get(SECOND_FACTOR_SESSION_KEY))
 
 
 def _mark_second_factor_passed(request: HttpRequest, user: User) -> None:

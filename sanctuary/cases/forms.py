@@ -5,9 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanctuary.accounts.models import User
-from sanctuary.cases.models import ChecklistItem
+from sanctuary.cases.models import LANGUAGE_CHOICES, MAX_MESSAGE, ChecklistItem
 from sanctuary.cases.stages import LABELS, CaseType, Stage
-from sanctuary.intake.forms import LANGUAGE_CHOICES, MAX_MESSAGE
 
 
 class ReplyForm(forms.Form):

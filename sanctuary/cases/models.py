@@ -1,6 +1,6 @@
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -8,11 +8,113 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanctuary.cases.stages import LABELS, CaseType, Stage
-from sanctuary.intake.models import Case
 from sanctuary.keyring.fields import EncryptedField
+from sanctuary.keyring.models import Holder, SealedRecord
 
 if TYPE_CHECKING:
     from sanctuary.accounts.models import User
+
+# What a seeker may answer, shared by the seeker's questionnaire, the case page and referrals.
+LANGUAGE_CHOICES = [
+    ("ru", _("Russian")),
+    ("uk", _("Ukrainian")),
+    ("en", _("English")),
+    ("kk", _("Kazakh")),
+    ("hy", _("Armenian")),
+    ("ka", _("Georgian")),
+    ("tr", _("Turkish")),
+    ("sr", _("Serbian")),
+]
+CONTACT_CHOICES = [
+    ("", _("Only through this mailbox")),
+    ("signal", _("Signal")),
+    ("telegram", _("Telegram")),
+    ("email", _("Email")),
+]
+MAX_STORY = 20_000
+MAX_MESSAGE = 10_000
+
+
+class HelpWanted(models.TextChoices):
+    LEGAL = "legal", _("Legal advice")
+    ROUTE = "route", _("A safe route")
+    BED = "bed", _("A bed for the first nights")
+    MONEY = "money", _("Money")
+    PSYCHOLOGICAL = "psychological", _("Psychological support")
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def created_since(self, moment: datetime) -> "CaseQuerySet":
+        return self.filter(created_at__gte=moment)
+
+
+class Case(SealedRecord):
+    """A seeker's case. Plain columns hold only what triage and statistics need and cannot
+    identify anyone alone; everything he wrote is sealed to the intake group and to him."""
+
+    # Derived from the codename with a server-held secret: a database copy cannot test guesses.
+    lookup_id = models.CharField(max_length=64, unique=True)
+    seeker = models.OneToOneField(Holder, on_delete=models.PROTECT, related_name="case")
+    status = models.CharField(max_length=32)
+    on_behalf = models.BooleanField(default=False)
+    country = models.CharField(max_length=40, blank=True)
+    languages = models.JSONField(default=list)
+    help_wanted = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    situation = EncryptedField()
+    story = EncryptedField()
+    contact = EncryptedField()
+
+    # Its ciphertexts name the app it was first written in (see keyring.models.record_type).
+    sealed_as: ClassVar[str] = "intake.case"
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"case {self.pk}"
+
+
+class Message(models.Model):
+    """One message in a case's mailbox, encrypted under the case's data key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    from_seeker = models.BooleanField()
+    # Plain on purpose: staff see who wrote; a seeker's messages have no author row.
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = EncryptedField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    sealed_as: ClassVar[str] = "intake.message"
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message: metadata stripped, then encrypted under the case's key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    media_type = models.CharField(max_length=40)
+    filename = EncryptedField()
+    content = EncryptedField()
+
+    sealed_as: ClassVar[str] = "intake.attachment"
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
 
 TYPE_CHOICES = [(t.value, LABELS["en"][t.value]) for t in CaseType]
 STAGE_CHOICES = [(s.value, LABELS["en"][s.value]) for s in Stage]
@@ -51,7 +153,7 @@ class CaseFile(models.Model):
     seeker's situation so the urgency score can be computed without opening the case."""
 
     case = models.OneToOneField(
-        "intake.Case", on_delete=models.CASCADE, primary_key=True, related_name="file"
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="file"
     )
     case_type = models.CharField(max_length=32, choices=TYPE_CHOICES)
     stage = models.CharField(max_length=32, choices=STAGE_CHOICES, default=Stage.NEW)
@@ -110,7 +212,7 @@ class Note(models.Model):
     """A counselor's note, encrypted under the case's data key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="notes")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -133,7 +235,7 @@ class Task(models.Model):
     """Something to do on a case by a date; its text is encrypted under the case's key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="tasks")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_tasks"
     )
@@ -170,7 +272,7 @@ class CheckIn(models.Model):
     the worker can raise the alarm without opening the case."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="check_ins")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="check_ins")
     label = EncryptedField()
     due_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -254,7 +356,7 @@ class ChecklistItem(models.Model):
 class ChecklistTick(models.Model):
     """A checklist step done on one case: who did it and when."""
 
-    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="ticks")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="ticks")
     item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="ticks")
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

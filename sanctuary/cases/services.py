@@ -1,6 +1,7 @@
 """Casework writes: each one transaction, audited, taking the acting user."""
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.conf import settings
@@ -15,12 +16,15 @@ from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.cases.models import (
+    Attachment,
+    Case,
     CaseFile,
     CheckIn,
     ChecklistItem,
     ChecklistTick,
     ClosedCaseStat,
     CounselorProfile,
+    Message,
     Note,
     StageChange,
     Task,
@@ -38,8 +42,9 @@ from sanctuary.cases.urgency import (
     score,
     within_russian_reach,
 )
-from sanctuary.intake.models import Case
+from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
+from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.models import Holder
 
 
@@ -67,7 +72,7 @@ def file_fields(situation: dict[str, Any], on_behalf: bool) -> dict[str, Any]:
 
 
 def open_case_file(case: Case, situation: dict[str, Any]) -> CaseFile:
-    """Called by intake in the transaction that creates the case."""
+    """Called in the transaction that creates the case."""
     return CaseFile.objects.create(
         case=case, received_at=case.created_at, **file_fields(situation, case.on_behalf)
     )
@@ -114,7 +119,7 @@ def urgency_of(file: CaseFile, now: dt.datetime | None = None) -> Urgency:
 # Keep it in step with ``urgency_of``: tests/test_query_counts.py checks that both give the same
 # score for cases that exercise every rule.
 
-# A plain column kept by intake.services.do_staff_reply: a subquery per row made the triage
+# A plain column kept by do_staff_reply: a subquery per row made the triage
 # queue of 36,000 cases take half a second (bench/casework.py).
 LAST_REPLY = "last_reply_at"
 URGENCY = "urgency_score"
@@ -504,9 +509,126 @@ def _purge(pk: Any, now: dt.datetime) -> int:
         stage_reached=closing.from_stage if closing else file.stage,
         month=timezone.localdate(closed_at).replace(day=1),
     )
-    from sanctuary.intake.services import do_delete_case  # intake imports this module
-
     case_id = file.case_id
     do_delete_case(file.case)
     record(Action.CASE_PURGED, actor=None, object_type="intake.case", object_id=case_id)
     return 1
+
+
+# ---- the case record: opened from the seeker's side, read and answered here -----------------
+
+
+class IntakeUnavailable(Exception):
+    """The network has not set up its intake group yet, so nobody could read a new case."""
+
+
+def _plain_fields(answers: dict[str, Any]) -> dict[str, Any]:
+    situation = answers["situation"]
+    location = situation["location"]
+    return {
+        "status": situation["status"],
+        "on_behalf": answers["on_behalf"],
+        "country": location.get("country", "RU" if location["kind"] == "russia" else ""),
+        "languages": answers["languages"],
+        "help_wanted": answers["help_wanted"],
+    }
+
+
+def _sealed_fields(answers: dict[str, Any]) -> dict[str, str]:
+    contact = {"channel": answers["contact_channel"], "handle": answers["contact_handle"]}
+    return {
+        "situation": json.dumps(answers["situation"], ensure_ascii=False),
+        "story": answers["story"],
+        "contact": json.dumps(contact, ensure_ascii=False),
+    }
+
+
+@transaction.atomic
+def do_open_case(answers: dict[str, Any], *, lookup_id: str, seeker_key: bytes) -> Case:
+    """A new case sealed to the intake group and to the seeker's public key, with its file.
+    The seeker's side derives both the lookup id and the key from his codename."""
+    intake = keyring.group_holder(INTAKE)
+    if intake is None:
+        raise IntakeUnavailable
+    seeker = Holder.objects.create(kind=Holder.Kind.SEEKER, public_key=seeker_key)
+    case = Case(lookup_id=lookup_id, seeker=seeker, **_plain_fields(answers))
+    key = keyring.seal_new_record(case, [intake, seeker])
+    keyring.write_fields(case, key, **_sealed_fields(answers))
+    case.save()
+    open_case_file(case, answers["situation"])
+    record(Action.CASE_SUBMITTED, actor=None, object_type="intake.case", object_id=case.pk)
+    return case
+
+
+def read_case(case: Case, key: crypto.DataKey) -> dict[str, Any]:
+    return {
+        "situation": json.loads(keyring.read_field(case, key, "situation") or "{}"),
+        "story": keyring.read_field(case, key, "story"),
+        "contact": json.loads(keyring.read_field(case, key, "contact") or "{}"),
+    }
+
+
+def thread(case: Case, key: crypto.DataKey) -> list[dict[str, Any]]:
+    """The mailbox, oldest first, decrypted for someone who holds the case key."""
+    messages = case.messages.select_related("author").prefetch_related("attachments")
+    return [
+        {
+            "message": message,
+            "body": keyring.read_field(message, key, "body"),
+            "attachments": [
+                {"attachment": a, "name": keyring.read_field(a, key, "filename")}
+                for a in message.attachments.all()
+            ],
+        }
+        for message in messages
+    ]
+
+
+@transaction.atomic
+def do_add_seeker_message(
+    case: Case, key: crypto.DataKey, *, body: str, files: list[tuple[str, str, bytes]]
+) -> Message:
+    """A message from the seeker with its files, each (name, media type, content) and already
+    stripped of metadata by the seeker's side."""
+    message = Message(case=case, from_seeker=True)
+    keyring.write_fields(message, key, body=body)
+    message.save()
+    for name, media_type, content in files:
+        attachment = Attachment(message=message, media_type=media_type)
+        keyring.write_fields(attachment, key, filename=name, content=content)
+        attachment.save()
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    return message
+
+
+@transaction.atomic
+def do_update_case(case: Case, key: crypto.DataKey, answers: dict[str, Any]) -> None:
+    for name, value in _plain_fields(answers).items():
+        setattr(case, name, value)
+    keyring.write_fields(case, key, **_sealed_fields(answers))
+    case.updated_at = timezone.now()
+    case.save()
+    refresh_case_file(case, answers["situation"])
+
+
+@transaction.atomic
+def do_delete_case(case: Case) -> None:
+    """'Delete my case', and the retention purge of a closed case: every key copy and
+    ciphertext shredded, then every row removed (messages, notes, tasks, check-ins and the case
+    file go with the case)."""
+    keyring.shred(case, acting_user=None)
+    seeker = case.seeker
+    case.delete()
+    seeker.delete()
+
+
+@transaction.atomic
+def do_staff_reply(case: Case, *, body: str, keychain: keyring.Keychain) -> Message:
+    """A reply from someone who holds the case; readable by the seeker and by holders."""
+    opened = keyring.open_record(case, keychain)
+    message = Message(case=case, from_seeker=False, author=keychain.user)
+    keyring.write_fields(message, opened.key, body=body)
+    message.save()
+    CaseFile.objects.filter(case=case).update(last_reply_at=message.created_at)
+    record(Action.MESSAGE_SENT, actor=keychain.user, object_type="intake.case", object_id=case.pk)
+    return message

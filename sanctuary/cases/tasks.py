@@ -1,13 +1,16 @@
 """Casework's background work, run by django-tasks' database worker (`sanctuary db_worker`).
 
 django-tasks has no scheduler: `sanctuary casework_tick`, run by a timer every few minutes,
-enqueues both tasks. Each is idempotent, so a late, doubled or overlapping tick does no harm.
+enqueues them all. Each is idempotent, so a late, doubled or overlapping tick does no harm.
+Apps above casework add their own periodic work with register_periodic_task() in their
+AppConfig.ready() (referrals' expiry).
 """
+
+from typing import Any
 
 from django_tasks import task
 
 from sanctuary.cases import services
-from sanctuary.referrals.tasks import expire_referrals
 
 
 @task()
@@ -22,4 +25,9 @@ def purge_expired_cases() -> int:
     return services.purge_expired_cases()
 
 
-PERIODIC = (raise_missed_checkin_alarms, purge_expired_cases, expire_referrals)
+PERIODIC: list[Any] = [raise_missed_checkin_alarms, purge_expired_cases]
+
+
+def register_periodic_task(periodic: Any) -> None:
+    if periodic not in PERIODIC:
+        PERIODIC.append(periodic)

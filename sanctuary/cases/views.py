@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from sanctuary.accounts.access import acting_user, staff_only
 from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action, AuditEntry
-from sanctuary.cases import services
+from sanctuary.cases import sections, services
 from sanctuary.cases.access import access_triage, get_file_for_user
 from sanctuary.cases.forms import (
     AssignForm,
@@ -31,29 +31,26 @@ from sanctuary.cases.forms import (
     TaskForm,
 )
 from sanctuary.cases.models import (
+    LANGUAGE_CHOICES,
     CaseFile,
     CaseFileQuerySet,
     CheckIn,
     ChecklistItem,
     ChecklistTick,
     CounselorProfile,
+    HelpWanted,
     Note,
     Task,
 )
 from sanctuary.cases.stages import LABELS, CaseType, Stage, TransitionError, allowed_next
 from sanctuary.cases.suggest import Suggestion
 from sanctuary.cases.urgency import render_reason
-from sanctuary.intake import services as intake
-from sanctuary.intake.forms import LANGUAGE_CHOICES
-from sanctuary.intake.models import HelpWanted
 from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.services import Keychain, open_record
-from sanctuary.referrals.views import case_panel
 from sanctuary.routes.knowledge import STALE_AFTER_DAYS
 from sanctuary.routes.services import advice_for_situation, live_knowledge_base
 from sanctuary.routes.situation import SituationError
 from sanctuary.routes.views import present_advice
-from sanctuary.shelter.context import case_context as shelter_context
 
 
 def _lang() -> str:
@@ -182,12 +179,12 @@ def _case_audit(
     return [{"entry": e, "who": names.get(e.actor_id or 0, "—")} for e in entries]
 
 
-def _case_page(
+def render_case_page(
     request: HttpRequest, file: CaseFile, keychain: Keychain, **forms: Any
 ) -> HttpResponse:
     opened = open_record(file.case, keychain)
-    data = intake.read_case(file.case, opened.key)
-    thread = intake.thread(file.case, opened.key)
+    data = services.read_case(file.case, opened.key)
+    thread = services.thread(file.case, opened.key)
     notes = [
         {"note": note, "body": opened.read_from(note, "body")}
         for note in Note.objects.filter(case=file.case).select_related("author")
@@ -227,8 +224,7 @@ def _case_page(
         "stage_form": forms.get("stage_form")
         or StageForm(lang=lang, initial={"case_type": file.case_type, "stage": file.stage}),
         "can_assign": _can_assign(keychain),
-        **shelter_context(file, opened, forms.get("stay_request_form")),
-        "referrals": case_panel(file, keychain),
+        **sections.case_page_context(file, keychain, opened, forms),
     }
     if context["can_assign"]:
         suggestions = services.assignment_suggestions(file)
@@ -282,7 +278,7 @@ def _can_assign(keychain: Keychain) -> bool:
 @staff_only()
 def case(request: HttpRequest, pk: UUID) -> HttpResponse:
     file, keychain = get_file_for_user(request, pk)
-    return _case_page(request, file, keychain)
+    return render_case_page(request, file, keychain)
 
 
 @staff_only()
@@ -291,8 +287,8 @@ def reply(request: HttpRequest, pk: UUID) -> HttpResponse:
     file, keychain = get_file_for_user(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, file, keychain, reply_form=form)
-    intake.do_staff_reply(file.case, body=form.cleaned_data["body"], keychain=keychain)
+        return render_case_page(request, file, keychain, reply_form=form)
+    services.do_staff_reply(file.case, body=form.cleaned_data["body"], keychain=keychain)
     return redirect("cases:case", pk=file.pk)
 
 
@@ -302,7 +298,7 @@ def note(request: HttpRequest, pk: UUID) -> HttpResponse:
     file, keychain = get_file_for_user(request, pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, file, keychain, note_form=form)
+        return render_case_page(request, file, keychain, note_form=form)
     services.do_add_note(file.case, body=form.cleaned_data["note"], keychain=keychain)
     return redirect("cases:case", pk=file.pk)
 
@@ -313,7 +309,7 @@ def add_task(request: HttpRequest, pk: UUID) -> HttpResponse:
     file, keychain = get_file_for_user(request, pk)
     form = TaskForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, file, keychain, task_form=form)
+        return render_case_page(request, file, keychain, task_form=form)
     services.do_add_task(
         file.case,
         text=form.cleaned_data["text"],
@@ -330,7 +326,7 @@ def add_check_in(request: HttpRequest, pk: UUID) -> HttpResponse:
     file, keychain = get_file_for_user(request, pk)
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, file, keychain, check_in_form=form)
+        return render_case_page(request, file, keychain, check_in_form=form)
     services.do_add_check_in(
         file.case,
         label=form.cleaned_data["label"],
@@ -369,7 +365,7 @@ def change_stage(request: HttpRequest, pk: UUID) -> HttpResponse:
             form.add_error("stage", _("A case cannot move to this stage from where it is."))
         else:
             return redirect("cases:case", pk=file.pk)
-    return _case_page(request, file, keychain, stage_form=form)
+    return render_case_page(request, file, keychain, stage_form=form)
 
 
 @staff_only()
@@ -392,7 +388,7 @@ def assign(request: HttpRequest, pk: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The case is assigned."))
             return redirect("cases:case", pk=file.pk)
-    return _case_page(request, file, keychain, assign_form=form)
+    return render_case_page(request, file, keychain, assign_form=form)
 
 
 @staff_only()

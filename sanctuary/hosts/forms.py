@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary.cases.models import LANGUAGE_CHOICES
 from sanctuary.hosts import sheet
 from sanctuary.hosts.countries import COUNTRY_CODES
 from sanctuary.hosts.models import Tier, VettingStep
-from sanctuary.intake.forms import LANGUAGE_CHOICES
 
 COUNTRY_NAMES: dict[str, Promise] = {
     "KZ": _("Kazakhstan"),

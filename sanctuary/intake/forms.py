@@ -3,27 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sanctuary.intake.models import HelpWanted
+from sanctuary.cases.models import (
+    CONTACT_CHOICES,
+    LANGUAGE_CHOICES,
+    MAX_MESSAGE,
+    MAX_STORY,
+    HelpWanted,
+)
 from sanctuary.routes.forms import SituationForm
-
-LANGUAGE_CHOICES = [
-    ("ru", _("Russian")),
-    ("uk", _("Ukrainian")),
-    ("en", _("English")),
-    ("kk", _("Kazakh")),
-    ("hy", _("Armenian")),
-    ("ka", _("Georgian")),
-    ("tr", _("Turkish")),
-    ("sr", _("Serbian")),
-]
-CONTACT_CHOICES = [
-    ("", _("Only through this mailbox")),
-    ("signal", _("Signal")),
-    ("telegram", _("Telegram")),
-    ("email", _("Email")),
-]
-MAX_STORY = 20_000
-MAX_MESSAGE = 10_000
 
 
 class QuestionnaireForm(SituationForm):

@@ -19,7 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from sanctuary.accounts.throttle import client_address
-from sanctuary.intake.models import Case, SeekerSession
+from sanctuary.cases.models import Case
+from sanctuary.intake.models import SeekerSession
 from sanctuary.keyring import crypto
 
 FORM_TOKEN_MAX_AGE = 6 * 3600  # a long questionnaire typed slowly on a phone still goes through

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from sanctuary.intake import views
-from sanctuary.shelter import views as shelter
 
 app_name = "intake"
 urlpatterns = [
@@ -14,6 +13,4 @@ urlpatterns = [
     path("mailbox/situation/", views.update_situation, name="update"),
     path("mailbox/delete/", views.delete_case, name="delete"),
     path("mailbox/leave/", views.leave, name="leave"),
-    path("mailbox/stay/<uuid:pk>/safe/", shelter.seeker_safe, name="stay_safe"),
-    path("mailbox/stay/<uuid:pk>/report/", shelter.seeker_report, name="stay_report"),
 ]

@@ -11,17 +11,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from sanctuary.cases.models import CheckIn
+from sanctuary.cases import services as casework
+from sanctuary.cases.models import Attachment, Case, CheckIn
 from sanctuary.cases.services import do_confirm_check_in
+from sanctuary.intake import sections, services
 from sanctuary.intake import seeker as seekers
-from sanctuary.intake import services
 from sanctuary.intake.forms import CodenameForm, MessageForm, QuestionnaireForm
-from sanctuary.intake.models import Attachment, Case
 from sanctuary.intake.scrub import RejectedFile, scrub
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import read_bytes, read_field
 from sanctuary.routes.services import live_knowledge_base
-from sanctuary.shelter.context import seeker_context
 
 REJECTED_FILE_MESSAGES = {
     "too_large": gettext_lazy("is larger than 10 MB"),
@@ -61,7 +60,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 )
             try:
                 case, codename, keypair = services.do_submit_case(form.answers())
-            except services.IntakeUnavailable:
+            except casework.IntakeUnavailable:
                 return render(
                     request,
                     "intake/start.html",
@@ -126,13 +125,14 @@ def mailbox(request: HttpRequest) -> HttpResponse:
             files = []
             for upload in form.cleaned_data["attachments"]:
                 try:
-                    files.append((upload.name or "file", scrub(upload.read(), upload.name or "")))
+                    clean = scrub(upload.read(), upload.name or "")
+                    files.append((upload.name or "file", clean.media_type, clean.content))
                 except RejectedFile as rejected:
                     form.add_error(
                         "attachments", f"{upload.name}: {REJECTED_FILE_MESSAGES[rejected.reason]}"
                     )
             if not form.errors:
-                services.do_add_seeker_message(
+                casework.do_add_seeker_message(
                     seeker.case, key, body=form.cleaned_data["body"], files=files
                 )
                 seeker.session.messages_sent += 1
@@ -147,8 +147,8 @@ def mailbox(request: HttpRequest) -> HttpResponse:
             {"check_in": check_in, "label": read_field(check_in, key, "label")}
             for check_in in CheckIn.objects.filter(case=seeker.case).open()
         ],
-        "thread": services.thread(seeker.case, key),
-        **seeker_context(request, seeker.case, seeker.keypair),
+        "thread": casework.thread(seeker.case, key),
+        **sections.mailbox_context(request, seeker.case, seeker.keypair),
     }
     return render(request, "intake/mailbox.html", context)
 
@@ -194,11 +194,11 @@ def update_situation(request: HttpRequest) -> HttpResponse:
         if not seekers.form_is_genuine(request, "update"):
             return _refused(request)
         if form.is_valid():
-            services.do_update_case(seeker.case, key, form.answers())
+            casework.do_update_case(seeker.case, key, form.answers())
             return redirect("intake:mailbox")
     else:
         form = _questionnaire(request)
-        form.initial = initial_from_case(services.read_case(seeker.case, key), seeker.case)
+        form.initial = initial_from_case(casework.read_case(seeker.case, key), seeker.case)
     token = seekers.form_token("update", request)
     return render(request, "intake/update.html", {"form": form, "token": token})
 
@@ -244,7 +244,7 @@ def delete_case(request: HttpRequest) -> HttpResponse:
         if not seekers.form_is_genuine(request, "delete"):
             return _refused(request)
         response = render(request, "intake/deleted.html")
-        services.do_delete_case(seeker.case)
+        casework.do_delete_case(seeker.case)
         seekers.end_session(request, response)
         return response
     token = seekers.form_token("delete", request)

@@ -1,20 +1,8 @@
-"""Which roles hold which group keys. A group key opens every record sealed to the group, so
-each group is as small as the work allows: need-to-know, not convenience."""
-
-from sanctuary.accounts.models import Role
+"""The names of the group keys. A group key opens every record sealed to the group, so each
+group is as small as the work allows: need-to-know, not convenience. Which roles hold which
+group is the accounts app's to say (`sanctuary.accounts.models.GROUP_ROLES`); the keyring asks a
+staff member's `key_groups()`."""
 
 INTAKE = "intake"
 SHELTER_COORDINATORS = "shelter-coordinators"
 EVIDENCE_EDITORS = "evidence-editors"
-
-# Coordinators triage new cases and assign them; counselors and lawyers see only the cases
-# granted to them, so they are not in the intake group.
-GROUP_ROLES: dict[str, frozenset[Role]] = {
-    INTAKE: frozenset({Role.COORDINATOR}),
-    SHELTER_COORDINATORS: frozenset({Role.SHELTER_COORDINATOR}),
-    EVIDENCE_EDITORS: frozenset({Role.EVIDENCE_EDITOR}),
-}
-
-
-def groups_for_roles(roles: set[str]) -> set[str]:
-    return {group for group, wanted in GROUP_ROLES.items() if roles & {r.value for r in wanted}}

@@ -7,6 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def record_type(record: Any) -> str:
+    """The name a record's ciphertexts and key copies carry in their associated data: its
+    model's label, or the label the model had when its rows were first sealed (``sealed_as``).
+    A model that moves between apps keeps its old name here, because its ciphertexts cannot be
+    sealed again without the keys of the people who read them."""
+    sealed_as = getattr(record, "sealed_as", None)
+    return str(sealed_as or record._meta.label_lower)
+
+
 class SealedRecord(models.Model):
     """Base for models with EncryptedFields: the id exists before the row is saved, because
     every ciphertext names its row in its associated data."""
@@ -18,7 +27,7 @@ class SealedRecord(models.Model):
 
     @property
     def record_type(self) -> str:
-        return str(self._meta.label_lower)
+        return record_type(self)
 
 
 class Holder(models.Model):
@@ -72,7 +81,7 @@ class GroupMembership(models.Model):
 
 class SealedKeyQuerySet(models.QuerySet["SealedKey"]):
     def for_record(self, record: Any) -> "SealedKeyQuerySet":
-        return self.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
+        return self.filter(record_type=record_type(record), record_id=str(record.pk))
 
 
 class SealedKey(models.Model):

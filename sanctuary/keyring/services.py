@@ -4,25 +4,42 @@ Every grant, revocation, shredding and opening of a sensitive record is written 
 log here, and only here.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from sanctuary.accounts.models import User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record as audit
 from sanctuary.keyring import crypto
 from sanctuary.keyring.fields import EncryptedField
-from sanctuary.keyring.groups import groups_for_roles
-from sanctuary.keyring.models import GroupMembership, Holder, PendingAccess, SealedKey
+from sanctuary.keyring.models import (
+    GroupMembership,
+    Holder,
+    PendingAccess,
+    SealedKey,
+    record_type,
+)
+
+if TYPE_CHECKING:
+    # The keyring sits below accounts: it knows a staff member only as settings.AUTH_USER_MODEL.
+    from sanctuary.accounts.models import User
 
 
 class NoAccess(crypto.KeyringError):
     """The acting person holds no key that opens this record. The message is translated."""
+
+
+def seeker_pepper() -> bytes:
+    """The server-held secret mixed into every codename derivation and referral packet key. It
+    lives in configuration, never in the database, so a copy cannot test guesses."""
+    return str(settings.SEEKER_PEPPER).encode()
 
 
 def password_limits() -> crypto.ArgonLimits:
@@ -141,7 +158,7 @@ def sync_groups(user: User, *, acting_user: User | None, keychain: Keychain | No
     holder = Holder.objects.filter(user=user).first()
     if holder is None:
         return
-    wanted = groups_for_roles(user.roles) if user.is_active else set()
+    wanted = user.key_groups() if user.is_active else set()
     for membership in GroupMembership.objects.filter(member=holder).select_related("group"):
         if membership.group.group not in wanted:
             membership.delete()
@@ -189,7 +206,7 @@ def sync_groups(user: User, *, acting_user: User | None, keychain: Keychain | No
 
 
 def _aad(record: models.Model, field_name: str) -> bytes:
-    return crypto.field_aad(record._meta.label_lower, str(record.pk), field_name)
+    return crypto.field_aad(record_type(record), str(record.pk), field_name)
 
 
 def _encrypted_field(record: models.Model, name: str) -> EncryptedField:
@@ -205,7 +222,7 @@ def seal_new_record(record: models.Model, readers: Iterable[Holder]) -> crypto.D
     key = crypto.new_data_key()
     for reader in readers:
         SealedKey.objects.create(
-            record_type=record._meta.label_lower,
+            record_type=record_type(record),
             record_id=str(record.pk),
             holder=reader,
             sealed=crypto.seal(key, bytes(reader.public_key)),
@@ -259,7 +276,7 @@ def open_record(record: models.Model, keychain: Keychain) -> OpenedRecord:
     audit(
         Action.RECORD_OPENED,
         actor=keychain.user,
-        object_type=record._meta.label_lower,
+        object_type=record_type(record),
         object_id=record.pk,
     )
     return OpenedRecord(record, key)
@@ -277,18 +294,18 @@ def grant(record: models.Model, *, to: Holder, keychain: Keychain) -> None:
         raise NoAccess(_("This person has no key yet; the grant waits until they set a password."))
     key = keychain.data_key(record)
     SealedKey.objects.update_or_create(
-        record_type=record._meta.label_lower,
+        record_type=record_type(record),
         record_id=str(record.pk),
         holder=to,
         defaults={"sealed": crypto.seal(key, bytes(to.public_key))},
     )
     PendingAccess.objects.filter(
-        holder=to, record_type=record._meta.label_lower, record_id=str(record.pk)
+        holder=to, record_type=record_type(record), record_id=str(record.pk)
     ).delete()
     audit(
         Action.KEY_GRANTED,
         actor=keychain.user,
-        object_type=record._meta.label_lower,
+        object_type=record_type(record),
         object_id=record.pk,
         details={"to": _holder_label(to)},
     )
@@ -303,7 +320,7 @@ def grant_with_key(
     if not to.has_key:
         raise NoAccess(_("This person has no key yet; the grant waits until they set a password."))
     SealedKey.objects.update_or_create(
-        record_type=record._meta.label_lower,
+        record_type=record_type(record),
         record_id=str(record.pk),
         holder=to,
         defaults={"sealed": crypto.seal(key, bytes(to.public_key))},
@@ -311,7 +328,7 @@ def grant_with_key(
     audit(
         Action.KEY_GRANTED,
         actor=acting_user,
-        object_type=record._meta.label_lower,
+        object_type=record_type(record),
         object_id=record.pk,
         details={"to": _holder_label(to), "via": via},
     )
@@ -325,7 +342,7 @@ def revoke(record: models.Model, *, holder: Holder, acting_user: User) -> None:
         audit(
             Action.KEY_REVOKED,
             actor=acting_user,
-            object_type=record._meta.label_lower,
+            object_type=record_type(record),
             object_id=record.pk,
             details={"holder": _holder_label(holder)},
         )
@@ -336,9 +353,7 @@ def shred(record: models.Model, *, acting_user: User | None) -> None:
     """Deletes every sealed copy of the record's key and every ciphertext: nothing, not even a
     full database copy with every password, opens the record again."""
     SealedKey.objects.for_record(record).delete()
-    PendingAccess.objects.filter(
-        record_type=record._meta.label_lower, record_id=str(record.pk)
-    ).delete()
+    PendingAccess.objects.filter(record_type=record_type(record), record_id=str(record.pk)).delete()
     names = [f.name for f in record._meta.get_fields() if isinstance(f, EncryptedField)]
     for name in names:
         setattr(record, name, None)
@@ -346,7 +361,7 @@ def shred(record: models.Model, *, acting_user: User | None) -> None:
     audit(
         Action.RECORD_SHREDDED,
         actor=acting_user,
-        object_type=record._meta.label_lower,
+        object_type=record_type(record),
         object_id=record.pk,
     )
 
@@ -371,10 +386,8 @@ def forget_staff_keys(user: User) -> int:
     if holder is None:
         return 0
     lost = list(SealedKey.objects.filter(holder=holder).values_list("record_type", "record_id"))
-    for record_type, record_id in lost:
-        PendingAccess.objects.get_or_create(
-            holder=holder, record_type=record_type, record_id=record_id
-        )
+    for kind, record_id in lost:
+        PendingAccess.objects.get_or_create(holder=holder, record_type=kind, record_id=record_id)
     for membership in GroupMembership.objects.filter(member=holder):
         PendingAccess.objects.get_or_create(holder=holder, group=membership.group)
     SealedKey.objects.filter(holder=holder).delete()

@@ -8,15 +8,21 @@ idling past the timeout or being disabled deletes the server-side half.
 
 import base64
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from sanctuary.accounts.models import User
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import Keychain, keychain_for, open_staff_secret
 
+if TYPE_CHECKING:
+    # The keyring sits below accounts: it knows a staff member only as settings.AUTH_USER_MODEL.
+    from sanctuary.accounts.models import User
+
 SESSION_FIELD = "keyring_wrapped_secret"
+# Set by accounts once the second factor is passed; until then the session's keys stay shut.
+SECOND_FACTOR_SESSION_KEY = "second_factor_ok"
 KEYCHAIN_ATTRIBUTE = "_sanctuary_keychain"
 NEW_COOKIE_ATTRIBUTE = "_sanctuary_new_key_cookie"
 
@@ -25,11 +31,15 @@ def cookie_name() -> str:
     return "__Host-keyring" if settings.HTTPS else "keyring"
 
 
-def _aad(user: User) -> bytes:
+def second_factor_passed(request: HttpRequest) -> bool:
+    return bool(request.session.get(SECOND_FACTOR_SESSION_KEY))
+
+
+def _aad(user: "User") -> bytes:
     return f"sanctuary-session:{user.pk}".encode()
 
 
-def start(request: HttpRequest, user: User, password: str) -> None:
+def start(request: HttpRequest, user: "User", password: str) -> None:
     """Called at login, after the password is checked and the session exists."""
     keypair = open_staff_secret(user, password)
     if keypair is None:
@@ -44,8 +54,6 @@ def keychain(request: HttpRequest) -> Keychain | None:
     """The signed-in person's unlocked keys for this request, or None when they are not
     signed in with their second factor, or the session holds no key (an older session, a
     cookie from another browser, keys not yet set)."""
-    from sanctuary.accounts.services import second_factor_passed
-
     if hasattr(request, KEYCHAIN_ATTRIBUTE):
         cached: Keychain | None = getattr(request, KEYCHAIN_ATTRIBUTE)
         return cached
@@ -53,7 +61,7 @@ def keychain(request: HttpRequest) -> Keychain | None:
     user = request.user
     wrapped = request.session.get(SESSION_FIELD)
     cookie = getattr(request, NEW_COOKIE_ATTRIBUTE, None) or request.COOKIES.get(cookie_name())
-    if isinstance(user, User) and second_factor_passed(request) and wrapped and cookie:
+    if user.is_authenticated and second_factor_passed(request) and wrapped and cookie:
         try:
             session_key = crypto.decode_session_key(cookie)
             secret = crypto.unwrap_with_key(base64.b64decode(wrapped), session_key, aad=_aad(user))

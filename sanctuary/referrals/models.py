@@ -56,7 +56,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 class Referral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Deleting or purging the case deletes its referrals, packets with them.
-    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="referrals")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -5,9 +5,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary.cases.models import CONTACT_CHOICES, LANGUAGE_CHOICES, HelpWanted
 from sanctuary.cases.stages import LABELS
-from sanctuary.intake.forms import CONTACT_CHOICES, LANGUAGE_CHOICES
-from sanctuary.intake.models import HelpWanted
 from sanctuary.referrals.packet import ITEMS, Packet
 from sanctuary.routes.forms import CRIMINAL_CASE_CHOICES
 

@@ -20,7 +20,7 @@ from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.cases.models import CaseFile, Note
-from sanctuary.intake import services as intake
+from sanctuary.cases.services import read_case
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
 from sanctuary.referrals import packet as packets
@@ -48,7 +48,7 @@ def kdf_limits() -> crypto.ArgonLimits:
 def pepper() -> bytes:
     """The server-held secret mixed into every packet key: the seeker pepper, which lives in
     configuration and never in the database (keyring.crypto.referral_key separates domains)."""
-    return intake.pepper()
+    return keyring.seeker_pepper()
 
 
 # ---- partners --------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def do_change_partner(partner: Partner, *, acting_user: User, **values: Any) -> 
 def available_items(file: CaseFile, opened: keyring.OpenedRecord) -> dict[str, Any]:
     """Each item the case holds, by key (packet.ITEMS, and "note:<id>" per note)."""
     case = file.case
-    data = intake.read_case(case, opened.key)
+    data = read_case(case, opened.key)
     contact = data["contact"]
     handle = str(contact.get("handle") or "")
     available: dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""The referrals' background work: added to `sanctuary casework_tick` (cases.tasks.PERIODIC)."""
+"""The referrals' background work, added to `sanctuary casework_tick` by ReferralsConfig.ready()."""
 
 from django_tasks import task
 

@@ -24,7 +24,7 @@ from sanctuary.accounts.models import Role
 from sanctuary.cases.access import get_file_for_user
 from sanctuary.cases.models import CaseFile, Note
 from sanctuary.intake import seeker as seekers
-from sanctuary.keyring.services import Keychain, open_record
+from sanctuary.keyring.services import Keychain, OpenedRecord, open_record
 from sanctuary.referrals import present, services
 from sanctuary.referrals.forms import CodeForm, PartnerForm, ReferralForm
 from sanctuary.referrals.models import Partner, Referral, State
@@ -33,8 +33,11 @@ from sanctuary.referrals.packet import ITEMS, NOTE_PREFIX, offered
 # ---- the case page's panel ---------------------------------------------------------------------
 
 
-def case_panel(file: CaseFile, keychain: Keychain) -> dict[str, Any]:
-    """The case's referrals with their true states, for cases/case.html's include."""
+def case_section(
+    file: CaseFile, keychain: Keychain, opened: OpenedRecord, forms: dict[str, Any]
+) -> dict[str, Any]:
+    """The case page's referrals with their true states, for cases/case.html's include
+    (registered by ReferralsConfig.ready())."""
     user = keychain.user
     now = timezone.now()
     labels = dict(State.choices)
@@ -49,7 +52,7 @@ def case_panel(file: CaseFile, keychain: Keychain) -> dict[str, Any]:
             "partner", "created_by"
         )
     ]
-    return {"rows": rows, "can_refer": services.can_refer(user)}
+    return {"referrals": {"rows": rows, "can_refer": services.can_refer(user)}}
 
 
 # ---- partners ----------------------------------------------------------------------------------

@@ -1,22 +1,23 @@
 """What other apps' pages show of shelter: the case page's stay requests and the seeker's
-"Your stay" section. Kept apart from views.py so cases and intake can import it."""
+"Your stay" section. ShelterConfig.ready() registers both with the page that shows them."""
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 
-from sanctuary.cases.models import CaseFile
+from sanctuary.cases.models import Case, CaseFile
 from sanctuary.intake import seeker as seekers
-from sanctuary.intake.models import Case
 from sanctuary.keyring import crypto
-from sanctuary.keyring.services import OpenedRecord
+from sanctuary.keyring.services import Keychain, OpenedRecord
 from sanctuary.shelter import services
 from sanctuary.shelter.forms import SafetyReportForm, StayRequestForm
 from sanctuary.shelter.models import AddressDisclosure, Proposal, Stay, StayRequest
 
 
-def case_context(file: CaseFile, opened: OpenedRecord, form: Any = None) -> dict[str, Any]:
+def case_context(
+    file: CaseFile, keychain: Keychain, opened: OpenedRecord, forms: dict[str, Any]
+) -> dict[str, Any]:
     """The case page's "Shelter" section: the case's stay requests, what became of each (never
     the host's address: that is for the guest alone), and the form for a new one."""
     rows = []
@@ -40,7 +41,7 @@ def case_context(file: CaseFile, opened: OpenedRecord, form: Any = None) -> dict
     initial = {"children": file.children, "languages": ", ".join(file.case.languages or [])}
     return {
         "stay_requests": rows,
-        "stay_request_form": form or StayRequestForm(initial=initial),
+        "stay_request_form": forms.get("stay_request_form") or StayRequestForm(initial=initial),
     }
 
 

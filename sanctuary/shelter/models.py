@@ -40,7 +40,7 @@ class StayRequest(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("intake.Case", on_delete=models.CASCADE, related_name="stay_requests")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="stay_requests")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -25,7 +25,6 @@ from sanctuary.cases.services import urgency_of
 from sanctuary.cases.stages import CaseType
 from sanctuary.cases.urgency import Level
 from sanctuary.hosts.models import Host, Offer
-from sanctuary.hosts.policy import matcher_policy
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring.groups import SHELTER_COORDINATORS
@@ -59,8 +58,12 @@ class Overbooked(ShelterError):
 
 
 def policy() -> matcher.Policy:
-    """The network's matching policy: its vetting tiers (hosts.policy), default weights."""
-    return matcher_policy()
+    """The network's matching policy: its vetting tiers (the settings hosts.policy reads too),
+    default weights."""
+    return matcher.Policy(
+        min_tier_for_guests=settings.SHELTER_MIN_TIER_FOR_GUESTS,
+        min_tier_for_children=settings.SHELTER_MIN_TIER_FOR_CHILDREN,
+    )
 
 
 def city_key(country: str, city: str) -> str:

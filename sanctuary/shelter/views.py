@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from sanctuary.accounts.access import acting_user, staff_only
 from sanctuary.accounts.models import Role
 from sanctuary.cases.access import get_file_for_user
-from sanctuary.cases.views import _case_page
+from sanctuary.cases.views import render_case_page
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.intake import seeker as seekers
 from sanctuary.keyring import session
@@ -308,7 +308,7 @@ def create_request(request: HttpRequest, pk: UUID) -> HttpResponse:
     file, keychain = get_file_for_user(request, pk)
     form = StayRequestForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, file, keychain, stay_request_form=form)
+        return render_case_page(request, file, keychain, stay_request_form=form)
     services.do_create_request(file, data=form.cleaned_data, keychain=keychain)
     messages.success(request, _("The stay request is waiting for the matcher."))
     return redirect("cases:case", pk=file.pk)

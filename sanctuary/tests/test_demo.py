@@ -5,9 +5,8 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
-from sanctuary.cases.models import CaseFile, CheckIn, Note
+from sanctuary.cases.models import Case, CaseFile, CheckIn, Note
 from sanctuary.cases.stages import CaseType, Stage
-from sanctuary.intake.models import Case
 
 
 class DemoSeederTestCase(TestCase):

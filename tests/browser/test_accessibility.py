@@ -16,9 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.accounts.services import current_totp
-from sanctuary.cases.models import CaseFile, ChecklistItem
+from sanctuary.cases import services as casework
+from sanctuary.cases.models import Case, CaseFile, ChecklistItem
 from sanctuary.intake import services
-from sanctuary.intake.models import Case
 from sanctuary.intake.tests.test_scrub import _jpeg_with_metadata
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import keychain_for, open_staff_secret
@@ -89,7 +89,7 @@ class Audit:
 def reply_as(user: User, body: str) -> None:
     keypair = open_staff_secret(user, PASSWORD)
     assert keypair is not None
-    services.do_staff_reply(Case.objects.get(), body=body, keychain=keychain_for(user, keypair))
+    casework.do_staff_reply(Case.objects.get(), body=body, keychain=keychain_for(user, keypair))
 
 
 def send(page: Any) -> None:

@@ -11,8 +11,8 @@ from urllib.parse import unquote_plus
 import pytest
 
 from sanctuary.accounts.models import Role, User
-from sanctuary.intake import services
-from sanctuary.intake.models import Case
+from sanctuary.cases import services as casework
+from sanctuary.cases.models import Case
 from sanctuary.intake.tests.test_scrub import _jpeg_with_metadata
 from sanctuary.keyring.services import keychain_for, open_staff_secret
 from sanctuary.routes.services import do_import_knowledge
@@ -62,7 +62,7 @@ def assert_nowhere_in(urls: list[str], codename: str) -> None:
 def reply_as(user: User, body: str) -> None:
     keypair = open_staff_secret(user, PASSWORD)
     assert keypair is not None
-    services.do_staff_reply(Case.objects.get(), body=body, keychain=keychain_for(user, keypair))
+    casework.do_staff_reply(Case.objects.get(), body=body, keychain=keychain_for(user, keypair))
 
 
 def submit_questionnaire(visit: Visit, labels: dict[str, str], landing: str) -> str:

@@ -212,7 +212,7 @@ class CanaryTestCase(TransactionTestCase):
         stay = Stay.objects.get()
         section = page.split('class="stay"', 1)[1]
         seeker.post(
-            reverse("intake:stay_report", args=[stay.pk]),
+            reverse("stay:report", args=[stay.pk]),
             {
                 "body": SHELTER_CANARIES[("shelter.SafetyReport", "body")],
                 "form_token": token_in(section),

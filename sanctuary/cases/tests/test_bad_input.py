@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from sanctuary.accounts.models import Role, User
-from sanctuary.cases.models import CaseFile, CheckIn, Note, Task
-from sanctuary.intake.models import Message
+from sanctuary.cases.models import CaseFile, CheckIn, Message, Note, Task
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.test import log_in, make_staff
 

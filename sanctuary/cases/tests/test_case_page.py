@@ -2,7 +2,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sanctuary.audit.models import Action, AuditEntry
-from sanctuary.intake.models import Case, Message
+from sanctuary.cases.models import Case, Message
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.test import BaseTestCase
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from sanctuary.accounts.models import Role
 from sanctuary.audit.models import Action, AuditEntry
-from sanctuary.cases.models import CaseFile, Note, StageChange, Task
-from sanctuary.intake.models import Case
+from sanctuary.cases.models import Case, CaseFile, Note, StageChange, Task
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.keyring.models import SealedKey
 from sanctuary.test import BaseTestCase, make_staff

@@ -12,8 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from sanctuary.accounts.models import Role
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases import tasks
-from sanctuary.cases.models import CaseFile, CheckIn, ClosedCaseStat, Note
-from sanctuary.intake.models import Case, Message
+from sanctuary.cases.models import Case, CaseFile, CheckIn, ClosedCaseStat, Message, Note
 from sanctuary.intake.tests.helpers import submit, token_in
 from sanctuary.keyring.models import SealedKey
 from sanctuary.test import BaseTestCase, make_staff

@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from sanctuary.accounts.models import User
 from sanctuary.cases import services
-from sanctuary.cases.models import CaseFile, CheckIn, Task
+from sanctuary.cases.models import Case, CaseFile, CheckIn, Message, Task
 from sanctuary.cases.stages import STAGES_BY_TYPE, CaseType
-from sanctuary.intake.models import Case, Message
 from sanctuary.keyring import crypto
 from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.models import Holder, SealedKey

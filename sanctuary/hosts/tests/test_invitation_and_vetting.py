@@ -7,11 +7,12 @@ from django.utils import translation
 from sanctuary.accounts.models import Invitation
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.hosts.models import Host, Tier, VettingStep
-from sanctuary.hosts.policy import allows_for, matcher_policy
+from sanctuary.hosts.policy import allows_for
 from sanctuary.hosts.tests.helpers import HOST_DATA, SEALED_VALUES, HostsTestCase, keychain_of
 from sanctuary.keyring.groups import SHELTER_COORDINATORS
 from sanctuary.keyring.models import Holder, SealedKey
 from sanctuary.keyring.services import group_holder, open_record
+from sanctuary.shelter.services import policy as matcher_policy
 
 
 def holders(host: Host) -> set[Holder]:

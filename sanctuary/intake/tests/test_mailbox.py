@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sanctuary.intake import services
-from sanctuary.intake.models import Attachment, Case, Message, SeekerSession
+from sanctuary.cases import services
+from sanctuary.cases.models import Attachment, Case, Message
+from sanctuary.intake.models import SeekerSession
 from sanctuary.intake.seeker import cookie_name
 from sanctuary.intake.tests.helpers import codename_in, submit, token_in
 from sanctuary.intake.tests.test_scrub import (

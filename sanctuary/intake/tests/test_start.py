@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sanctuary.audit.models import Action, AuditEntry
-from sanctuary.intake.models import Case
+from sanctuary.cases.models import Case
 from sanctuary.intake.seeker import cookie_name
 from sanctuary.intake.tests.helpers import ANSWERS, codename_in, submit, token_in
 from sanctuary.keyring.models import Holder, SealedKey

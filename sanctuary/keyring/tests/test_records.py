@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action, AuditEntry
-from sanctuary.intake.models import Case
+from sanctuary.cases.models import Case
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.keyring import crypto
 from sanctuary.keyring.fields import EncryptedField

@@ -15,9 +15,8 @@ from django.utils import timezone
 from sanctuary.accounts.models import Role
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases import tasks as case_tasks
-from sanctuary.cases.models import CaseFile, Note
+from sanctuary.cases.models import Case, CaseFile, Note
 from sanctuary.cases.services import purge_expired_cases
-from sanctuary.intake.models import Case
 from sanctuary.intake.tests.helpers import submit, token_in
 from sanctuary.referrals.models import Referral, State
 from sanctuary.referrals.services import MAX_ATTEMPTS, expire_referrals, shown_state

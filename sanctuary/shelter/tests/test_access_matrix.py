@@ -171,9 +171,9 @@ class ShelterAccessMatrixTestCase(BaseTestCase):
             )
 
     def test_it_keeps_the_stay_to_its_own_seeker(self) -> None:
-        for name, method in (("stay_report", "get"), ("stay_safe", "post")):
+        for name, method in (("report", "get"), ("safe", "post")):
             want: dict[str, object] = dict.fromkeys(VISITORS, SIGN_IN)
             want["other seeker"] = 404
             # His own stay; posting without the form's token is refused (403).
             want["seeker"] = "ok" if method == "get" else "ok without token"
-            self.check(method, url_of(f"intake:{name}"), self.stay.pk, want)
+            self.check(method, url_of(f"stay:{name}"), self.stay.pk, want)

@@ -95,7 +95,7 @@ class AddressDisclosureTestCase(BaseTestCase):
         extra = [
             reverse("cases:case", args=[self.file.pk]),
             reverse("cases:case", args=[self.other_file.pk]),
-            *[reverse("intake:stay_report", args=[s.pk]) for s in self.stays()],
+            *[reverse("stay:report", args=[s.pk]) for s in self.stays()],
         ]
         urls = [reverse(name) for name in page_names()] + extra
         for visitor, client in self.visitors().items():
@@ -129,7 +129,7 @@ class AddressDisclosureTestCase(BaseTestCase):
 
         stay = services.do_host_accept(proposal, keychain=keychain(self.hans))
         mailbox = reverse("intake:mailbox")
-        report = reverse("intake:stay_report", args=[stay.pk])
+        report = reverse("stay:report", args=[stay.pk])
         found = self.pages_with_canary()
         self.assertIn(("seeker", mailbox), found)
         allowed_visitors = {"seeker", "shelter coordinator", "host"}

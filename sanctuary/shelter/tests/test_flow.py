@@ -164,21 +164,19 @@ class ShelterFlowTestCase(BaseTestCase):
         stay.refresh_from_db()
         self.assertEqual(stay.status, Stay.Status.CHECKED_IN)
         # Before the first night is over there is no safety check-in yet.
-        self.assertNotIn(reverse("intake:stay_safe", args=[stay.pk]), self.mailbox())
+        self.assertNotIn(reverse("stay:safe", args=[stay.pk]), self.mailbox())
         Stay.objects.filter(pk=stay.pk).update(first_night=today() - dt.timedelta(days=1))
         mailbox = self.mailbox()
-        self.assertIn(reverse("intake:stay_safe", args=[stay.pk]), mailbox)
+        self.assertIn(reverse("stay:safe", args=[stay.pk]), mailbox)
         section = mailbox.split('class="stay"', 1)[1]
-        self.seeker.post(
-            reverse("intake:stay_safe", args=[stay.pk]), {"form_token": token_in(section)}
-        )
+        self.seeker.post(reverse("stay:safe", args=[stay.pk]), {"form_token": token_in(section)})
         self.host_client.post(reverse("shelter:host_safe", args=[stay.pk]))
         stay.refresh_from_db()
         self.assertIsNotNone(stay.guest_safe_at)
         self.assertIsNotNone(stay.host_safe_at)
 
         response = self.seeker.post(
-            reverse("intake:stay_report", args=[stay.pk]),
+            reverse("stay:report", args=[stay.pk]),
             {"body": "canary-report-guest-5e1b", "form_token": token_in(section)},
         )
         self.assertEqual(response.status_code, 200)
@@ -303,12 +301,12 @@ class ShelterFlowTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 400)
         section = self.mailbox().split('class="stay"', 1)[1]
         response = self.seeker.post(
-            reverse("intake:stay_report", args=[stay.pk]),
+            reverse("stay:report", args=[stay.pk]),
             {"body": "", "form_token": token_in(section)},
         )
         self.assertEqual(response.status_code, 400)
         response = self.seeker.post(
-            reverse("intake:stay_report", args=[stay.pk]), {"body": "forged", "form_token": "x"}
+            reverse("stay:report", args=[stay.pk]), {"body": "forged", "form_token": "x"}
         )
         self.assertEqual(response.status_code, 403)
         self.assertFalse(SafetyReport.objects.exists())

@@ -1,8 +1,8 @@
 from django.test import TestCase
 
 from sanctuary.accounts.models import User
-from sanctuary.demo import seed_case, seed_more_cases, seed_staff
-from sanctuary.shelter.demo import seed_stay_requests
+from sanctuary.demo.seed import seed_case, seed_more_cases, seed_staff
+from sanctuary.demo.shelter import seed_stay_requests
 from sanctuary.shelter.models import MatchRun, Proposal, StayRequest
 from sanctuary.shelter.tests.factories import make_host, make_offer
 

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanctuary.accounts.models import Role, User
+from sanctuary.accounts.models import GROUP_ROLES, Role, User
+from sanctuary.cases import services as casework
+from sanctuary.intake import services as intake
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
-from sanctuary.keyring.groups import GROUP_ROLES
 from sanctuary.keyring.models import GroupMembership, Holder
 
 
@@ -45,7 +46,7 @@ DEMO_LOGINS = [
     # A second shelter coordinator: tier 2 needs the approval of another coordinator.
     DemoLogin("shelter2", "demo-shelter2-passphrase", (Role.SHELTER_COORDINATOR,)),
     DemoLogin("evidence", "demo-evidence-passphrase", (Role.EVIDENCE_EDITOR,)),
-    # A host's portal login, linked to a demo host in Almaty (sanctuary/hosts/demo.py).
+    # A host's portal login, linked to a demo host in Almaty (sanctuary/demo/hosts.py).
     DemoLogin("host", "demo-host-passphrase", (Role.HOST,)),
 ]
 
@@ -139,15 +140,13 @@ DEMO_ANSWERS: dict[str, Any] = {
 @transaction.atomic
 def seed_case() -> str:
     """One demo case with a reply from the demo coordinator, created once."""
-    from sanctuary.intake import services as intake
-
     codename = crypto.normalize_codename(DEMO_CODENAME)
     if intake.find_case(codename) is None:
         case, _codename, _keypair = intake.do_submit_case(DEMO_ANSWERS, codename=codename)
         coordinator = User.objects.get(username="coordinator")
         keypair = keyring.open_staff_secret(coordinator, "demo-coordinator-passphrase")
         assert keypair is not None
-        intake.do_staff_reply(
+        casework.do_staff_reply(
             case,
             body=(
                 "Здравствуйте. Не ходите в военкомат. Консультант сегодня напишет вам, какие "
@@ -284,7 +283,6 @@ def seed_more_cases() -> int:
         do_set_detained,
     )
     from sanctuary.cases.stages import CaseType, Stage
-    from sanctuary.intake import services as intake
 
     coordinator = User.objects.get(username="coordinator")
     keypair = keyring.open_staff_secret(coordinator, "demo-coordinator-passphrase")

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from sanctuary.accounts.models import User
-from sanctuary.hosts.demo import DEMO_HOSTS, PORTAL_HOST, demo_host_id
+from sanctuary.demo.hosts import DEMO_HOSTS, PORTAL_HOST, demo_host_id
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.keyring.services import keychain_for, open_record, open_staff_secret
 

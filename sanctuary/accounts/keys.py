@@ -1,3 +1,6 @@
+"""The pending-access pages: copies of keys that colleagues wait for and this person's keys can
+seal. They live with the accounts (who is who) on top of the keyring (what is sealed to whom)."""
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render

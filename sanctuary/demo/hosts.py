@@ -15,7 +15,7 @@ from sanctuary.keyring.groups import SHELTER_COORDINATORS
 from sanctuary.keyring.models import Holder
 from sanctuary.keyring.services import OpenedRecord, group_holder, seal_new_record
 
-# The demo host login (sanctuary/demo.py) is linked to this host.
+# The demo host login (sanctuary/demo/seed.py) is linked to this host.
 PORTAL_HOST = "almaty-1"
 
 

@@ -1,4 +1,4 @@
-"""Demo stay requests from the demo cases that asked for a bed (sanctuary/demo.py). Run after
+"""Demo stay requests from the demo cases that asked for a bed (sanctuary/demo/seed.py). Run after
 the demo staff, cases and hosts exist; running it twice adds nothing. When offers exist it also
 runs the matcher once, so the shelter coordinator's page shows a plan to approve."""
 

@@ -1,13 +1,30 @@
+"""The audit log's page for administrators. The log itself (sanctuary/audit) sits below every
+app and knows nobody; reading it by person is an accounts matter."""
+
 from datetime import timedelta
 
+from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from sanctuary.accounts.access import staff_only
 from sanctuary.accounts.models import Role, User
-from sanctuary.audit.forms import AuditFilterForm
-from sanctuary.audit.models import AuditEntry
+from sanctuary.audit.models import Action, AuditEntry
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any action")), *Action.choices]
+    )
+    actor = forms.CharField(label=_("Username"), required=False, max_length=40)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @staff_only(Role.ADMIN)

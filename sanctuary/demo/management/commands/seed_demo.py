@@ -3,9 +3,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sanctuary.demo import seed_case, seed_more_cases, seed_staff
-from sanctuary.hosts.demo import seed_hosts
-from sanctuary.shelter.demo import seed_stay_requests
+from sanctuary.demo.hosts import seed_hosts
+from sanctuary.demo.seed import seed_case, seed_more_cases, seed_staff
+from sanctuary.demo.shelter import seed_stay_requests
 
 
 class Command(BaseCommand):
