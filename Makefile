@@ -52,10 +52,11 @@ test-postgres: install
 bench: install ## run every benchmark under bench/ and print its figures
 	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
-lint: install ## ruff, mypy, migrations and translation catalogues
+lint: install ## ruff, mypy, the layering contracts, migrations and translation catalogues
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEMO_ENV) $(BIN)/mypy
+	$(DEMO_ENV) $(BIN)/lint-imports
 	$(DEMO_ENV) $(BIN)/python -m sanctuary.cli makemigrations --check --dry-run
 	$(DEMO_ENV) $(BIN)/python -m sanctuary.i18n_check
 
