@@ -230,8 +230,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 INVITATION_LIFETIME_HOURS = 72
 RECOVERY_CODE_COUNT = 10
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Sanctuary")
-# Where the "quick exit" link on every seeker page leads: a neutral site that someone looking
-# over a seeker's shoulder would not remark on.
+# Where the quick exit on every seeker page lands, after ending his session: a neutral site
+# that someone looking over a seeker's shoulder would not remark on.
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/")
 
 # Security headers: CSP, Permissions-Policy and Cache-Control come from our middleware.

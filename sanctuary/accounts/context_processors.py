@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.functional import Promise
@@ -65,5 +64,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_items": items,
         "other_languages": languages,
-        "quick_exit_url": settings.QUICK_EXIT_URL,
     }

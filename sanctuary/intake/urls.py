@@ -13,4 +13,5 @@ urlpatterns = [
     path("mailbox/situation/", views.update_situation, name="update"),
     path("mailbox/delete/", views.delete_case, name="delete"),
     path("mailbox/leave/", views.leave, name="leave"),
+    path("exit/", views.quick_exit, name="exit"),
 ]

@@ -3,6 +3,7 @@ in, put no codename or case id in any URL, and are never cached (SecurityHeaders
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -249,6 +250,16 @@ def delete_case(request: HttpRequest) -> HttpResponse:
         return response
     token = seekers.form_token("delete", request)
     return render(request, "intake/delete.html", {"token": token})
+
+
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """One tap, without JavaScript: his session ends on the server, the browser is told to drop
+    what it kept of our pages, and he lands on a neutral site. A plain link (a GET) on purpose:
+    a form would cost a second step and a token, and the worst a forged link can do is sign
+    him out."""
+    response = redirect(settings.QUICK_EXIT_URL)
+    seekers.end_session(request, response)
+    return response
 
 
 @csrf_exempt  # see start()

@@ -224,3 +224,36 @@ def test_it_brings_an_english_speaker_back_to_his_mailbox_in_a_fresh_browser(
 
     assert first.external == second.external == []
     assert_nowhere_in(first.urls + second.urls, codename)
+
+
+def test_it_quick_exits_and_back_reaches_none_of_his_pages(
+    browser: Any, live_server: Any, settings: Any
+) -> None:
+    coordinator = make_staff("coord", Role.COORDINATOR)
+    settings.QUICK_EXIT_URL = live_server.url + "/en/"  # stands in for a neutral site
+    visit = Visit(browser, live_server, "ru-RU")
+    page = visit.page
+    submit_questionnaire(visit, RUSSIAN, "/")
+    reply_as(coordinator, "Не ходите в военкомат.")
+    page.get_by_role("link", name="Перейти в почтовый ящик").click()
+    assert "Не ходите в военкомат." in page.locator("ol.thread").inner_text()
+
+    # The control: Back reaches his mailbox while he is signed in.
+    page.get_by_role("link", name="Удалить ваше дело").click()
+    page.go_back()
+    assert "Не ходите в военкомат." in page.content()
+    page.go_forward()
+
+    # The quick exit is the first thing a Tab reaches, and Enter leaves.
+    page.keyboard.press("Tab")
+    assert page.locator("a.exit:focus").count() == 1
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/en/")
+    assert visit.cookies() == []
+
+    # Back to the delete page, Back to the mailbox: none of his pages, only the way to sign in.
+    for _ in range(2):
+        page.go_back()
+        assert "Не ходите в военкомат." not in page.content()
+        assert "/mailbox/" not in page.url
+    visit.close()

@@ -43,13 +43,13 @@ SHELTER_CANARIES = {
 
 # One canary per sensitive field, each written by the page a real person would use.
 CANARIES = {
-    ("intake.Case", "story"): "canary-story-0b1e",
-    ("intake.Case", "contact"): "canary-contact-77c2",
+    ("cases.Case", "story"): "canary-story-0b1e",
+    ("cases.Case", "contact"): "canary-contact-77c2",
     # The situation holds only choices and dates: a date no other row can hold is its canary.
-    ("intake.Case", "situation"): "2037-08-19",
-    ("intake.Message", "body"): "canary-message-5f0d",
-    ("intake.Attachment", "filename"): "canary-filename-19aa.jpg",
-    ("intake.Attachment", "content"): "canary-photo-pixels-c4d1",
+    ("cases.Case", "situation"): "2037-08-19",
+    ("cases.Message", "body"): "canary-message-5f0d",
+    ("cases.Attachment", "filename"): "canary-filename-19aa.jpg",
+    ("cases.Attachment", "content"): "canary-photo-pixels-c4d1",
     ("cases.Note", "body"): "canary-note-a8e3",
     ("cases.Task", "text"): "canary-task-3d7f",
     ("cases.CheckIn", "label"): "canary-checkin-6b2e",
@@ -75,19 +75,19 @@ class CanaryTestCase(TransactionTestCase):
         seeker = Client()
         submit(
             seeker,
-            story=CANARIES[("intake.Case", "story")],
-            contact_handle=CANARIES[("intake.Case", "contact")],
-            passport_expires=CANARIES[("intake.Case", "situation")],
+            story=CANARIES[("cases.Case", "story")],
+            contact_handle=CANARIES[("cases.Case", "contact")],
+            passport_expires=CANARIES[("cases.Case", "situation")],
         )
         page = seeker.get(reverse("intake:mailbox")).content.decode()
         photo = SimpleUploadedFile(
-            CANARIES[("intake.Attachment", "filename")],
-            photo_with(CANARIES[("intake.Attachment", "content")].encode()),
+            CANARIES[("cases.Attachment", "filename")],
+            photo_with(CANARIES[("cases.Attachment", "content")].encode()),
         )
         seeker.post(
             reverse("intake:mailbox"),
             {
-                "body": CANARIES[("intake.Message", "body")],
+                "body": CANARIES[("cases.Message", "body")],
                 "attachments": [photo],
                 "form_token": token_in(page),
             },

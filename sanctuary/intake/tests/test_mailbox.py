@@ -113,6 +113,31 @@ class MailboxTestCase(BaseTestCase):
         self.assertFalse(SeekerSession.objects.exists())
         self.assertRedirects(self.client.get(reverse("intake:mailbox")), reverse("intake:sign_in"))
 
+    def test_it_quick_exits_in_one_tap_and_a_kept_cookie_opens_nothing(self) -> None:
+        self.reply_as_charlie("Do not go to the enlistment office.")
+        kept = self.client.cookies[cookie_name()].value
+        # The control: the kept cookie opens the mailbox before the exit.
+        replay = Client()
+        replay.cookies[cookie_name()] = kept
+        self.assertContains(replay.get(reverse("intake:mailbox")), "enlistment office")
+        mailbox = self.client.get(reverse("intake:mailbox")).content.decode()
+        exit_link = f'href="{reverse("intake:exit")}"'
+        self.assertLess(mailbox.index(exit_link), mailbox.index("<main"))
+        with self.settings(QUICK_EXIT_URL="https://neutral.example/"):
+            response = self.client.get(reverse("intake:exit"))
+        self.assertRedirects(response, "https://neutral.example/", fetch_redirect_response=False)
+        self.assertEqual(response["Clear-Site-Data"], '"cache", "cookies", "storage"')
+        self.assertEqual(response.cookies[cookie_name()].value, "")
+        self.assertFalse(SeekerSession.objects.exists())
+        # The same cookie, kept by a browser that ignored the deletion, opens nothing now.
+        self.assertRedirects(replay.get(reverse("intake:mailbox")), reverse("intake:sign_in"))
+
+    def test_it_quick_exits_without_a_session_too(self) -> None:
+        response = Client().get(reverse("intake:exit"))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Clear-Site-Data"], '"cache", "cookies", "storage"')
+        self.assertTrue(SeekerSession.objects.exists())  # nobody else's session ends
+
     def test_it_updates_his_situation_keeping_what_he_typed(self) -> None:
         page = self.client.get(reverse("intake:update")).content.decode()
         self.assertIn("canary-story-7f3a", page)

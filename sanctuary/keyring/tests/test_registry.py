@@ -19,7 +19,7 @@ def content_named_fields() -> set[tuple[str, str]]:
 
 def test_it_lists_every_encrypted_field() -> None:
     registry = sensitive_fields()
-    assert ("intake.Case", "story") in registry
+    assert ("cases.Case", "story") in registry
     for label, name in registry:
         assert isinstance(apps.get_model(label)._meta.get_field(name), EncryptedField)
 
