@@ -159,7 +159,7 @@ def test_it_records_schema_and_time_in_the_header(tmp_path: Path, backup_keys: K
     archive = tmp_path / "sanctuary.backup"
     back_up(archive)
     header = read_archive(archive.read_bytes(), backup_keys)["header"]
-    assert header["format"] == 1
+    assert header["format"] == 2
     assert header["created_at"]
     assert header["migrations"] == applied_migrations()
     assert header["migrations"]["accounts"][:5].rstrip("_").isdigit()  # e.g. "0002_host_role"
