@@ -45,7 +45,7 @@ class ShredOnDiskTestCase(TransactionTestCase):
                 self.skipTest("pageinspect and CHECKPOINT need a superuser, as CI's is")
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
             cursor.execute("SELECT pg_walfile_name(pg_current_wal_lsn())")
-            self.first_wal_segment = str(cursor.fetchone()[0])  # type: ignore[index]
+            self.first_wal_segment = str(cursor.fetchone()[0])
         coordinator = make_staff("coord.disk", Role.COORDINATOR)
         counselor = make_staff("counselor.disk", Role.COUNSELOR)
         admin = make_staff("admin.disk", Role.ADMIN)
@@ -92,7 +92,7 @@ class ShredOnDiskTestCase(TransactionTestCase):
             cursor.execute("CHECKPOINT")
         self.assertIsNotNone(erasure.key_for("intake.case", self.control_id))
 
-    def keypairs(self) -> dict[UUID | None, crypto.KeyPair]:
+    def keypairs(self) -> dict[UUID, crypto.KeyPair]:
         return every_keypair(self.staff, self.seekers)
 
     def attack(self, found: bytes) -> dict[str, list[str]]:
@@ -126,13 +126,13 @@ class ShredOnDiskTestCase(TransactionTestCase):
     def test_it_opens_nothing_of_the_table_files_and_wal(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SHOW data_directory")
-            data_directory = Path(cursor.fetchone()[0])  # type: ignore[index]
+            data_directory = Path(cursor.fetchone()[0])
             cursor.execute(
                 "SELECT pg_relation_filepath(%s), pg_relation_filepath(%s), "
                 "pg_walfile_name(pg_current_wal_lsn())",
                 [SEALED_TABLE, CASE_TABLE],
             )
-            sealed_file, case_file, last_wal_segment = cursor.fetchone()  # type: ignore[misc]
+            sealed_file, case_file, last_wal_segment = cursor.fetchone()
         if not os.access(data_directory / "pg_wal", os.R_OK | os.X_OK):
             self.skipTest(f"this process cannot read {data_directory} (root or postgres can)")
         tables = (data_directory / sealed_file).read_bytes() + (

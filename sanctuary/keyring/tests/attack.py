@@ -23,10 +23,10 @@ class Recovered:
 
 def every_keypair(
     staff: list[tuple[User, str]], seekers: list[crypto.KeyPair]
-) -> dict[UUID | None, crypto.KeyPair]:
+) -> dict[UUID, crypto.KeyPair]:
     """Each staff member's key chain (his own secret from his password, then every group
     secret sealed to him), and each seeker's key pair from his codename (holder unknown)."""
-    keypairs: dict[UUID | None, crypto.KeyPair] = {}
+    keypairs: dict[UUID, crypto.KeyPair] = {}
     for user, password in staff:
         own = open_staff_secret(user, password)
         assert own is not None, f"{user} has no keys: the attack would prove nothing"
@@ -39,7 +39,7 @@ def every_keypair(
 def open_story(
     copies: list[Recovered],
     ciphertext: bytes,
-    keypairs: dict[UUID | None, crypto.KeyPair],
+    keypairs: dict[UUID, crypto.KeyPair],
     field: str = "story",
 ) -> list[str]:
     """Every plaintext the copies open with these key pairs. Each copy is tried through the

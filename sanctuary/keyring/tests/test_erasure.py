@@ -72,14 +72,14 @@ def test_it_keeps_one_key_per_record_until_destroyed(store: Path) -> None:
 
 
 def test_it_overwrites_a_destroyed_key_in_the_file(store: Path) -> None:
-    keys = {str(n): erasure.ensure("intake.case", str(n)) for n in range(40)}
+    keys = {n: erasure.ensure("intake.case", str(n)) for n in range(40)}
     on_disk = store.read_bytes()
     assert all(key in on_disk for key in keys.values())  # the control: keys are readable
     for n in range(0, 40, 2):
         erasure.destroy("intake.case", str(n))
     on_disk = store.read_bytes()
     for n, key in keys.items():
-        assert (key in on_disk) == (int(n) % 2 == 1)
+        assert (key in on_disk) == (n % 2 == 1)
     assert not Path(f"{store}-journal").exists()
     assert not Path(f"{store}-wal").exists()
 
