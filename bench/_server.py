@@ -100,7 +100,10 @@ def prepare(env: Mapping[str, str]) -> None:
 def sqlite_env() -> Iterator[dict[str, str]]:
     """A demo environment on a fresh SQLite file in a temporary directory, deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix="sanctuary-bench-") as directory:
-        env = app_env(SQLITE_PATH=str(Path(directory) / "bench.sqlite3"))
+        env = app_env(
+            SQLITE_PATH=str(Path(directory) / "bench.sqlite3"),
+            ERASURE_KEY_STORE=str(Path(directory) / "erasure-keys.sqlite3"),
+        )
         prepare(env)
         yield env
 
@@ -116,11 +119,14 @@ def postgres_database(**overrides: str) -> Iterator[tuple[dict[str, str], str]]:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     url = f"{POSTGRES_URL}/{name}"
+    keys = tempfile.TemporaryDirectory(prefix="sanctuary-bench-keys-")
     try:
-        env = app_env(DATABASE_URL=url, **overrides)
+        store = str(Path(keys.name) / "erasure-keys.sqlite3")
+        env = app_env(DATABASE_URL=url, ERASURE_KEY_STORE=store, **overrides)
         prepare(env)
         yield env, url
     finally:
+        keys.cleanup()
         # Server processes must be gone by now; FORCE ends any straggling connection.
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DB_NAME = "sanctuary_casework_bench"
+# The erasure keys of the bench's records, kept (with --reuse) as long as its database is.
+ERASURE_STORE = ROOT / "var" / "casework-bench-erasure-keys.sqlite3"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 SEED = 20260315
 REQUESTS = 30
@@ -69,6 +71,7 @@ def configure(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["SANCTUARY_DEMO"] = "1"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ["ERASURE_KEY_STORE"] = str(ERASURE_STORE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanctuary.settings")
     import django
 
@@ -95,6 +98,7 @@ def create_database(admin_url: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{DB_NAME}"')
+    ERASURE_STORE.unlink(missing_ok=True)
 
 
 def drop_database(admin_url: str) -> None:
@@ -102,6 +106,7 @@ def drop_database(admin_url: str) -> None:
 
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    ERASURE_STORE.unlink(missing_ok=True)
 
 
 # ---- seeding -----------------------------------------------------------------------------
@@ -184,7 +189,7 @@ def seed(total: int) -> dict[str, Any]:
     from sanctuary.cases.models import Case, CaseFile, Message, Task
     from sanctuary.cases.stages import STAGES_BY_TYPE, Stage, type_for_intake_status
     from sanctuary.demo.seed import seed_staff
-    from sanctuary.keyring import crypto
+    from sanctuary.keyring import crypto, erasure
     from sanctuary.keyring.groups import INTAKE
     from sanctuary.keyring.models import Holder, SealedKey
     from sanctuary.keyring.services import group_holder
@@ -204,13 +209,19 @@ def seed(total: int) -> dict[str, Any]:
     # The demo counselor carries the largest caseload: the list he sees is the stress case.
     counselor_weights = [4] + [1] * (COUNSELORS - 1)
 
+    # Each batch's erasure keys go into their store in one transaction before its rows, as
+    # seal_new_record puts each one (a durable commit each, about 20 ms here, would take hours).
+    erasure_keys: dict[str, bytes] = {}
+
     def seal(key: crypto.DataKey, holder_id: uuid.UUID, public: bytes, record_id: str) -> Any:
         counts["sealed_keys"] += 1
+        erasure_key = erasure_keys.setdefault(record_id, crypto.new_erasure_key())
+        aad = crypto.erasure_aad("intake.case", record_id, str(holder_id))
         return SealedKey(
             record_type="intake.case",
             record_id=record_id,
             holder_id=holder_id,
-            sealed=crypto.seal(key, public),
+            wrapped=crypto.wrap_erasable(crypto.seal(key, public), erasure_key, aad=aad),
         )
 
     def encrypt(key: crypto.DataKey, label: str, pk: str, field: str, text: str) -> bytes:
@@ -323,6 +334,8 @@ def seed(total: int) -> dict[str, Any]:
                         tasks.append(task)
             seekers.append(seeker)
             cases.append(case)
+        erasure.put_many(("intake.case", pk, key) for pk, key in erasure_keys.items())
+        erasure_keys.clear()
         with transaction.atomic():
             Holder.objects.bulk_create(seekers, batch_size=BATCH)
             Case.objects.bulk_create(cases, batch_size=BATCH)

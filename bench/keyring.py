@@ -3,6 +3,11 @@
 Run: .venv/bin/python bench/keyring.py
 Targets (docs/keys.md): a 2 KB field seals and opens in under 1 ms each; one staff login
 derivation with the default Argon2id limits takes between 0.2 s and 1 s.
+
+The second part measures the keyring's services on a fresh SQLite database and erasure key
+store in a temporary directory, with the default Argon2id limits: a whole staff login (password
+and second-factor pages, in-process), a grant, a shred and a seeker's "delete my case". A grant
+reads the record's erasure key; a shred destroys it first, a durable commit to its store.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -119,6 +125,69 @@ def main() -> None:
     )
     seeker = median_seconds(lambda: derive_seeker_keys(codename, bytes(32)), 5)
     print(f"  one derive_seeker_keys, median of 5: {seeker:.3f} s")
+
+    with tempfile.TemporaryDirectory(prefix="sanctuary-bench-keyring-") as directory:
+        services(Path(directory))
+
+
+def services(directory: Path) -> None:
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.update(
+        SANCTUARY_DEMO="1",
+        DJANGO_SETTINGS_MODULE="sanctuary.settings",
+        ALLOWED_HOSTS="testserver",
+        SQLITE_PATH=str(directory / "bench.sqlite3"),
+        ERASURE_KEY_STORE=str(directory / "erasure-keys.sqlite3"),
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from sanctuary.accounts.models import Role
+    from sanctuary.cases.services import do_delete_case
+    from sanctuary.demo.seed import DEMO_ANSWERS
+    from sanctuary.intake.services import do_submit_case
+    from sanctuary.keyring.services import grant, keychain_for, open_staff_secret, shred
+    from sanctuary.test import PASSWORD, log_in, make_staff
+
+    call_command("migrate", verbosity=0)
+    coordinator = make_staff("coordinator", Role.COORDINATOR)
+    counselor = make_staff("counselor", Role.COUNSELOR)
+    runs = 51
+    cases = [do_submit_case(DEMO_ANSWERS)[0] for _ in range(2 * runs)]
+    print(f"\nkeyring services (SQLite in {directory}, erasure key store beside it)")
+
+    login = median_seconds(lambda: log_in(Client(), coordinator), 5)
+    print(f"  one staff login, password and second factor pages, median of 5: {login:.3f} s")
+
+    def unlock() -> object:
+        keypair = open_staff_secret(coordinator, PASSWORD)
+        assert keypair is not None
+        return keychain_for(coordinator, keypair)
+
+    unlocking = median_seconds(unlock, 5)
+    print(f"  of which the keychain (open_staff_secret + keychain_for): {unlocking:.3f} s")
+
+    keypair = open_staff_secret(coordinator, PASSWORD)
+    assert keypair is not None
+    keychain = keychain_for(coordinator, keypair)
+    pending = iter(cases)
+    granting = median_seconds(
+        lambda: grant(next(pending), to=counselor.holder, keychain=keychain), runs
+    )
+    print(
+        f"  one grant (opens the copy through its erasure key), median of {runs}: "
+        f"{granting * 1e3:.1f} ms"
+    )
+    shredding = median_seconds(lambda: shred(next(pending), acting_user=coordinator), runs)
+    print(f"  one shred (erasure key destroyed first), median of {runs}: {shredding * 1e3:.1f} ms")
+    remaining = iter(cases)
+    deleting = median_seconds(lambda: do_delete_case(next(remaining)), runs)
+    print(
+        f"  one 'delete my case' (shred, then the rows), median of {runs}: {deleting * 1e3:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

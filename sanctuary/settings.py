@@ -84,6 +84,12 @@ INTAKE_CASES_PER_HOUR = envint("INTAKE_CASES_PER_HOUR", 300)
 INTAKE_MESSAGES_PER_SESSION = envint("INTAKE_MESSAGES_PER_SESSION", 30)
 INTAKE_CODENAME_FAILURES = envint("INTAKE_CODENAME_FAILURES", 10)
 BACKUP_PUBLIC_KEY = os.environ.get("BACKUP_PUBLIC_KEY", "").strip()
+# Per-record erasure keys: a small SQLite file that overwrites what it deletes, shared by every
+# app process on this machine. Shredding a record destroys its key there (docs/keys.md,
+# "Shredding"); back it up with the database (docs/operations.md).
+ERASURE_KEY_STORE = os.environ.get(
+    "ERASURE_KEY_STORE", str(BASE_DIR / "var" / "erasure-keys.sqlite3")
+)
 HTTPS = envbool("SANCTUARY_HTTPS")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
@@ -179,7 +185,11 @@ else:
             # read the database file and its write-ahead log byte for byte.
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH") or None},
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete: a deleted row is overwritten with zeros, whatever default
+                # the system's libsqlite3 was built with (Debian's happens to turn it on).
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
         }

@@ -1,11 +1,13 @@
 """Sealed backups of the whole database, and their restore into an empty one.
 
 A backup is every row of every model (a few excluded, see EXCLUDED_MODELS), read in one
-snapshot, serialized with Django's serializers, compressed, then sealed to the operator's backup
-public key (`crypto.seal_archive`). The server holds only that public key: it can write backups
-it cannot read. docs/keys.md ("Backups") describes the format and the key handling.
+snapshot, serialized with Django's serializers, with the erasure keys of the records it holds
+(keyring/erasure.py), compressed, then sealed to the operator's backup public key
+(`crypto.seal_archive`). The server holds only that public key: it can write backups it cannot
+read. docs/keys.md ("Backups") describes the format and the key handling.
 """
 
+import base64
 import json
 import os
 import tempfile
@@ -29,6 +31,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 from django.utils import timezone
 
+from sanctuary.keyring import erasure
 from sanctuary.keyring.crypto import (
     KeyPair,
     decode_backup_key,
@@ -37,7 +40,8 @@ from sanctuary.keyring.crypto import (
     seal_archive,
 )
 
-FORMAT_VERSION: Final = 1
+# 2: the document carries the erasure keys of its records ("erasure_keys").
+FORMAT_VERSION: Final = 2
 
 # Left out of every backup, each for a reason (docs/keys.md, "Backups"):
 EXCLUDED_MODELS: Final = frozenset(
@@ -184,6 +188,9 @@ def dump_database(using: str = DEFAULT_DB_ALIAS) -> bytes:
         objects: dict[str, list[dict[str, Any]]] = {
             model._meta.label_lower: serialize_rows(model, using) for model in backed_up_models()
         }
+        # Read after the snapshot began: a key is committed before its record's rows, so every
+        # record in the snapshot finds its key, unless it was shredded since, which is wanted.
+        keys = erasure_keys_for(objects.get("keyring.sealedkey", []))
         header = {
             "format": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
@@ -191,7 +198,18 @@ def dump_database(using: str = DEFAULT_DB_ALIAS) -> bytes:
             "counts": {label: len(rows) for label, rows in objects.items()},
         }
     rows = [row for model_rows in objects.values() for row in model_rows]
-    return to_json({"header": header, "objects": rows})
+    return to_json({"header": header, "objects": rows, "erasure_keys": keys})
+
+
+def erasure_keys_for(sealed_key_rows: list[dict[str, Any]]) -> list[list[str]]:
+    """[record type, record id, base64 key] for each record a backed-up sealed copy belongs
+    to: a shredded record's key is gone from the store, so no backup taken afterwards has it."""
+    wanted = {(row["fields"]["record_type"], row["fields"]["record_id"]) for row in sealed_key_rows}
+    return sorted(
+        [record_type, record_id, base64.b64encode(key).decode("ascii")]
+        for record_type, record_id, key in erasure.all_keys()
+        if (record_type, record_id) in wanted
+    )
 
 
 def create_backup(out: Path, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
@@ -247,6 +265,9 @@ def restore_backup(document: dict[str, Any], using: str = DEFAULT_DB_ALIAS) -> d
     with transaction.atomic(using=using):
         _check_same_schema(header["migrations"], using)
         _check_empty(using)
+        # The keys are committed to their store first; should the rows fail to load, they
+        # are orphans, which open nothing and harm nothing.
+        _restore_erasure_keys(document.get("erasure_keys", []))
         _load(document["objects"], using)
         _reset_sequences(using)
     counts: dict[str, int] = header["counts"]
@@ -280,6 +301,16 @@ def _check_empty(using: str) -> None:
             "restore only goes into an empty database (freshly migrated), and these tables "
             "have rows: " + ", ".join(filled)
         )
+
+
+def _restore_erasure_keys(rows: list[list[str]]) -> None:
+    try:
+        keys = [
+            (record_type, record_id, base64.b64decode(key)) for record_type, record_id, key in rows
+        ]
+    except (ValueError, TypeError):
+        raise BackupError("the backup's erasure keys are malformed") from None
+    erasure.put_many(keys)
 
 
 def _load(objects: list[dict[str, Any]], using: str) -> None:

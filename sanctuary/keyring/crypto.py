@@ -45,9 +45,11 @@ __all__ = [
     "encode_backup_key",
     "encode_session_key",
     "encrypt_field",
+    "erasure_aad",
     "field_aad",
     "new_codename",
     "new_data_key",
+    "new_erasure_key",
     "new_referral_code",
     "new_referral_kdf",
     "new_referral_token",
@@ -64,8 +66,10 @@ __all__ = [
     "seal",
     "seal_archive",
     "unseal",
+    "unwrap_erasable",
     "unwrap_with_key",
     "unwrap_with_password",
+    "wrap_erasable",
     "wrap_with_key",
     "wrap_with_password",
 ]
@@ -81,12 +85,15 @@ _SEALED_V1: Final = 1
 _PASSWORD_WRAP_V1: Final = 1
 _SESSION_WRAP_V1: Final = 1
 _FIELD_AAD_V1: Final = 1
+_ERASURE_WRAP_V1: Final = 1
+_ERASURE_AAD_V1: Final = 1
 
 # Domain labels enter the AEAD's associated data, so a blob of one kind can never be opened as
 # another kind even if the same key were (wrongly) used for both.
 _FIELD_DOMAIN: Final = b"sanctuary/field"
 _PASSWORD_DOMAIN: Final = b"sanctuary/password-wrap"
 _SESSION_DOMAIN: Final = b"sanctuary/session-wrap"
+_ERASURE_DOMAIN: Final = b"sanctuary/erasure-wrap"
 
 
 # --- Errors -------------------------------------------------------------------------------------
@@ -446,6 +453,56 @@ def decode_session_key(text: str) -> bytes:
     if encode_session_key(key) != text:
         raise MalformedInput("session key in cookie is malformed")
     return key
+
+
+# --- Erasure wrapping --------------------------------------------------------------------------
+#
+# Every sealed copy of a record's data key is encrypted once more under that record's erasure
+# key before it reaches the main database. The erasure key lives in a separate store that
+# really overwrites what it deletes (keyring/erasure.py). Destroying it makes every copy, live
+# or left behind in the database's files, write-ahead log or a later backup, impossible to open
+# with any holder's key: the passwords reach the sealed box only through the erasure key.
+
+
+def new_erasure_key() -> bytes:
+    return nacl.utils.random(KEY_BYTES)
+
+
+def erasure_aad(record_type: str, record_id: str, holder_id: str) -> bytes:
+    """Associated data binding a wrapped copy to its record and holder: a copy cannot be moved
+    to another record or holder, even one under the same erasure key."""
+    for name, value in (
+        ("record_type", record_type),
+        ("record_id", record_id),
+        ("holder_id", holder_id),
+    ):
+        if not isinstance(value, str) or not value:
+            raise MalformedInput(f"erasure_aad needs a non-empty string {name}")
+    return bytes([_ERASURE_AAD_V1]) + _length_prefixed(
+        record_type.encode(), record_id.encode(), holder_id.encode()
+    )
+
+
+def wrap_erasable(sealed: bytes, erasure_key: bytes, *, aad: bytes) -> bytes:
+    """A sealed copy encrypted under the record's erasure key (XChaCha20-Poly1305).
+    Blob: version(1) | nonce(24) | body+tag: 122 bytes for an 81-byte sealed copy."""
+    _require_key(erasure_key, "an erasure key")
+    return _aead_seal(
+        erasure_key, sealed, header=bytes([_ERASURE_WRAP_V1]), domain=_ERASURE_DOMAIN, aad=aad
+    )
+
+
+def unwrap_erasable(blob: bytes, erasure_key: bytes, *, aad: bytes) -> bytes:
+    _require_key(erasure_key, "an erasure key")
+    _check_version(blob, _ERASURE_WRAP_V1, "erasure-wrapped copy")
+    return _aead_open(
+        erasure_key,
+        blob,
+        header_len=1,
+        domain=_ERASURE_DOMAIN,
+        aad=aad,
+        what="erasure-wrapped copy",
+    )
 
 
 # --- Sealed backups -----------------------------------------------------------------------------

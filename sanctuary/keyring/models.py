@@ -2,9 +2,11 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from sanctuary.keyring import crypto, erasure
 
 
 def record_type(record: Any) -> str:
@@ -85,12 +87,17 @@ class SealedKeyQuerySet(models.QuerySet["SealedKey"]):
 
 
 class SealedKey(models.Model):
-    """One holder's copy of one record's data key. Deleting every copy shreds the record."""
+    """One holder's copy of one record's data key. Deleting every copy shreds the record.
+
+    The column holds the sealed copy wrapped once more under the record's erasure key, which
+    lives outside this database (`keyring/erasure.py`): once it is destroyed, no copy of this
+    row, live or left in the database's files, opens with any password. `sealed` reads and
+    writes the sealed copy itself, through the erasure key."""
 
     record_type = models.CharField(max_length=64)
     record_id = models.CharField(max_length=64)
     holder = models.ForeignKey(Holder, on_delete=models.CASCADE, related_name="sealed_keys")
-    sealed = models.BinaryField()
+    wrapped = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SealedKeyQuerySet.as_manager()
@@ -105,6 +112,23 @@ class SealedKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type}:{self.record_id} for {self.holder_id}"
+
+    def _erasure_aad(self) -> bytes:
+        return crypto.erasure_aad(self.record_type, self.record_id, str(self.holder_id))
+
+    @property
+    def sealed(self) -> bytes:
+        """The holder's sealed copy (`crypto.seal`); CannotOpen once the record is shredded."""
+        key = erasure.key_for(self.record_type, self.record_id)
+        if key is None:
+            raise crypto.CannotOpen("cannot open sealed data key: the record was shredded")
+        return crypto.unwrap_erasable(bytes(self.wrapped), key, aad=self._erasure_aad())
+
+    @sealed.setter
+    def sealed(self, value: bytes) -> None:
+        # The record's erasure key is on disk before this row can reach the database.
+        key = erasure.ensure(self.record_type, self.record_id)
+        self.wrapped = crypto.wrap_erasable(value, key, aad=self._erasure_aad())
 
 
 class PendingAccess(models.Model):
@@ -124,3 +148,22 @@ class PendingAccess(models.Model):
 
     def __str__(self) -> str:
         return f"pending for {self.holder_id}"
+
+
+def _destroy_erasure_key_when_unheld(
+    sender: type[SealedKey], instance: SealedKey, using: str, **kwargs: object
+) -> None:
+    """A record whose last copy goes (revoked, deleted with its case, its holder deleted) loses
+    its erasure key once that deletion commits, so the copies left in the database's files
+    open nothing either. `services.shred` destroys the key at once, before any row."""
+    record_type, record_id = instance.record_type, instance.record_id
+
+    def destroy_if_unheld() -> None:
+        held = SealedKey.objects.using(using).filter(record_type=record_type, record_id=record_id)
+        if not held.exists():
+            erasure.destroy(record_type, record_id)
+
+    transaction.on_commit(destroy_if_unheld, using=using)
+
+
+models.signals.post_delete.connect(_destroy_erasure_key_when_unheld, sender=SealedKey)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record as audit
-from sanctuary.keyring import crypto
+from sanctuary.keyring import crypto, erasure
 from sanctuary.keyring.fields import EncryptedField
 from sanctuary.keyring.models import (
     GroupMembership,
@@ -218,15 +218,15 @@ def _encrypted_field(record: models.Model, name: str) -> EncryptedField:
 
 def seal_new_record(record: models.Model, readers: Iterable[Holder]) -> crypto.DataKey:
     """A fresh data key for a new record, sealed to each reader. The caller encrypts fields
-    with `write_fields` and saves the record in the same transaction."""
+    with `write_fields` and saves the record in the same transaction. The record's erasure key
+    is committed to its store first: a rolled-back record leaves only a harmless orphan key."""
+    erasure.ensure(record_type(record), str(record.pk))
     key = crypto.new_data_key()
     for reader in readers:
-        SealedKey.objects.create(
-            record_type=record_type(record),
-            record_id=str(record.pk),
-            holder=reader,
-            sealed=crypto.seal(key, bytes(reader.public_key)),
-        )
+        copy = SealedKey(record_type=record_type(record), record_id=str(record.pk))
+        copy.holder = reader
+        copy.sealed = crypto.seal(key, bytes(reader.public_key))
+        copy.save()
     return key
 
 
@@ -350,8 +350,13 @@ def revoke(record: models.Model, *, holder: Holder, acting_user: User) -> None:
 
 @transaction.atomic
 def shred(record: models.Model, *, acting_user: User | None) -> None:
-    """Deletes every sealed copy of the record's key and every ciphertext: nothing, not even a
-    full database copy with every password, opens the record again."""
+    """Destroys the record's erasure key, then deletes every sealed copy of its data key and
+    every ciphertext: nothing opens the record again, not a full database copy with every
+    password, nor the deleted rows read back from the database's files or write-ahead log.
+
+    The erasure key goes first and at once, outside this transaction: should the rest fail,
+    the record stays unreadable, which is what its shredding asked for."""
+    erasure.destroy(record_type(record), str(record.pk))
     SealedKey.objects.for_record(record).delete()
     PendingAccess.objects.filter(record_type=record_type(record), record_id=str(record.pk)).delete()
     names = [f.name for f in record._meta.get_fields() if isinstance(f, EncryptedField)]

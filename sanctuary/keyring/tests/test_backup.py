@@ -2,6 +2,7 @@
 and every refusal leaving the database untouched. Restore manages its own transaction, so
 these tests run with real commits (transaction=True) on SQLite and on PostgreSQL."""
 
+import base64
 import json
 import stat
 import zlib
@@ -11,12 +12,16 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from sanctuary.accounts.models import Role, User
 from sanctuary.accounts.services import do_create_invitation
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.audit.services import record
+from sanctuary.cases.models import Case
+from sanctuary.cases.services import do_delete_case
+from sanctuary.intake.tests.helpers import submit
+from sanctuary.keyring import erasure
 from sanctuary.keyring.backup import (
     applied_migrations,
     backed_up_models,
@@ -24,8 +29,15 @@ from sanctuary.keyring.backup import (
     serialize_rows,
     to_json,
 )
-from sanctuary.keyring.crypto import KeyPair, decode_backup_key, encode_backup_key, seal_archive
-from sanctuary.test import make_staff
+from sanctuary.keyring.crypto import (
+    KeyPair,
+    decode_backup_key,
+    encode_backup_key,
+    open_archive,
+    seal_archive,
+)
+from sanctuary.keyring.services import keychain_for, open_record, open_staff_secret
+from sanctuary.test import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -139,6 +151,61 @@ def test_it_restores_every_row_of_every_model(tmp_path: Path, secret_key_file: P
     assert "intact" in verified.getvalue()
 
 
+def submit_case(story: str) -> Case:
+    submit(Client(), story=story)
+    return Case.objects.get()
+
+
+def coordinator_reads(case: Case) -> str:
+    coordinator = User.objects.get(username="coord.two")
+    keypair = open_staff_secret(coordinator, PASSWORD)
+    assert keypair is not None
+    return open_record(case, keychain_for(coordinator, keypair)).text("story")
+
+
+def test_it_restores_readable_records_on_a_server_with_an_empty_key_store(
+    tmp_path: Path, secret_key_file: Path, settings: Any
+) -> None:
+    """The erasure keys travel inside the sealed archive: a server rebuilt from a backup
+    alone, its key store lost with the old machine, reads every record again."""
+    populate()
+    case = submit_case("canary-backup-story-61d0")
+    archive = tmp_path / "sanctuary.backup"
+    back_up(archive)
+    empty_database()
+    settings.ERASURE_KEY_STORE = str(tmp_path / "new-server" / "erasure-keys.sqlite3")
+    assert erasure.key_for("intake.case", str(case.pk)) is None
+
+    restore(archive, "--secret-key-file", str(secret_key_file))
+
+    assert coordinator_reads(Case.objects.get(pk=case.pk)) == "canary-backup-story-61d0"
+
+
+def test_it_leaves_a_shredded_records_key_out_of_later_backups(
+    tmp_path: Path, backup_keys: KeyPair
+) -> None:
+    populate()
+    case = submit_case("canary-backup-story-61d0")
+    case_id = str(case.pk)
+    key = erasure.key_for("intake.case", case_id)
+    assert key is not None
+    written = base64.b64encode(key)
+    before, after = tmp_path / "before.backup", tmp_path / "after.backup"
+    back_up(before)
+    do_delete_case(case)
+    back_up(after)
+
+    def document(path: Path) -> bytes:
+        return zlib.decompress(open_archive(path.read_bytes(), backup_keys))
+
+    assert written in document(before)  # the control: a backup holds the keys of its records
+    assert ["intake.case", case_id, written.decode()] in read_archive(
+        before.read_bytes(), backup_keys
+    )["erasure_keys"]
+    assert written not in document(after)
+    assert read_archive(after.read_bytes(), backup_keys)["erasure_keys"] == []
+
+
 def test_it_holds_every_kind_of_row_it_was_asked_to(tmp_path: Path, backup_keys: KeyPair) -> None:
     populate()
     archive = tmp_path / "sanctuary.backup"
@@ -159,7 +226,7 @@ def test_it_records_schema_and_time_in_the_header(tmp_path: Path, backup_keys: K
     archive = tmp_path / "sanctuary.backup"
     back_up(archive)
     header = read_archive(archive.read_bytes(), backup_keys)["header"]
-    assert header["format"] == 1
+    assert header["format"] == 2
     assert header["created_at"]
     assert header["migrations"] == applied_migrations()
     assert header["migrations"]["accounts"][:5].rstrip("_").isdigit()  # e.g. "0002_host_role"
