@@ -14,3 +14,4 @@ os.environ.setdefault(
     os.path.join(tempfile.gettempdir(), f"sanctuary-test-{os.getpid()}.sqlite3"),
 )
 os.environ.setdefault("SEEKER_PEPPER", "test-seeker-pepper-only-for-the-test-suite-0123456")
+os.environ.setdefault("SESSION_PEPPER", "test-session-pepper-only-for-the-test-suite-01234")

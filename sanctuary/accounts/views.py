@@ -30,6 +30,7 @@ from sanctuary.accounts.forms import (
     TokenForm,
 )
 from sanctuary.accounts.models import Invitation, Role, User
+from sanctuary.accounts.sessions import CLEAR_SITE_DATA
 from sanctuary.keyring import session as keyring_session
 
 
@@ -62,7 +63,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     services.do_logout(request)
     messages.info(request, _("You are logged out."))
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 def _qr_svg(uri: str) -> str:
