@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,3 +33,45 @@ class IdleTimeoutTestCase(BaseTestCase):
         self.assertTrue(cookie["httponly"])
         self.assertEqual(cookie["samesite"], "Strict")
         self.assertEqual(cookie["max-age"], "")  # dies with the browser
+
+
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+class ClearSiteDataTestCase(BaseTestCase):
+    """A staff laptop keeps nothing of Sanctuary once the session is over."""
+
+    def test_it_asks_the_browser_to_forget_everything_at_logout(self) -> None:
+        self.log_in(self.bob)
+        self.assertNotIn("Clear-Site-Data", self.get("accounts:home"))  # not while working
+        response = self.client.post(reverse("accounts:logout"))
+        self.assertRedirects(response, reverse("accounts:login"), fetch_redirect_response=False)
+        self.assertEqual(response["Clear-Site-Data"], CLEAR_SITE_DATA)
+        self.assertEqual(response.cookies["keyring"].value, "")
+
+    def test_it_asks_the_browser_to_forget_everything_after_the_idle_timeout(self) -> None:
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            self.log_in(self.bob)
+        with time_machine.travel(start + timedelta(minutes=29), tick=False):
+            self.assertNotIn("Clear-Site-Data", self.get("accounts:home"))
+        with time_machine.travel(start + timedelta(minutes=60), tick=False):
+            response = self.get("accounts:home")
+        self.assertRedirects(response, reverse("accounts:login") + "?next=/ru/staff/")
+        self.assertEqual(response["Clear-Site-Data"], CLEAR_SITE_DATA)
+        self.assertEqual(response.cookies[settings.SESSION_COOKIE_NAME].value, "")
+
+    def test_it_asks_the_browser_to_forget_everything_when_an_admin_ends_the_session(
+        self,
+    ) -> None:
+        self.log_in(self.bob)
+        admin = Client()
+        self.log_in(self.alice, admin)
+        admin.post(reverse("accounts:set_active", args=[self.bob.pk]), {"active": "0"})
+        response = self.get("accounts:home")
+        self.assertRedirects(response, reverse("accounts:login") + "?next=/ru/staff/")
+        self.assertEqual(response["Clear-Site-Data"], CLEAR_SITE_DATA)
+
+    def test_it_sends_nothing_of_the_kind_to_a_visitor_without_a_session(self) -> None:
+        self.assertNotIn("Clear-Site-Data", self.get("accounts:login"))
+        self.assertNotIn("Clear-Site-Data", self.get("intake:landing"))
