@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.sessions import middleware
 from django.contrib.sessions.backends import db
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 DIGEST_BYTES = 32
@@ -92,11 +92,24 @@ class SessionMiddleware(middleware.SessionMiddleware):
     """Django's session middleware; and when a browser presents a session cookie whose
     session has ended (idle past the timeout, ended by an admin or a password change), the
     response asks it to forget this site's cookies, cache and storage. Logging out asks the
-    same (accounts.views.logout_view)."""
+    same (accounts.views.logout_view).
+
+    Browsers clear after storing the cookies of the same response, so a page that sets a
+    fresh CSRF cookie (the login form) would lose it: such a page is answered with a redirect
+    to itself instead, and the clean browser then loads it again."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        ended = settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.is_empty()
+        ended = (
+            bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and request.session.is_empty()
+        )
         response = super().process_response(request, response)
-        if ended:
-            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+        if not ended:
+            return response
+        if request.method in ("GET", "HEAD") and not 300 <= response.status_code < 400:
+            again = HttpResponseRedirect(request.get_full_path())
+            again.cookies = response.cookies
+            for name in [name for name, cookie in again.cookies.items() if cookie.value]:
+                del again.cookies[name]  # set for the page we do not send; deletions stay
+            response = again
+        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response

@@ -45,7 +45,7 @@ class ClearSiteDataTestCase(BaseTestCase):
         self.log_in(self.bob)
         self.assertNotIn("Clear-Site-Data", self.get("accounts:home"))  # not while working
         response = self.client.post(reverse("accounts:logout"))
-        self.assertRedirects(response, reverse("accounts:login"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("accounts:logged_out"))
         self.assertEqual(response["Clear-Site-Data"], CLEAR_SITE_DATA)
         self.assertEqual(response.cookies["keyring"].value, "")
 
@@ -75,3 +75,20 @@ class ClearSiteDataTestCase(BaseTestCase):
     def test_it_sends_nothing_of_the_kind_to_a_visitor_without_a_session(self) -> None:
         self.assertNotIn("Clear-Site-Data", self.get("accounts:login"))
         self.assertNotIn("Clear-Site-Data", self.get("intake:landing"))
+
+    def test_it_sends_the_login_form_again_from_a_clean_browser_after_the_timeout(self) -> None:
+        # The login page sets a CSRF cookie, which the clearing would take away again: the
+        # browser is sent back to the same page, which it then loads with nothing stored.
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            self.log_in(self.bob)
+        with time_machine.travel(start + timedelta(minutes=60), tick=False):
+            response = self.get("accounts:login")
+            self.assertRedirects(response, reverse("accounts:login"), fetch_redirect_response=False)
+            self.assertEqual(response["Clear-Site-Data"], CLEAR_SITE_DATA)
+            self.assertNotIn(settings.CSRF_COOKIE_NAME, response.cookies)
+            self.client.cookies.clear()  # what the browser does with Clear-Site-Data
+            page = self.get("accounts:login")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("Clear-Site-Data", page)
+        self.assertTrue(page.cookies[settings.CSRF_COOKIE_NAME].value)
