@@ -1,11 +1,14 @@
 from datetime import timedelta
+from io import StringIO
 
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from sanctuary.accounts.models import LoginSession, Session
 from sanctuary.test import BaseTestCase
 
 
@@ -92,3 +95,23 @@ class ClearSiteDataTestCase(BaseTestCase):
         self.assertEqual(page.status_code, 200)
         self.assertNotIn("Clear-Site-Data", page)
         self.assertTrue(page.cookies[settings.CSRF_COOKIE_NAME].value)
+
+
+class ClearSessionsTestCase(BaseTestCase):
+    def test_it_deletes_expired_sessions_and_their_login_records(self) -> None:
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            self.log_in(self.bob)
+        with time_machine.travel(start + timedelta(minutes=20), tick=False):
+            self.log_in(self.alice, Client())
+        with time_machine.travel(start + timedelta(minutes=40), tick=False):
+            out = StringIO()
+            call_command("clearsessions", stdout=out)
+        self.assertEqual(out.getvalue().strip(), "1 expired session(s) deleted")
+        self.assertEqual(Session.objects.count(), 1)
+        self.assertEqual(
+            list(LoginSession.objects.values_list("user__username", flat=True)), ["alice"]
+        )
+        self.assertEqual(
+            LoginSession.objects.get().session_digest, Session.objects.get().key_digest
+        )
