@@ -22,11 +22,12 @@ DIGEST_BYTES = 32
 _PERSON = b"sanctuary-sess"
 
 
-def key_digest(session_key: str) -> str:
-    """The only form of a session key the database ever sees."""
+def key_digest(session_key: str, *, person: bytes = _PERSON) -> str:
+    """The only form of a session key the database ever sees. `person` keeps the digests of
+    different kinds of session apart (the seeker's session uses its own)."""
     pepper = str(settings.SESSION_PEPPER).encode()
     digest = hashlib.blake2b(
-        session_key.encode(), digest_size=DIGEST_BYTES, key=pepper, person=_PERSON
+        session_key.encode(), digest_size=DIGEST_BYTES, key=pepper, person=person
     )
     return digest.hexdigest()
 

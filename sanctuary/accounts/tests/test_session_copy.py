@@ -15,6 +15,8 @@ from django.urls import reverse
 
 from sanctuary.accounts import sessions
 from sanctuary.accounts.models import LoginSession, Session
+from sanctuary.intake.seeker import cookie_name as seeker_cookie_name
+from sanctuary.intake.tests.helpers import submit
 from sanctuary.test import BaseTestCase
 
 # Runs of cookie-safe characters inside a longer value (a JSON document, a signed blob).
@@ -89,27 +91,39 @@ def cookie_candidates(values: list[object]) -> set[str]:
     }
 
 
-def staff_pages_opened(candidates: set[str]) -> list[str]:
-    """The candidates that, set as the session cookie of a fresh browser, open the admin's
-    people page."""
-    people = reverse("accounts:people")
+def pages_opened(candidates: set[str], cookie: str, page: str, refused: str) -> list[str]:
+    """The candidates that, set as the cookie named `cookie` of a fresh browser, open `page`
+    rather than being sent to `refused`."""
     opened = []
     for candidate in sorted(candidates):
         client = Client()
-        client.cookies[settings.SESSION_COOKIE_NAME] = candidate
-        response = client.get(people)
-        if response.status_code != 302 or not response["Location"].startswith(
-            reverse("accounts:login")
-        ):
+        client.cookies[cookie] = candidate
+        response = client.get(page)
+        if response.status_code != 302 or not response["Location"].startswith(refused):
             opened.append(candidate)
     return opened
 
 
+def staff_pages_opened(candidates: set[str]) -> list[str]:
+    """The candidates that open the admin's people page as the session cookie."""
+    people, login = reverse("accounts:people"), reverse("accounts:login")
+    return pages_opened(candidates, settings.SESSION_COOKIE_NAME, people, login)
+
+
+def mailboxes_opened(candidates: set[str]) -> list[str]:
+    """The candidates that open a seeker's mailbox as his session cookie."""
+    mailbox, sign_in = reverse("intake:mailbox"), reverse("intake:sign_in")
+    return pages_opened(candidates, seeker_cookie_name(), mailbox, sign_in)
+
+
 class SessionCopyTestCase(BaseTestCase):
-    def test_it_opens_no_staff_page_with_any_value_of_a_copy(self) -> None:
+    def test_it_opens_no_staff_page_or_mailbox_with_any_value_of_a_copy(self) -> None:
         self.log_in(self.alice)
         cookie = self.client.cookies[settings.SESSION_COOKIE_NAME].value
         self.assertEqual(self.get("accounts:people").status_code, 200)  # the live session
+        seeker = Client()
+        submit(seeker)  # and a seeker's, in the same copy
+        seeker_cookie = seeker.cookies[seeker_cookie_name()].value
 
         candidates = cookie_candidates(copy_of_the_database())
 
@@ -127,6 +141,11 @@ class SessionCopyTestCase(BaseTestCase):
         self.assertEqual(staff_pages_opened(candidates), [])
         # The real cookie, in a browser of its own, does open the page: the replay can see.
         self.assertEqual(staff_pages_opened({cookie}), [cookie])
+
+        # The seeker's session too: only a keyed digest of his session id is in the copy.
+        self.assertFalse(any(seeker_cookie in candidate for candidate in candidates))
+        self.assertEqual(mailboxes_opened(candidates), [])
+        self.assertEqual(mailboxes_opened({seeker_cookie}), [seeker_cookie])
 
     def test_it_would_catch_a_store_that_kept_the_key_in_plain(self) -> None:
         # The positive control: the same copy and replay against a store that files each
