@@ -28,6 +28,33 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class RequestSizeMiddleware:
+    """Refuses a request body larger than any Sanctuary accepts before anything reads it.
+
+    Below the limit, uploads stay in memory (FILE_UPLOAD_HANDLERS holds only the memory
+    handler), so no upload is ever written to a temporary file in plain, whatever happens to
+    the request afterwards. The refusal is a page in the person's language; the form they
+    came from is one Back away.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        if length > limit:
+            context = {
+                "seeker": "/staff/" not in request.path_info,
+                "size": limit // (1024 * 1024),
+            }
+            return render(request, "too_large.html", context, status=413)
+        return self.get_response(request)
+
+
 class KeyringErrorMiddleware:
     """A record that cannot be opened (a key was revoked, a ciphertext was damaged or moved)
     is a clear refusal for the person, never a server error page, and never garbage."""

@@ -80,6 +80,12 @@ AUDIT_KEY = envsecret("AUDIT_KEY", "demo-only-audit-key-never-use-in-production"
 SEEKER_PEPPER = envsecret("SEEKER_PEPPER", "demo-only-seeker-pepper-never-use-in-production-0123")
 if not 32 <= len(SEEKER_PEPPER.encode()) <= 64:
     raise ImproperlyConfigured("SEEKER_PEPPER must be 32 to 64 bytes long")
+# Keys the digest under which every session key is stored (sanctuary.accounts.sessions). It
+# lives outside the database, so a copy of the session table holds no cookie that opens a
+# session, nor anything to test a guessed cookie against.
+SESSION_PEPPER = envsecret("SESSION_PEPPER", "demo-only-session-pepper-never-use-in-production-01")
+if not 32 <= len(SESSION_PEPPER.encode()) <= 64:
+    raise ImproperlyConfigured("SESSION_PEPPER must be 32 to 64 bytes long")
 INTAKE_CASES_PER_HOUR = envint("INTAKE_CASES_PER_HOUR", 300)
 INTAKE_MESSAGES_PER_SESSION = envint("INTAKE_MESSAGES_PER_SESSION", 30)
 INTAKE_CODENAME_FAILURES = envint("INTAKE_CODENAME_FAILURES", 10)
@@ -98,7 +104,6 @@ CSRF_TRUSTED_ORIGINS = [SITE_ROOT] if SITE_ROOT.startswith("https://") else []
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
@@ -139,11 +144,12 @@ MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "sanctuary.accounts.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "sanctuary.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sanctuary.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sanctuary.keyring.session.KeyCookieMiddleware",
     "sanctuary.accounts.middleware.SecondFactorMiddleware",
@@ -208,9 +214,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions live in the database so app processes stay stateless. Saving on every request
-# turns the 30-minute age into an idle timeout; the cookie dies with the browser.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database so app processes stay stateless, each row found by a keyed
+# digest of its cookie (SESSION_PEPPER). Saving on every request turns the 30-minute age into
+# an idle timeout; the cookie dies with the browser.
+SESSION_ENGINE = "sanctuary.accounts.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -218,6 +225,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_NAME = "__Host-session" if HTTPS else "session"
+# The CSRF cookie, too, dies with the browser rather than staying on a staff laptop for a year.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SECURE = HTTPS
@@ -233,6 +242,13 @@ LOGIN_CLIENT_WINDOW_SECONDS = envint("LOGIN_CLIENT_WINDOW_SECONDS", 15 * 60)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+
+# Uploads never touch the disk in plain: they stay in memory, and a request body larger than the
+# largest accepted one (a 10 MB attachment, sanctuary.intake.scrub, with the message's text) is
+# refused before it is read (RequestSizeMiddleware). nginx's client_max_body_size sits above it.
+REQUEST_BODY_MAX_BYTES = 12 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 # Flash messages live in the server-side session, never in a cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -182,11 +182,30 @@ class RecoveryCode(models.Model):
         return f"recovery code {self.pk}"
 
 
+class Session(models.Model):
+    """A server-side session (sanctuary.accounts.sessions). The cookie's session key is never
+    stored: the row is found by its keyed digest, so a copy of this table opens no session."""
+
+    key_digest = models.CharField(max_length=64, primary_key=True)
+    session_data = models.TextField()
+    expire_date = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return "session"
+
+    def get_decoded(self) -> dict[str, Any]:
+        from sanctuary.accounts.sessions import SessionStore
+
+        decoded: dict[str, Any] = SessionStore().decode(self.session_data)
+        return decoded
+
+
 class LoginSession(models.Model):
-    """Which server-side sessions belong to whom, so an admin can end them all at once."""
+    """Which server-side sessions belong to whom, so an admin can end them all at once.
+    It names a session by the same keyed digest as `Session`, never by its key."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
-    session_key = models.CharField(max_length=40, unique=True)
+    session_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

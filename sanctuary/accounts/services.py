@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,9 +19,11 @@ from sanctuary.accounts.models import (
     LoginSession,
     RecoveryCode,
     Role,
+    Session,
     User,
     token_digest,
 )
+from sanctuary.accounts.sessions import key_digest
 from sanctuary.accounts.signals import invitation_accepted
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
@@ -83,7 +84,7 @@ def do_login(request: HttpRequest, user: User, password: str) -> None:
     keyring_session.start(request, user, password)
     request.session.save()
     assert request.session.session_key is not None
-    LoginSession.objects.create(user=user, session_key=request.session.session_key)
+    LoginSession.objects.create(user=user, session_digest=key_digest(request.session.session_key))
     record(Action.LOGIN, actor=user, details={"step": "password"})
 
 
@@ -92,7 +93,10 @@ def _mark_second_factor_passed(request: HttpRequest, user: User) -> None:
     request.session.cycle_key()
     request.session[SECOND_FACTOR_SESSION_KEY] = True
     request.session.save()
-    LoginSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
+    assert old_key is not None and request.session.session_key is not None
+    LoginSession.objects.filter(session_digest=key_digest(old_key)).update(
+        session_digest=key_digest(request.session.session_key)
+    )
     throttle.clear_account_failures(user)
 
 
@@ -100,7 +104,9 @@ def _mark_second_factor_passed(request: HttpRequest, user: User) -> None:
 def do_logout(request: HttpRequest) -> None:
     user = request.user
     if isinstance(user, User):
-        LoginSession.objects.filter(session_key=request.session.session_key).delete()
+        if request.session.session_key is not None:
+            digest = key_digest(request.session.session_key)
+            LoginSession.objects.filter(session_digest=digest).delete()
         record(Action.LOGOUT, actor=user)
     logout(request)
 
@@ -242,9 +248,12 @@ def do_change_password(request: HttpRequest, *, user: User, old: str, new: str) 
     user.save(update_fields=["password"])
     keyring.rewrap_staff_secret(user, old, new)
     update_session_auth_hash(request, user)
-    other_sessions = user.login_sessions.exclude(session_key=request.session.session_key)
+    assert request.session.session_key is not None
+    other_sessions = user.login_sessions.exclude(
+        session_digest=key_digest(request.session.session_key)
+    )
     Session.objects.filter(
-        session_key__in=other_sessions.values_list("session_key", flat=True)
+        key_digest__in=other_sessions.values_list("session_digest", flat=True)
     ).delete()
     other_sessions.delete()
     record(Action.PASSWORD_CHANGED, actor=user, object_type="user", object_id=user.pk)
@@ -348,11 +357,21 @@ def do_set_roles(
     keyring.sync_groups(user, acting_user=acting_user, keychain=keychain)
 
 
+@transaction.atomic
+def clear_expired_sessions() -> int:
+    """Deletes sessions past their idle timeout, and login records whose session is gone.
+    Nothing in them opens anything without the browser's cookies; this keeps the table to
+    the live ones."""
+    ended, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    LoginSession.objects.exclude(session_digest__in=Session.objects.values("key_digest")).delete()
+    return ended
+
+
 def end_all_sessions(user: User) -> int:
-    keys = list(user.login_sessions.values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    digests = list(user.login_sessions.values_list("session_digest", flat=True))
+    Session.objects.filter(key_digest__in=digests).delete()
     user.login_sessions.all().delete()
-    return len(keys)
+    return len(digests)
 
 
 @transaction.atomic

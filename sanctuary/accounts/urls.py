@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("logged-out/", views.logged_out, name="logged_out"),
     path("second-factor/enrol/", views.enrol, name="enrol"),
     path("second-factor/", views.verify, name="verify"),
     path("recovery-codes/", views.new_recovery_codes, name="recovery_codes"),

@@ -30,6 +30,7 @@ from sanctuary.accounts.forms import (
     TokenForm,
 )
 from sanctuary.accounts.models import Invitation, Role, User
+from sanctuary.accounts.sessions import CLEAR_SITE_DATA
 from sanctuary.keyring import session as keyring_session
 
 
@@ -60,9 +61,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """The browser is asked to forget this site's cookies, cache and storage. It clears them
+    after storing the cookies of this very response, so the notice cannot ride in the session:
+    the next page says it."""
     services.do_logout(request)
-    messages.info(request, _("You are logged out."))
-    return redirect("accounts:login")
+    response = redirect("accounts:logged_out")
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+def logged_out(request: HttpRequest) -> HttpResponse:
+    if isinstance(request.user, User):
+        return redirect("accounts:home")
+    context = {"form": LoginForm(), "next": reverse("accounts:home"), "logged_out": True}
+    return render(request, "accounts/login.html", context)
 
 
 def _qr_svg(uri: str) -> str:

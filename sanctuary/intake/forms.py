@@ -116,8 +116,8 @@ class MessageForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Photos or PDF files (optional)"),
         help_text=_(
-            "JPEG, PNG or PDF, up to 10 MB each. We remove location and other hidden data "
-            "before storing them."
+            "JPEG, PNG or PDF, up to 10 MB each and 12 MB together. We remove location and "
+            "other hidden data before storing them."
         ),
         required=False,
     )

@@ -2,8 +2,8 @@
 
 No cookie exists before the seeker submits or signs in. After that there is exactly one: an
 HttpOnly, SameSite=Strict session cookie with no expiry date, holding a random session id and
-the key that unwraps his secret key for the session. The database keeps only a digest of the id
-and the wrapped secret; a copy of it opens nothing.
+the key that unwraps his secret key for the session. The database keeps only a digest of the id,
+keyed with SESSION_PEPPER, and the wrapped secret; a copy of it opens nothing.
 """
 
 import base64
@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from sanctuary.accounts.sessions import key_digest
 from sanctuary.accounts.throttle import client_address
 from sanctuary.cases.models import Case
 from sanctuary.intake.models import SeekerSession
@@ -31,7 +32,8 @@ def cookie_name() -> str:
 
 
 def _digest(session_id: bytes) -> str:
-    return hashlib.sha256(session_id).hexdigest()
+    """Keyed with SESSION_PEPPER, as staff sessions are (sanctuary.accounts.sessions)."""
+    return key_digest(session_id.hex(), person=b"sanctuary-seeker")
 
 
 def _aad(digest: str) -> bytes:

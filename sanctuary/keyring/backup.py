@@ -52,7 +52,7 @@ EXCLUDED_MODELS: Final = frozenset(
         "auth.permission",
         # Live logins: they hold session-wrapped secret keys and are worthless after a restore,
         # where everyone simply logs in again.
-        "sessions.session",
+        "accounts.session",
         "accounts.loginsession",
     }
 )

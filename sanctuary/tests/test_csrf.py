@@ -1,3 +1,6 @@
+from http.cookies import Morsel
+
+from django.conf import global_settings, settings
 from django.test import Client
 from django.urls import reverse
 
@@ -47,3 +50,24 @@ class CsrfTestCase(BaseTestCase):
             headers={"sec_fetch_site": "same-origin"},
         )
         self.assertEqual(response.status_code, 302)
+
+
+class CsrfCookieTestCase(BaseTestCase):
+    def csrf_cookie(self) -> Morsel[str]:
+        response = Client().get(reverse("accounts:login"))
+        return response.cookies[settings.CSRF_COOKIE_NAME]
+
+    def test_it_sets_a_csrf_cookie_that_dies_with_the_browser(self) -> None:
+        cookie = self.csrf_cookie()
+        self.assertTrue(cookie.value)
+        self.assertEqual(cookie["max-age"], "")
+        self.assertEqual(cookie["expires"], "")
+        self.assertTrue(cookie["httponly"])
+        self.assertEqual(cookie["samesite"], "Strict")
+
+    def test_it_would_see_a_cookie_that_outlives_the_browser(self) -> None:
+        # Django's default, one year, is what this check exists to catch.
+        with self.settings(CSRF_COOKIE_AGE=global_settings.CSRF_COOKIE_AGE):
+            cookie = self.csrf_cookie()
+        self.assertEqual(cookie["max-age"], 31449600)
+        self.assertTrue(cookie["expires"])

@@ -10,7 +10,8 @@ from sanctuary.settings import database_from_url, envbool
 
 
 def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "AUDIT_KEY")}
+    secrets = ("SECRET_KEY", "AUDIT_KEY", "SESSION_PEPPER")
+    clean = {k: v for k, v in os.environ.items() if k not in secrets}
     return subprocess.run(
         [sys.executable, "-m", "sanctuary.cli", "check"],
         env={**clean, **env},
@@ -21,15 +22,26 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_it_refuses_to_start_without_a_secret_key_outside_demo() -> None:
-    result = start({"AUDIT_KEY": "x" * 40})
+    result = start({"AUDIT_KEY": "x" * 40, "SESSION_PEPPER": "p" * 40})
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_it_refuses_to_start_without_an_audit_key_outside_demo() -> None:
-    result = start({"SECRET_KEY": "x" * 50})
+    result = start({"SECRET_KEY": "x" * 50, "SESSION_PEPPER": "p" * 40})
     assert result.returncode != 0
     assert "AUDIT_KEY is not set" in result.stderr
+
+
+def test_it_refuses_to_start_without_a_session_pepper_outside_demo() -> None:
+    result = start({"SECRET_KEY": "x" * 50, "AUDIT_KEY": "x" * 40})
+    assert result.returncode != 0
+    assert "SESSION_PEPPER is not set" in result.stderr
+    result = start({"SECRET_KEY": "x" * 50, "AUDIT_KEY": "x" * 40, "SESSION_PEPPER": "short"})
+    assert result.returncode != 0
+    assert "SESSION_PEPPER must be 32 to 64 bytes long" in result.stderr
+    result = start({"SECRET_KEY": "x" * 50, "AUDIT_KEY": "x" * 40, "SESSION_PEPPER": "p" * 40})
+    assert result.returncode == 0, result.stderr
 
 
 def test_it_starts_in_demo_mode_without_secrets() -> None:

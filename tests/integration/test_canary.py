@@ -11,7 +11,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanctuary.accounts.models import Role, User
+from sanctuary.accounts.models import Role, Session, User
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.intake.models import SeekerSession
 from sanctuary.intake.tests.helpers import submit, token_in

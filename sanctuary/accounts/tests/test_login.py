@@ -109,7 +109,10 @@ class LoginTestCase(BaseTestCase):
         self.log_in(self.alice)
         self.assertEqual(self.get("accounts:logout").status_code, 405)
         response = self.client.post(reverse("accounts:logout"))
-        self.assertRedirects(response, reverse("accounts:login"))
+        self.assertRedirects(response, reverse("accounts:logged_out"))
+        page = self.get("accounts:logged_out")
+        self.assertContains(page, "Вы вышли из системы.")
+        self.assertContains(page, f'action="{reverse("accounts:login")}"')
         self.assertFalse(LoginSession.objects.exists())
         self.assertRedirects(
             self.get("accounts:home"), reverse("accounts:login") + "?next=/ru/staff/"

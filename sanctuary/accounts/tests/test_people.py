@@ -1,8 +1,7 @@
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from sanctuary.accounts.models import Role
+from sanctuary.accounts.models import Role, Session
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.test import BaseTestCase
 

@@ -2,12 +2,11 @@ import base64
 from datetime import timedelta
 
 import time_machine
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sanctuary.accounts.models import Role
+from sanctuary.accounts.models import Role, Session
 from sanctuary.keyring.models import Holder
 from sanctuary.keyring.services import open_staff_secret
 from sanctuary.keyring.session import SESSION_FIELD, keychain
