@@ -265,7 +265,7 @@ def do_reset_password(*, user: User, acting_user: User) -> tuple[int, str]:
     end_all_sessions(user)
     TOTPDevice.objects.filter(user=user).delete()
     user.recovery_codes.all().delete()
-    lost = keyring.forget_staff_keys(user)
+    lost = keyring.forget_staff_keys(user, acting_user=acting_user)
     Invitation.objects.open().filter(for_user=user).update(revoked_at=timezone.now())
     invitation, token = _new_link(roles=list(user.roles), acting_user=acting_user, for_user=user)
     record(
@@ -310,7 +310,7 @@ def _complete_invitation(
         object_id=invitation.pk,
         details=details,
     )
-    keyring.sync_groups(user, acting_user=user, keychain=None)
+    keyring.sync_groups(user, acting_user=user, keychain=None, invitation=invitation)
 
 
 @transaction.atomic

@@ -16,5 +16,12 @@ GROUP_ROLES: dict[str, frozenset[Role]] = {
 }
 
 
+# Groups whose key opens case records. Giving one to a person takes two members who hold it,
+# neither of whom asked for it or invited that person: one stolen admin login, or one routine
+# click, must not open every case (docs/threat-model.md).
+CASE_GROUPS: frozenset[str] = frozenset({INTAKE})
+APPROVALS_FOR_CASE_GROUPS = 2
+
+
 def groups_for_roles(roles: set[str]) -> set[str]:
     return {group for group, wanted in GROUP_ROLES.items() if roles & {r.value for r in wanted}}
