@@ -77,6 +77,40 @@ def rewrap_staff_secret(user: User, old_password: str, new_password: str) -> Non
     holder.save(update_fields=["wrapped_secret"])
 
 
+def recovery_code_limits() -> crypto.ArgonLimits:
+    limits = getattr(settings, "RECOVERY_CODE_LIMITS", None)
+    return limits if isinstance(limits, crypto.ArgonLimits) else crypto.RECOVERY_CODE_LIMITS
+
+
+def hash_recovery_code(prehash: bytes) -> bytes:
+    return crypto.hash_recovery_code(prehash, limits=recovery_code_limits())
+
+
+def recovery_code_matches(stored: bytes, prehash: bytes) -> bool:
+    """Whether a stored recovery-code hash is of this code; a damaged hash matches nothing."""
+    try:
+        return crypto.recovery_code_matches(stored, prehash)
+    except crypto.KeyringError:
+        return False
+
+
+def seal_to_staff(user: User, secret: bytes) -> bytes | None:
+    """A secret of the person's own (their second factor's key) sealed to their public key:
+    only their password, through their secret key, opens it. None when they have no key."""
+    holder = Holder.objects.filter(user=user).first()
+    if holder is None or not holder.has_key:
+        return None
+    return crypto.seal_secret(secret, bytes(holder.public_key))
+
+
+def open_sealed_to_staff(sealed: bytes, keypair: crypto.KeyPair) -> bytes | None:
+    """What `seal_to_staff` sealed, or None when this key pair does not open it."""
+    try:
+        return crypto.unseal_secret(sealed, keypair)
+    except crypto.KeyringError:
+        return None
+
+
 def group_holder(name: str) -> Holder | None:
     return Holder.objects.filter(kind=Holder.Kind.GROUP, group=name).first()
 
