@@ -246,7 +246,8 @@ def do_verify_second_factor(request: HttpRequest, *, user: User, token: str) -> 
         record(Action.LOGIN_THROTTLED, actor=user, details={"by": "account", "step": "otp"})
         return False
     digits = "".join(token.split())
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    # Locked: two requests with the same code cannot both pass before last_t is saved.
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     keypair = keyring_session.own_keypair(request)
     if device is not None and _verify_totp(device, totp_secret(device, keypair), digits):
         record(Action.OTP_VERIFIED, actor=user)

@@ -598,7 +598,11 @@ def approve_pending(row: PendingAccess, *, keychain: Keychain) -> bool:
 @transaction.atomic
 def _approve(row: PendingAccess, *, keychain: Keychain) -> bool:
     # The lock makes two colleagues approving at once count as two, never as one each.
-    row = PendingAccess.objects.select_for_update().select_related("holder", "group").get(pk=row.pk)
+    row = (
+        PendingAccess.objects.select_for_update(of=("self",))
+        .select_related("holder", "group")
+        .get(pk=row.pk)
+    )
     if not _can_seal(row, keychain):
         raise NoAccess(_("You do not hold a key to this record."))
     _approval, created = PendingApproval.objects.get_or_create(pending=row, approver=keychain.user)
