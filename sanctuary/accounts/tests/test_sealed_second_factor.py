@@ -186,6 +186,22 @@ class PasswordHashCostTestCase(BaseTestCase):
         self.alice.refresh_from_db()
         self.assertIn("m=1024,t=3,p=1", self.alice.password)
 
+    def test_it_makes_standard_hashes_that_django_reads_and_keeps(self) -> None:
+        with override_settings(
+            KEYRING_PASSWORD_LIMITS=crypto.ArgonLimits(opslimit=3, memlimit=1024 * 1024)
+        ):
+            ours = KeyWrapArgon2PasswordHasher()
+            encoded = ours.encode(PASSWORD, ours.salt())
+            self.assertTrue(encoded.startswith("argon2$argon2id$v=19$m=1024,t=3,p=1$"))
+            self.assertTrue(ours.verify(PASSWORD, encoded))
+            self.assertFalse(ours.verify(PASSWORD + "!", encoded))
+            self.assertTrue(Argon2PasswordHasher().verify(PASSWORD, encoded))
+            self.assertFalse(ours.must_update(encoded))
+            old = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+            self.assertTrue(ours.verify(PASSWORD, old))
+            self.assertFalse(ours.verify(PASSWORD + "!", old))
+            self.assertTrue(ours.must_update(old))
+
 
 class MigrationTestCase(TransactionTestCase):
     """Migration 0003 on rows made the old way: a plain TOTP key and an unsalted digest."""
