@@ -21,8 +21,8 @@ class KeyWrapArgon2PasswordHasher(Argon2PasswordHasher):
 
     Same algorithm name and encoding as Django's own (`argon2$argon2id$v=19$m=…,t=…,p=…$…`), so
     its hashes are read and upgraded at the next login. Hashing and checking run in libsodium,
-    which is about twice as fast here as argon2-cffi at the same cost: an attacker's price per
-    guess is the same, a login waits half as long."""
+    1.5 to 1.8 times as fast here as argon2-cffi at the same cost (docs/keys.md): an attacker's
+    price per guess is the same, a login waits less."""
 
     parallelism = 1
 
