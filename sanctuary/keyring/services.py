@@ -524,6 +524,8 @@ class PendingRow:
     approvers: list[User]
     refusal: str | None
     approved_by_me: bool
+    # How the person came in, when this row is about something else (a role, a reset).
+    account_invitation: Invitation | None = None
 
     @property
     def alone(self) -> bool:
@@ -556,6 +558,13 @@ def pending_for(keychain: Keychain) -> list[PendingRow]:
         if not _can_seal(row, keychain):
             continue
         approvers = _approvers(row)
+        account_invitation = None
+        if row.reason != PendingAccess.Reason.INVITATION:
+            account_invitation = (
+                Invitation.objects.select_related("created_by")
+                .filter(used_by_id=row.holder.user_id, for_user__isnull=True)
+                .first()
+            )
         shown.append(
             PendingRow(
                 row=row,
@@ -563,6 +572,7 @@ def pending_for(keychain: Keychain) -> list[PendingRow]:
                 approvers=approvers,
                 refusal=_requester_refusal(row, keychain.user),
                 approved_by_me=any(user.pk == keychain.user.pk for user in approvers),
+                account_invitation=account_invitation,
             )
         )
     return shown

@@ -205,3 +205,27 @@ class TwoCoordinatorsTestCase(BaseTestCase):
             approve_pending(row, keychain=keychain(self.alice))
         self.assertTrue(approve_pending(row, keychain=keychain(self.charlie)))
         self.assertTrue(keychain(self.bob).opens(self.case))
+
+    def test_it_shows_who_first_invited_someone_given_a_new_role(self) -> None:
+        # The attacker's slower way: invite a counselor, later make him a coordinator.
+        client = Client()
+        log_in(client, self.alice)
+        response = client.post(reverse("accounts:invitations"), {"roles": ["counselor"]})
+        Client().post(
+            response.context["created_link"],
+            {"username": "mole", "password": MOLE_PASSWORD, "password_again": MOLE_PASSWORD},
+        )
+        mole = User.objects.get(username="mole")
+        client.post(reverse("accounts:person", args=[mole.pk]), {"roles": ["coordinator"]})
+        log_in(self.client, self.charlie)
+        response = self.get("keyring:pending")
+        (shown,) = response.context["rows"]
+        self.assertEqual(shown.row.reason, PendingAccess.Reason.ROLES)
+        assert shown.account_invitation is not None
+        self.assertEqual(shown.account_invitation.roles, ["counselor"])
+        self.assertContains(response, "Роль дал(а) alice")
+        self.assertContains(response, "Пригласил(а) alice")
+        with pytest.raises(ApprovalRefused):
+            approve_pending(shown.row, keychain=keychain(self.alice))
+        approve_pending(shown.row, keychain=keychain(self.charlie))
+        self.assertFalse(self.mole_opens_the_case(mole))
