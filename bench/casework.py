@@ -387,20 +387,18 @@ def logged_in(username: str, password: str) -> Any:
     from django.test import Client
     from django.urls import reverse
     from django.utils import translation
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from sanctuary.accounts.models import User
-    from sanctuary.accounts.services import current_totp
+    from sanctuary.test import totp_for
 
     client = Client()
     with translation.override("ru"):
         login, verify = reverse("accounts:login"), reverse("accounts:verify")
     response = client.post(login, {"username": username, "password": password})
     assert response.status_code == 302, (username, response.status_code)
-    device = TOTPDevice.objects.get(user=User.objects.get(username=username), confirmed=True)
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    response = client.post(verify, {"token": current_totp(device)})
+    response = client.post(
+        verify, {"token": totp_for(User.objects.get(username=username), password)}
+    )
     assert response.status_code == 302, (username, response.status_code)
     return client
 

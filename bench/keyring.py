@@ -26,18 +26,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sanctuary.keyring.crypto import (
     PASSWORD_LIMITS,
+    RECOVERY_CODE_LIMITS,
     SEEKER_LIMITS,
     KeyPair,
     decrypt_field,
     derive_seeker_keys,
     encrypt_field,
     field_aad,
+    hash_recovery_code,
     new_codename,
     new_data_key,
     new_session_key,
+    recovery_code_matches,
     reseal,
     seal,
+    seal_secret,
     unseal,
+    unseal_secret,
     unwrap_with_key,
     unwrap_with_password,
     wrap_with_key,
@@ -117,6 +122,7 @@ def main() -> None:
     wrapped = wrap_with_password(holder.secret_key, "a long staff passphrase")
     login = median_seconds(lambda: unwrap_with_password(wrapped, "a long staff passphrase"), 5)
     print(f"  one login derivation (unwrap_with_password), median of 5: {login:.3f} s")
+    second_factor_and_password_hash(holder)
 
     codename = new_codename()
     print(
@@ -187,6 +193,47 @@ def services(directory: Path) -> None:
     deleting = median_seconds(lambda: do_delete_case(next(remaining)), runs)
     print(
         f"  one 'delete my case' (shred, then the rows), median of {runs}: {deleting * 1e3:.1f} ms"
+    )
+
+
+def second_factor_and_password_hash(holder: KeyPair) -> None:
+    """What else a login costs: Django's password hash at the key wrap's parameters (what
+    sanctuary.accounts.hashers uses, through argon2-cffi), the TOTP secret opened from its
+    sealed box, and one recovery code checked."""
+    from argon2.low_level import Type, hash_secret_raw
+
+    def django_hash(time_cost: int, memory_kib: int, lanes: int) -> float:
+        return median_seconds(
+            lambda: hash_secret_raw(
+                b"a long staff passphrase",
+                os.urandom(16),
+                time_cost,
+                memory_kib,
+                lanes,
+                32,
+                Type.ID,
+            ),
+            3,
+        )
+
+    print("\npassword hash (argon2-cffi, Django's Argon2PasswordHasher)")
+    ours = django_hash(PASSWORD_LIMITS.opslimit, PASSWORD_LIMITS.memlimit // 1024, 1)
+    django = django_hash(2, 102400, 8)
+    print(f"  at the key wrap's limits (t=3, 256 MiB, p=1), median of 3: {ours:.3f} s")
+    print(f"  Django's default (t=2, 100 MiB, p=8), median of 3:          {django:.3f} s")
+
+    sealed = seal_secret(os.urandom(20), holder.public_key)
+    report(
+        "unseal_secret (the TOTP secret, at the second step)",
+        per_second(lambda: unseal_secret(sealed, holder)),
+    )
+    stored = hash_recovery_code(b"0" * 64)
+    limits = RECOVERY_CODE_LIMITS
+    one = median_seconds(lambda: recovery_code_matches(stored, b"1" * 64), 5)
+    print(
+        f"  one recovery code checked (Argon2id t={limits.opslimit}, "
+        f"{limits.memlimit // 1024} KiB), median of 5: {one:.3f} s; "
+        f"ten unused codes: {10 * one:.2f} s"
     )
 
 

@@ -202,8 +202,9 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Argon2id first: every new or changed password is hashed with it.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+# Argon2id at the key wrap's cost (sanctuary/accounts/hashers.py). It reads the hashes Django's
+# own Argon2 hasher made, and Django re-hashes each at its next login.
+PASSWORD_HASHERS = ["sanctuary.accounts.hashers.KeyWrapArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -1,5 +1,6 @@
 """Shared test helpers: personas for the permission matrix, and logging in the real way."""
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -8,8 +9,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
-from sanctuary.accounts.services import current_totp
-from sanctuary.keyring.services import give_staff_keys, sync_groups
+from sanctuary.accounts.services import add_totp_device, current_totp
+from sanctuary.keyring.services import give_staff_keys, open_staff_secret, sync_groups
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,17 +30,25 @@ def make_staff(username: str, *roles: Role, second_factor: bool = True) -> User:
     give_staff_keys(user, PASSWORD)
     sync_groups(user, acting_user=None, keychain=None)
     if second_factor:
-        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        add_totp_device(user, secrets.token_bytes(20), name="phone", confirmed=True)
     return user
 
 
-def totp_for(user: User) -> str:
+def totp_code(device: TOTPDevice, password: str = PASSWORD) -> str:
+    """The device's current code, its sealed secret opened with its owner's password as the
+    login opens it."""
+    keypair = open_staff_secret(device.user, password)
+    assert keypair is not None
+    return current_totp(device, keypair)
+
+
+def totp_for(user: User, password: str = PASSWORD) -> str:
     """The current code. django-otp refuses a code twice in one 30 s step, so tests that log
     the same person in more than once forget the last step used."""
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     device.last_t = -1
     device.save(update_fields=["last_t"])
-    return current_totp(device)
+    return totp_code(device, password)
 
 
 def log_in(client: Client, user: User, password: str = PASSWORD) -> None:
@@ -48,7 +57,7 @@ def log_in(client: Client, user: User, password: str = PASSWORD) -> None:
         reverse("accounts:login"), {"username": user.username, "password": password}
     )
     assert response.status_code == 302, response.content
-    response = client.post(reverse("accounts:verify"), {"token": totp_for(user)})
+    response = client.post(reverse("accounts:verify"), {"token": totp_for(user, password)})
     assert response.status_code == 302, response.content
 
 

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from sanctuary.accounts.access import staff_only
 from sanctuary.keyring import session
-from sanctuary.keyring.services import NoAccess, fulfil_pending, pending_for
+from sanctuary.keyring.services import ApprovalRefused, NoAccess, approve_pending, pending_for
 
 
 @staff_only()
 def pending(request: HttpRequest) -> HttpResponse:
-    """Copies colleagues are waiting for that this person's keys can seal."""
+    """Copies colleagues are waiting for that this person's keys can seal, with who asked."""
     keychain = session.keychain(request)
     rows = pending_for(keychain) if keychain else []
     context = {"rows": rows, "has_keys": keychain is not None}
@@ -25,13 +25,22 @@ def pending(request: HttpRequest) -> HttpResponse:
 @require_POST
 def fulfil(request: HttpRequest, pk: int) -> HttpResponse:
     keychain = session.keychain(request)
-    rows = {row.pk: row for row in pending_for(keychain)} if keychain else {}
+    rows = {shown.row.pk: shown.row for shown in pending_for(keychain)} if keychain else {}
     if keychain is None or pk not in rows:
         raise Http404
     try:
-        fulfil_pending(rows[pk], keychain=keychain)
-    except NoAccess as error:
+        granted = approve_pending(rows[pk], keychain=keychain)
+    except (ApprovalRefused, NoAccess) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Access granted."))
+        if granted:
+            messages.success(request, _("Access granted."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your approval is recorded. Another colleague who holds this key must "
+                    "approve too before it is given."
+                ),
+            )
     return redirect("keyring:pending")

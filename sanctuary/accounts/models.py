@@ -31,8 +31,8 @@ GROUP_ROLES: dict[str, frozenset[Role]] = {
 
 
 def token_digest(token: str) -> str:
-    """Invitation links and recovery codes are stored only as digests: a database copy
-    must not let anyone accept an invitation or pass a second factor."""
+    """Invitation links are stored only as this digest, recovery codes as a salted Argon2id of
+    it: a database copy must not let anyone accept an invitation or pass a second factor."""
     return hashlib.sha256(token.strip().lower().encode()).hexdigest()
 
 
@@ -174,8 +174,11 @@ class Invitation(models.Model):
 
 
 class RecoveryCode(models.Model):
+    """A single-use code, stored as Argon2id(SHA-256 hex of the code) with its own salt
+    (keyring.crypto.hash_recovery_code): one guess at a copy tests one code of one person."""
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
-    code_hash = models.CharField(max_length=64)
+    digest = models.BinaryField()
     used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -198,6 +201,23 @@ class Session(models.Model):
 
         decoded: dict[str, Any] = SessionStore().decode(self.session_data)
         return decoded
+
+
+class SealedTOTPSecret(models.Model):
+    """An authenticator's TOTP secret, sealed to its owner's own key (keyring Holder): the
+    password opens it just before the second step. django-otp's `key` column of the device
+    holds a random value that was never shown to anyone, so a copy cannot compute a code."""
+
+    device = models.OneToOneField(
+        "otp_totp.TOTPDevice",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sealed_secret",
+    )
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"sealed secret of device {self.pk}"
 
 
 class LoginSession(models.Model):

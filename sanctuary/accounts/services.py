@@ -1,6 +1,7 @@
 """Writes about staff accounts. Each runs in one transaction and writes its audit entry."""
 
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from sanctuary.accounts.models import (
     LoginSession,
     RecoveryCode,
     Role,
+    SealedTOTPSecret,
     Session,
     User,
     token_digest,
@@ -29,10 +31,12 @@ from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring import session as keyring_session
-from sanctuary.keyring.session import SECOND_FACTOR_SESSION_KEY
+from sanctuary.keyring.crypto import KeyPair
+from sanctuary.keyring.session import SECOND_FACTOR_SESSION_KEY as SECOND_FACTOR_SESSION_KEY
 from sanctuary.keyring.session import second_factor_passed as second_factor_passed
 
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TOTP_SECRET_BYTES = 20  # 160 bits, as RFC 4226 recommends and every authenticator app reads
 
 
 class AccountError(Exception):
@@ -111,22 +115,67 @@ def do_logout(request: HttpRequest) -> None:
     logout(request)
 
 
-def new_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed device being enrolled, made once and reused until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+def add_totp_device(
+    user: User, secret: bytes, *, name: str = "authenticator", confirmed: bool = False
+) -> TOTPDevice:
+    """A device whose secret is sealed to the person's own key. django-otp's `key` column keeps
+    its own random default, unrelated to the secret: nothing in the row computes a code."""
+    sealed = keyring.seal_to_staff(user, secret)
+    if sealed is None:
+        raise AccountError(_("Your keys are not set up yet. Ask an administrator for a new link."))
+    device = TOTPDevice.objects.create(user=user, name=name, confirmed=confirmed)
+    SealedTOTPSecret.objects.create(device=device, sealed=sealed)
     return device
 
 
-def totp_uri(device: TOTPDevice) -> str:
-    return str(device.config_url)
+def new_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed device being enrolled, made once and reused until it is confirmed."""
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=False, sealed_secret__isnull=False
+    ).first()
+    if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = add_totp_device(user, secrets.token_bytes(TOTP_SECRET_BYTES))
+    return device
 
 
-def current_totp(device: TOTPDevice) -> str:
+def totp_secret(device: TOTPDevice, keypair: KeyPair | None) -> bytes | None:
+    """The device's secret, opened with its owner's key pair; None without a key that opens it."""
+    sealed = SealedTOTPSecret.objects.filter(device=device).first()
+    if sealed is None or keypair is None:
+        return None
+    return keyring.open_sealed_to_staff(bytes(sealed.sealed), keypair)
+
+
+def totp_uri(device: TOTPDevice, secret: bytes) -> str:
+    # An unsaved copy with the real key, only to let django-otp spell the otpauth:// URI.
+    shown = TOTPDevice(user=device.user, key=secret.hex(), step=device.step, digits=device.digits)
+    return str(shown.config_url)
+
+
+def current_totp(device: TOTPDevice, keypair: KeyPair) -> str:
     """The code an authenticator shows now; the demo and the tests use it."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    secret = totp_secret(device, keypair)
+    if secret is None:
+        raise AccountError(_("This key does not open the authenticator's secret."))
+    totp = TOTP(secret, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def _verify_totp(device: TOTPDevice, secret: bytes | None, token: str) -> bool:
+    """django-otp's check (tolerance, drift, no code twice) on the opened secret. The device's
+    own verify_token would use its `key` column, which opens nothing."""
+    token = token.strip()
+    if secret is None or len(token) != device.digits or not token.isdigit():
+        return False
+    totp = TOTP(secret, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(int(token), device.tolerance, device.last_t + 1):
+        return False
+    device.last_t = totp.t()
+    device.drift = totp.drift
+    device.save(update_fields=["last_t", "drift"])
+    return True
 
 
 def _new_recovery_code() -> str:
@@ -138,23 +187,49 @@ def _normalise_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def _looks_like_recovery_code(code: str) -> bool:
+    # Checked before any hashing: a slow hash per unused code is spent on well-formed input only.
+    return len(code) == 10 and set(code) <= set(RECOVERY_ALPHABET)
+
+
+def _recovery_prehash(code: str) -> bytes:
+    """The unsalted SHA-256 hex stored before salting; the slow hash is taken over it, so that
+    codes issued before could be wrapped in place (migration 0003)."""
+    return token_digest(code).encode()
+
+
 @transaction.atomic
 def do_issue_recovery_codes(*, user: User) -> list[str]:
-    """Ten fresh single-use codes, shown once; only their digests are stored."""
+    """Ten fresh single-use codes, shown once; only their salted slow hashes are stored."""
     user.recovery_codes.all().delete()
     codes = [_new_recovery_code() for _ in range(settings.RECOVERY_CODE_COUNT)]
     RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, code_hash=token_digest(_normalise_code(code))) for code in codes
+        RecoveryCode(
+            user=user, digest=keyring.hash_recovery_code(_recovery_prehash(_normalise_code(code)))
+        )
+        for code in codes
     )
     record(Action.RECOVERY_CODES_ISSUED, actor=user, object_type="user", object_id=user.pk)
     return codes
+
+
+def _matching_recovery_code(user: User, token: str) -> RecoveryCode | None:
+    code = _normalise_code(token)
+    if not _looks_like_recovery_code(code):
+        return None
+    prehash = _recovery_prehash(code)
+    for row in user.recovery_codes.select_for_update().filter(used_at__isnull=True):
+        if keyring.recovery_code_matches(bytes(row.digest), prehash):
+            return row
+    return None
 
 
 @transaction.atomic
 def do_confirm_totp(request: HttpRequest, *, user: User, token: str) -> list[str] | None:
     """Confirms the device being enrolled; returns the first recovery codes, or None."""
     device = new_totp_device(user)
-    if not device.verify_token(token.strip()):
+    keypair = keyring_session.own_keypair(request)
+    if not _verify_totp(device, totp_secret(device, keypair), token):
         throttle.note_account_failure(user)
         record(Action.OTP_FAILED, actor=user, details={"step": "enrol"})
         return None
@@ -168,18 +243,20 @@ def do_confirm_totp(request: HttpRequest, *, user: User, token: str) -> list[str
 
 @transaction.atomic
 def do_verify_second_factor(request: HttpRequest, *, user: User, token: str) -> bool:
+    """The second step. The person's own key pair, opened by the password step, opens the
+    authenticator's sealed secret (keyring.session.own_keypair)."""
     if user.is_locked():
         record(Action.LOGIN_THROTTLED, actor=user, details={"by": "account", "step": "otp"})
         return False
     digits = "".join(token.split())
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None and digits.isdigit() and device.verify_token(digits):
+    # Locked: two requests with the same code cannot both pass before last_t is saved.
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    keypair = keyring_session.own_keypair(request)
+    if device is not None and _verify_totp(device, totp_secret(device, keypair), digits):
         record(Action.OTP_VERIFIED, actor=user)
         _mark_second_factor_passed(request, user)
         return True
-    code = RecoveryCode.objects.filter(
-        user=user, used_at__isnull=True, code_hash=token_digest(_normalise_code(token))
-    ).first()
+    code = _matching_recovery_code(user, token)
     if code is not None:
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
@@ -271,7 +348,7 @@ def do_reset_password(*, user: User, acting_user: User) -> tuple[int, str]:
     end_all_sessions(user)
     TOTPDevice.objects.filter(user=user).delete()
     user.recovery_codes.all().delete()
-    lost = keyring.forget_staff_keys(user)
+    lost = keyring.forget_staff_keys(user, acting_user=acting_user)
     Invitation.objects.open().filter(for_user=user).update(revoked_at=timezone.now())
     invitation, token = _new_link(roles=list(user.roles), acting_user=acting_user, for_user=user)
     record(
@@ -316,7 +393,7 @@ def _complete_invitation(
         object_id=invitation.pk,
         details=details,
     )
-    keyring.sync_groups(user, acting_user=user, keychain=None)
+    keyring.sync_groups(user, acting_user=user, keychain=None, invitation=invitation)
 
 
 @transaction.atomic

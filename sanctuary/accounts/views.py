@@ -88,7 +88,15 @@ def enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
     if services.second_factor_passed(request) or user.has_second_factor():
         return redirect("accounts:home")
-    device = services.new_totp_device(user)
+    try:
+        device = services.new_totp_device(user)
+    except services.AccountError as error:
+        return render(request, "accounts/enrol.html", {"keys_missing": str(error)})
+    # The secret is sealed to the person's own key: the password step opened it for this session.
+    secret = services.totp_secret(device, keyring_session.own_keypair(request))
+    if secret is None:
+        missing = _("Your keys are not open in this session. Log out and log in again.")
+        return render(request, "accounts/enrol.html", {"keys_missing": missing})
     form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         codes = services.do_confirm_totp(request, user=user, token=form.cleaned_data["token"])
@@ -101,8 +109,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
         form.add_error("token", _("That code did not match. Check your phone's clock and retry."))
     context = {
         "form": form,
-        "qr": mark_safe(_qr_svg(services.totp_uri(device))),  # noqa: S308 segno's own SVG
-        "secret": b32encode(device.bin_key).decode().rstrip("="),
+        "qr": mark_safe(_qr_svg(services.totp_uri(device, secret))),  # noqa: S308 segno's SVG
+        "secret": b32encode(secret).decode().rstrip("="),
         "next": _next_url(request),
     }
     return render(request, "accounts/enrol.html", context)
@@ -118,7 +126,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         user = request.user
         if services.do_verify_second_factor(request, user=user, token=form.cleaned_data["token"]):
             return redirect(_next_url(request))
-        form.add_error("token", _("That code is not valid. Try the newest code from your app."))
+        if keyring_session.own_keypair(request) is None:
+            form.add_error(
+                "token", _("Your keys are not open in this session. Log out and log in again.")
+            )
+        else:
+            form.add_error("token", _("That code is not valid. Try the newest code from your app."))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import GROUP_ROLES, Role, User
+from sanctuary.accounts.services import add_totp_device
 from sanctuary.cases import services as casework
 from sanctuary.intake import services as intake
 from sanctuary.keyring import crypto
@@ -66,10 +67,12 @@ def seed_staff() -> list[DemoLogin]:
         user.locked_until = None
         user.save()
         user.set_roles([role.value for role in login.roles])
-        TOTPDevice.objects.filter(user=user).delete()
-        TOTPDevice.objects.create(user=user, name="demo", key=login.totp_key_hex, confirmed=True)
         keypair = _open_keys(user, login.password)
         keypairs[login.username] = keypair or keyring.give_staff_keys(user, login.password)
+        # Sealed to the member's key like any enrolled authenticator; `seed_demo` prints the
+        # secret now, while it has it in hand.
+        TOTPDevice.objects.filter(user=user).delete()
+        add_totp_device(user, bytes.fromhex(login.totp_key_hex), name="demo", confirmed=True)
     _seed_groups(keypairs)
     return DEMO_LOGINS
 

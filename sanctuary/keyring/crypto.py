@@ -28,6 +28,7 @@ __all__ = [
     "CODENAME_WORDS",
     "CODENAME_WORD_COUNT",
     "PASSWORD_LIMITS",
+    "RECOVERY_CODE_LIMITS",
     "SEEKER_LIMITS",
     "ArgonLimits",
     "CannotOpen",
@@ -47,6 +48,7 @@ __all__ = [
     "encrypt_field",
     "erasure_aad",
     "field_aad",
+    "hash_recovery_code",
     "new_codename",
     "new_data_key",
     "new_erasure_key",
@@ -59,13 +61,16 @@ __all__ = [
     "open_archive",
     "password_wrap_limits",
     "password_wrap_needs_upgrade",
+    "recovery_code_matches",
     "referral_key",
     "referral_token_digest",
     "referral_token_well_formed",
     "reseal",
     "seal",
     "seal_archive",
+    "seal_secret",
     "unseal",
+    "unseal_secret",
     "unwrap_erasable",
     "unwrap_with_key",
     "unwrap_with_password",
@@ -282,6 +287,38 @@ def reseal(sealed: bytes, keypair: KeyPair, public_key: bytes) -> bytes:
     return seal(unseal(sealed, keypair), public_key)
 
 
+# A short secret of its own length (a second-factor key) sealed to one holder. The label inside
+# the box keeps a sealed data key from ever being taken for such a secret, and the reverse.
+_SEALED_SECRET_V1: Final = 1
+_SEALED_SECRET_LABEL: Final = b"sanctuary/sealed-secret\x00"
+_SEALED_SECRET_MAX: Final = 64
+
+
+def seal_secret(secret: bytes, public_key: bytes) -> bytes:
+    """Seal a short secret (1 to 64 bytes) to a holder. Blob: version(1) | sealed box."""
+    if not isinstance(secret, bytes) or not 0 < len(secret) <= _SEALED_SECRET_MAX:
+        raise MalformedInput(f"a sealed secret has 1 to {_SEALED_SECRET_MAX} bytes")
+    _require_key(public_key, "a public key")
+    try:
+        box = sodium.crypto_box_seal(_SEALED_SECRET_LABEL + secret, public_key)
+    except nacl.exceptions.CryptoError:
+        raise MalformedInput("cannot seal to this public key (not a usable X25519 point)") from None
+    return bytes([_SEALED_SECRET_V1]) + box
+
+
+def unseal_secret(sealed: bytes, keypair: KeyPair) -> bytes:
+    _check_version(sealed, _SEALED_SECRET_V1, "sealed secret")
+    try:
+        opened = sodium.crypto_box_seal_open(sealed[1:], keypair.public_key, keypair.secret_key)
+    except nacl.exceptions.CryptoError:
+        raise CannotOpen(
+            "cannot open sealed secret: sealed to another holder or tampered"
+        ) from None
+    if not opened.startswith(_SEALED_SECRET_LABEL) or len(opened) == len(_SEALED_SECRET_LABEL):
+        raise CannotOpen("cannot open sealed secret: not a sealed secret")
+    return opened[len(_SEALED_SECRET_LABEL) :]
+
+
 # --- Password wrapping (Argon2id) ---------------------------------------------------------------
 
 # Upper bounds a stored blob may ask for: a tampered blob must not make the server burn minutes
@@ -399,6 +436,40 @@ def unwrap_with_password(blob: bytes, password: str) -> bytes:
         aad=b"",
         what="password-wrapped key (wrong password?)",
     )
+
+
+# --- Recovery codes -----------------------------------------------------------------------------
+
+# A recovery code has about 49.5 bits (10 characters of 31). Each stored hash has its own salt,
+# so one guess tests one code of one person, and costs an Argon2id pass over 32 MiB: a copy of
+# the database leaves about 2^49 such passes per code. Lighter than a password wrap because a
+# login may try all ten unused codes of a person in a row.
+RECOVERY_CODE_LIMITS: Final = ArgonLimits(opslimit=2, memlimit=32 * 1024 * 1024)
+_RECOVERY_V1: Final = 1
+_RECOVERY_HASH_LEN: Final = _ARGON_HEADER_LEN + KEY_BYTES
+
+
+def hash_recovery_code(prehash: bytes, *, limits: ArgonLimits = RECOVERY_CODE_LIMITS) -> bytes:
+    """What the database keeps of a recovery code: Argon2id(prehash, random salt).
+
+    `prehash` is the SHA-256 hex of the normalised code, so that digests stored before salting
+    could be wrapped in place. Blob: Argon2id header (25, with the salt) | hash(32).
+    """
+    header = _argon_header(_RECOVERY_V1, limits)
+    digest = argon2id.kdf(
+        KEY_BYTES, prehash, header[9:], opslimit=limits.opslimit, memlimit=limits.memlimit
+    )
+    return header + digest
+
+
+def recovery_code_matches(stored: bytes, prehash: bytes) -> bool:
+    limits, salt = _read_argon_header(stored, _RECOVERY_V1, "recovery code hash")
+    if len(stored) != _RECOVERY_HASH_LEN:
+        raise CannotOpen("cannot read recovery code hash: wrong length")
+    digest = argon2id.kdf(
+        KEY_BYTES, prehash, salt, opslimit=limits.opslimit, memlimit=limits.memlimit
+    )
+    return constant_time_equal(digest, stored[_ARGON_HEADER_LEN:])
 
 
 # --- Session wrapping ---------------------------------------------------------------------------

@@ -6,3 +6,10 @@ staff member's `key_groups()`."""
 INTAKE = "intake"
 SHELTER_COORDINATORS = "shelter-coordinators"
 EVIDENCE_EDITORS = "evidence-editors"
+
+
+# Groups whose key opens case records. Giving one to a person takes two members who hold it,
+# neither of whom asked for it or invited that person: one stolen admin login, or one routine
+# click, must not open every case (docs/threat-model.md).
+CASE_GROUPS: frozenset[str] = frozenset({INTAKE})
+APPROVALS_FOR_CASE_GROUPS = 2

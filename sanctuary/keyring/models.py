@@ -133,7 +133,13 @@ class SealedKey(models.Model):
 
 class PendingAccess(models.Model):
     """A copy a holder should get that only a colleague who holds the key can seal: a group
-    joined through a new role, or records lost in a password reset."""
+    joined through a new role, or records lost in a password reset. It says who asked for it,
+    so that whoever approves it sees who let this person in."""
+
+    class Reason(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        ROLES = "roles", _("new role")
+        RESET = "reset", _("password reset")
 
     holder = models.ForeignKey(Holder, on_delete=models.CASCADE, related_name="pending")
     group = models.ForeignKey(
@@ -142,6 +148,23 @@ class PendingAccess(models.Model):
     record_type = models.CharField(max_length=64, blank=True)
     record_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=12, choices=Reason.choices, default=Reason.ROLES)
+    # The admin who invited the person, changed their roles or reset their password; empty when
+    # the server did it (a first member, the demo). Neither they nor the person may approve.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invitation = models.ForeignKey(
+        "accounts.Invitation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -167,3 +190,23 @@ def _destroy_erasure_key_when_unheld(
 
 
 models.signals.post_delete.connect(_destroy_erasure_key_when_unheld, sender=SealedKey)
+
+
+class PendingApproval(models.Model):
+    """One colleague's yes to a pending copy. A group key that opens cases is sealed only when
+    enough different colleagues who hold it have said yes (keyring.groups.CASE_GROUPS)."""
+
+    pending = models.ForeignKey(PendingAccess, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pending", "approver"], name="unique_pending_approver")
+        ]
+
+    def __str__(self) -> str:
+        return f"approval of {self.pending_id} by {self.approver_id}"

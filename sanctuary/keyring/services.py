@@ -6,9 +6,9 @@ log here, and only here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -19,17 +19,31 @@ from sanctuary.audit.models import Action
 from sanctuary.audit.services import record as audit
 from sanctuary.keyring import crypto, erasure
 from sanctuary.keyring.fields import EncryptedField
+from sanctuary.keyring.groups import APPROVALS_FOR_CASE_GROUPS, CASE_GROUPS
 from sanctuary.keyring.models import (
     GroupMembership,
     Holder,
     PendingAccess,
+    PendingApproval,
     SealedKey,
     record_type,
 )
 
 if TYPE_CHECKING:
     # The keyring sits below accounts: it knows a staff member only as settings.AUTH_USER_MODEL.
-    from sanctuary.accounts.models import User
+    from sanctuary.accounts.models import Invitation, User
+
+# Who invited a person or reset his password, oldest first. Accounts answers it (it registers
+# the lookup in AccountsConfig.ready()): the keyring sits below accounts and imports none of it.
+_invitations_lookup: list[Callable[[Any], list[Invitation]]] = []
+
+
+def register_invitations_lookup(lookup: Callable[[Any], list[Invitation]]) -> None:
+    _invitations_lookup[:] = [lookup]
+
+
+def _invitations_used_by(user_id: Any) -> list[Invitation]:
+    return _invitations_lookup[0](user_id) if _invitations_lookup and user_id else []
 
 
 class NoAccess(crypto.KeyringError):
@@ -86,6 +100,40 @@ def rewrap_staff_secret(user: User, old_password: str, new_password: str) -> Non
         secret, new_password, limits=password_limits()
     )
     holder.save(update_fields=["wrapped_secret"])
+
+
+def recovery_code_limits() -> crypto.ArgonLimits:
+    limits = getattr(settings, "RECOVERY_CODE_LIMITS", None)
+    return limits if isinstance(limits, crypto.ArgonLimits) else crypto.RECOVERY_CODE_LIMITS
+
+
+def hash_recovery_code(prehash: bytes) -> bytes:
+    return crypto.hash_recovery_code(prehash, limits=recovery_code_limits())
+
+
+def recovery_code_matches(stored: bytes, prehash: bytes) -> bool:
+    """Whether a stored recovery-code hash is of this code; a damaged hash matches nothing."""
+    try:
+        return crypto.recovery_code_matches(stored, prehash)
+    except crypto.KeyringError:
+        return False
+
+
+def seal_to_staff(user: User, secret: bytes) -> bytes | None:
+    """A secret of the person's own (their second factor's key) sealed to their public key:
+    only their password, through their secret key, opens it. None when they have no key."""
+    holder = Holder.objects.filter(user=user).first()
+    if holder is None or not holder.has_key:
+        return None
+    return crypto.seal_secret(secret, bytes(holder.public_key))
+
+
+def open_sealed_to_staff(sealed: bytes, keypair: crypto.KeyPair) -> bytes | None:
+    """What `seal_to_staff` sealed, or None when this key pair does not open it."""
+    try:
+        return crypto.unseal_secret(sealed, keypair)
+    except crypto.KeyringError:
+        return None
 
 
 def group_holder(name: str) -> Holder | None:
@@ -152,9 +200,17 @@ def keychain_for(user: User, keypair: crypto.KeyPair) -> Keychain:
 
 
 @transaction.atomic
-def sync_groups(user: User, *, acting_user: User | None, keychain: Keychain | None) -> None:
+def sync_groups(
+    user: User,
+    *,
+    acting_user: User | None,
+    keychain: Keychain | None,
+    invitation: Invitation | None = None,
+) -> None:
     """Makes the person's group keys follow their roles. Leaving a group deletes their copy at
-    once; joining one needs a member's keychain, so without it the join waits as pending."""
+    once. Joining one waits as pending for colleagues who hold the key, unless the acting admin
+    holds it, may give it (did not invite the person, is not the person) and it opens no case:
+    a key that opens cases always waits for two colleagues (`approve_pending`)."""
     holder = Holder.objects.filter(user=user).first()
     if holder is None:
         return
@@ -186,10 +242,12 @@ def sync_groups(user: User, *, acting_user: User | None, keychain: Keychain | No
             and keychain is not None
             and keychain.holds(group.pk)
             and holder.has_key
+            and name not in CASE_GROUPS
+            and approval_refusal(holder, keychain.user) is None
         ):
             seal_group_secret(group, keychain.keypairs[group.pk], holder)
         elif group is not None:
-            PendingAccess.objects.get_or_create(holder=holder, group=group)
+            _ask_for(holder, group, acting_user=acting_user, invitation=invitation)
             continue
         else:
             continue
@@ -199,6 +257,38 @@ def sync_groups(user: User, *, acting_user: User | None, keychain: Keychain | No
             object_type="user",
             object_id=user.pk,
             details={"group": name},
+        )
+
+
+def _ask_for(
+    holder: Holder, group: Holder, *, acting_user: User | None, invitation: Invitation | None
+) -> None:
+    """A pending group copy that names who asked for it: the inviter, or the acting admin."""
+    if invitation is not None:
+        reason = (
+            PendingAccess.Reason.RESET
+            if invitation.for_user_id
+            else PendingAccess.Reason.INVITATION
+        )
+        requested_by = invitation.created_by
+    else:
+        reason, requested_by = PendingAccess.Reason.ROLES, acting_user
+    _row, created = PendingAccess.objects.get_or_create(
+        holder=holder,
+        group=group,
+        defaults={"reason": reason, "requested_by": requested_by, "invitation": invitation},
+    )
+    if created:
+        audit(
+            Action.ACCESS_PENDING,
+            actor=acting_user,
+            object_type="user",
+            object_id=holder.user_id or "",
+            details={
+                "group": group.group or "",
+                "reason": reason.value,
+                "requested_by": requested_by.pk if requested_by else None,
+            },
         )
 
 
@@ -383,18 +473,21 @@ def _holder_label(holder: Holder) -> str:
 
 
 @transaction.atomic
-def forget_staff_keys(user: User) -> int:
+def forget_staff_keys(user: User, *, acting_user: User | None = None) -> int:
     """An admin reset: the old secret is gone, so every copy sealed to it is lost. Each lost
     record and group becomes pending, for a colleague who holds it to grant again. Returns how
     many records were lost."""
     holder = Holder.objects.filter(user=user).first()
     if holder is None:
         return 0
+    asked = {"reason": PendingAccess.Reason.RESET, "requested_by": acting_user}
     lost = list(SealedKey.objects.filter(holder=holder).values_list("record_type", "record_id"))
     for kind, record_id in lost:
-        PendingAccess.objects.get_or_create(holder=holder, record_type=kind, record_id=record_id)
+        PendingAccess.objects.get_or_create(
+            holder=holder, record_type=kind, record_id=record_id, defaults=asked
+        )
     for membership in GroupMembership.objects.filter(member=holder):
-        PendingAccess.objects.get_or_create(holder=holder, group=membership.group)
+        PendingAccess.objects.get_or_create(holder=holder, group=membership.group, defaults=asked)
     SealedKey.objects.filter(holder=holder).delete()
     GroupMembership.objects.filter(member=holder).delete()
     holder.public_key = b""
@@ -403,25 +496,169 @@ def forget_staff_keys(user: User) -> int:
     return len(lost)
 
 
-def pending_for(keychain: Keychain) -> list[PendingAccess]:
-    """Pending copies this keychain can seal: groups it holds, records it can open."""
-    rows = PendingAccess.objects.select_related("holder__user", "group").exclude(
-        holder__public_key=b""
+class ApprovalRefused(crypto.KeyringError):
+    """This person may not approve this copy. The message is translated."""
+
+
+def approval_refusal(subject: Holder, approver: User) -> str | None:
+    """Why `approver` may not give `subject` a key, or None. Nobody approves their own access,
+    and an admin never gives a key to someone he invited or reset: a stolen admin login must
+    not be enough to let someone in."""
+    if subject.user_id is not None and subject.user_id == approver.pk:
+        return _("You cannot approve your own access: colleagues who hold the key must.")
+    invited = _invitations_used_by(subject.user_id)
+    if any(invitation.created_by_id == approver.pk for invitation in invited):
+        return _(
+            "You invited this person or reset their password, so colleagues who hold the key "
+            "must approve their access, not you."
+        )
+    return None
+
+
+def _requester_refusal(row: PendingAccess, approver: User) -> str | None:
+    refusal = approval_refusal(row.holder, approver)
+    if refusal is None and row.requested_by_id == approver.pk:
+        return _("You asked for this access, so colleagues who hold the key must approve it.")
+    return refusal
+
+
+def approvals_needed(row: PendingAccess) -> int:
+    """How many different colleagues must say yes. A group key that opens cases needs two,
+    unless the group has a single member so far: then only that member can ever approve."""
+    if row.group is None or row.group.group not in CASE_GROUPS:
+        return 1
+    members = GroupMembership.objects.filter(group=row.group).count()
+    return APPROVALS_FOR_CASE_GROUPS if members >= APPROVALS_FOR_CASE_GROUPS else 1
+
+
+def _approvers(row: PendingAccess) -> list[User]:
+    """Those who approved and still hold what they approved (a member who left no longer
+    counts)."""
+    approvals = list(row.approvals.select_related("approver"))
+    if row.group is None:
+        return [approval.approver for approval in approvals]
+    members = set(
+        GroupMembership.objects.filter(group=row.group).values_list("member__user_id", flat=True)
     )
-    able = []
+    return [approval.approver for approval in approvals if approval.approver_id in members]
+
+
+@dataclass
+class PendingRow:
+    """A pending copy as the pending-access page shows it to one colleague."""
+
+    row: PendingAccess
+    needed: int
+    approvers: list[User]
+    refusal: str | None
+    approved_by_me: bool
+    # How the person came in, when this row is about something else (a role, a reset).
+    account_invitation: Invitation | None = None
+
+    @property
+    def alone(self) -> bool:
+        """A key that opens cases, in a group whose only member is the one approving."""
+        return (
+            self.row.group is not None and self.row.group.group in CASE_GROUPS and self.needed == 1
+        )
+
+
+def _can_seal(row: PendingAccess, keychain: Keychain) -> bool:
+    if row.group_id is not None:
+        return keychain.holds(row.group_id)
+    return SealedKey.objects.filter(
+        record_type=row.record_type, record_id=row.record_id, holder_id__in=keychain.keypairs
+    ).exists()
+
+
+def pending_for(keychain: Keychain) -> list[PendingRow]:
+    """Pending copies this keychain can seal: groups it holds, records it can open; with who
+    asked, who approved already, and whether this person may approve."""
+    rows = (
+        PendingAccess.objects.select_related(
+            "holder__user", "group", "requested_by", "invitation__created_by"
+        )
+        .exclude(holder__public_key=b"")
+        .order_by("created_at", "pk")
+    )
+    shown = []
     for row in rows:
-        if row.group_id is not None:
-            if keychain.holds(row.group_id):
-                able.append(row)
-        elif SealedKey.objects.filter(
-            record_type=row.record_type, record_id=row.record_id, holder_id__in=keychain.keypairs
-        ).exists():
-            able.append(row)
-    return able
+        if not _can_seal(row, keychain):
+            continue
+        approvers = _approvers(row)
+        account_invitation = None
+        if row.reason != PendingAccess.Reason.INVITATION:
+            account_invitation = next(
+                (i for i in _invitations_used_by(row.holder.user_id) if i.for_user_id is None),
+                None,
+            )
+        shown.append(
+            PendingRow(
+                row=row,
+                needed=approvals_needed(row),
+                approvers=approvers,
+                refusal=_requester_refusal(row, keychain.user),
+                approved_by_me=any(user.pk == keychain.user.pk for user in approvers),
+                account_invitation=account_invitation,
+            )
+        )
+    return shown
+
+
+def _pending_details(row: PendingAccess) -> dict[str, object]:
+    what: dict[str, object] = (
+        {"group": row.group.group or ""}
+        if row.group is not None
+        else {"record_type": row.record_type, "record_id": row.record_id}
+    )
+    return {**what, "reason": row.reason, "requested_by": row.requested_by_id}
+
+
+def approve_pending(row: PendingAccess, *, keychain: Keychain) -> bool:
+    """One colleague's approval of a pending copy. Returns True when it sealed the copy (enough
+    different colleagues approved), False when it waits for another. Raises ApprovalRefused,
+    written to the audit log, for the person themselves, whoever asked for the access and
+    whoever invited or reset the person."""
+    refusal = _requester_refusal(row, keychain.user)
+    if refusal is not None:
+        audit(
+            Action.ACCESS_REFUSED,
+            actor=keychain.user,
+            object_type="user",
+            object_id=row.holder.user_id or "",
+            details=_pending_details(row),
+        )
+        raise ApprovalRefused(refusal)
+    return _approve(row, keychain=keychain)
 
 
 @transaction.atomic
-def fulfil_pending(row: PendingAccess, *, keychain: Keychain) -> None:
+def _approve(row: PendingAccess, *, keychain: Keychain) -> bool:
+    # The lock makes two colleagues approving at once count as two, never as one each.
+    row = (
+        PendingAccess.objects.select_for_update(of=("self",))
+        .select_related("holder", "group")
+        .get(pk=row.pk)
+    )
+    if not _can_seal(row, keychain):
+        raise NoAccess(_("You do not hold a key to this record."))
+    _approval, created = PendingApproval.objects.get_or_create(pending=row, approver=keychain.user)
+    if created:
+        audit(
+            Action.ACCESS_APPROVED,
+            actor=keychain.user,
+            object_type="user",
+            object_id=row.holder.user_id or "",
+            details=_pending_details(row),
+        )
+    approvers = _approvers(row)
+    if len(approvers) < approvals_needed(row):
+        return False
+    _seal_pending(row, keychain=keychain, approvers=sorted(user.pk for user in approvers))
+    return True
+
+
+def _seal_pending(row: PendingAccess, *, keychain: Keychain, approvers: list[int]) -> None:
     holder = row.holder
     if row.group is not None:
         seal_group_secret(row.group, keychain.keypairs[row.group.pk], holder)
@@ -430,7 +667,7 @@ def fulfil_pending(row: PendingAccess, *, keychain: Keychain) -> None:
             actor=keychain.user,
             object_type="user",
             object_id=holder.user_id or "",
-            details={"group": row.group.group or ""},
+            details={"group": row.group.group or "", "approved_by": approvers},
         )
         return
     copy = SealedKey.objects.filter(
@@ -451,5 +688,5 @@ def fulfil_pending(row: PendingAccess, *, keychain: Keychain) -> None:
         actor=keychain.user,
         object_type=row.record_type,
         object_id=row.record_id,
-        details={"to": _holder_label(holder), "regrant": True},
+        details={"to": _holder_label(holder), "regrant": True, "approved_by": approvers},
     )

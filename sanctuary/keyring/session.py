@@ -50,6 +50,23 @@ def start(request: HttpRequest, user: "User", password: str) -> None:
     setattr(request, NEW_COOKIE_ATTRIBUTE, crypto.encode_session_key(session_key))
 
 
+def own_keypair(request: HttpRequest) -> crypto.KeyPair | None:
+    """The signed-in person's own key pair, from the session's wrapped key and the cookie,
+    already after the password step: it opens their sealed second-factor secret, which the
+    second step needs. Their groups' keys wait for `keychain`, after the second factor."""
+    user = request.user
+    wrapped = request.session.get(SESSION_FIELD)
+    cookie = getattr(request, NEW_COOKIE_ATTRIBUTE, None) or request.COOKIES.get(cookie_name())
+    if not (user.is_authenticated and wrapped and cookie):
+        return None
+    try:
+        session_key = crypto.decode_session_key(cookie)
+        secret = crypto.unwrap_with_key(base64.b64decode(wrapped), session_key, aad=_aad(user))
+        return crypto.KeyPair.from_secret_key(secret)
+    except crypto.KeyringError:
+        return None
+
+
 def keychain(request: HttpRequest) -> Keychain | None:
     """The signed-in person's unlocked keys for this request, or None when they are not
     signed in with their second factor, or the session holds no key (an older session, a
@@ -58,16 +75,9 @@ def keychain(request: HttpRequest) -> Keychain | None:
         cached: Keychain | None = getattr(request, KEYCHAIN_ATTRIBUTE)
         return cached
     found = None
-    user = request.user
-    wrapped = request.session.get(SESSION_FIELD)
-    cookie = getattr(request, NEW_COOKIE_ATTRIBUTE, None) or request.COOKIES.get(cookie_name())
-    if user.is_authenticated and second_factor_passed(request) and wrapped and cookie:
-        try:
-            session_key = crypto.decode_session_key(cookie)
-            secret = crypto.unwrap_with_key(base64.b64decode(wrapped), session_key, aad=_aad(user))
-            found = keychain_for(user, crypto.KeyPair.from_secret_key(secret))
-        except crypto.KeyringError:
-            found = None
+    keypair = own_keypair(request) if second_factor_passed(request) else None
+    if keypair is not None:
+        found = keychain_for(request.user, keypair)  # type: ignore[arg-type]  # signed in
     setattr(request, KEYCHAIN_ATTRIBUTE, found)
     return found
 

@@ -38,3 +38,26 @@ class DemoSeederTestCase(TestCase):
     def test_it_refuses_outside_demo_mode(self) -> None:
         with override_settings(DEMO=False), self.assertRaises(CommandError):
             call_command("seed_demo", stdout=StringIO())
+
+    def test_it_prints_secrets_and_codes_that_pass_the_second_factor(self) -> None:
+        import base64
+        import re
+
+        from django.test import Client
+        from django.urls import reverse
+        from django_otp.oath import TOTP
+
+        printed = self.seed()
+        found = re.search(r"coordinator +password (\S+) +TOTP secret (\S+)", printed)
+        assert found is not None, printed
+        password, secret = found[1], base64.b32decode(found[2])
+        out = StringIO()
+        with override_settings(DEMO=True):
+            call_command("demo_code", "coordinator", stdout=out)
+        code = out.getvalue().strip()
+        # The step may turn between the command and this line: the code is this step's or the last.
+        self.assertIn(code, {f"{TOTP(secret, drift=drift).token():06d}" for drift in (-1, 0)})
+        client = Client()
+        client.post(reverse("accounts:login"), {"username": "coordinator", "password": password})
+        response = client.post(reverse("accounts:verify"), {"token": code})
+        self.assertRedirects(response, reverse("accounts:home"))

@@ -3,11 +3,9 @@ the answers of a plain case submitted without the questionnaire."""
 
 from typing import Any
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from sanctuary.accounts.services import current_totp
+from sanctuary.accounts.models import User
 from sanctuary.intake.tests.helpers import ANSWERS
-from sanctuary.test import PASSWORD
+from sanctuary.test import PASSWORD, totp_for
 
 
 def record_other_origins(context: Any, origin: str) -> list[str]:
@@ -30,10 +28,7 @@ def staff_sign_in(page: Any, base: str, username: str) -> None:
     page.get_by_label("Имя пользователя").fill(username)
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Продолжить").click()
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    page.get_by_label("Код из приложения").fill(current_totp(device))
+    page.get_by_label("Код из приложения").fill(totp_for(User.objects.get(username=username)))
     page.get_by_role("button", name="Войти").click()
 
 

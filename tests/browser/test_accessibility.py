@@ -7,15 +7,15 @@ through Playwright's evaluate, which the pages' Content-Security-Policy does not
 
 import datetime as dt
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
-from sanctuary.accounts.services import current_totp
+from sanctuary.accounts.services import add_totp_device
 from sanctuary.cases import services as casework
 from sanctuary.cases.models import Case, CaseFile, ChecklistItem
 from sanctuary.intake import services
@@ -32,7 +32,7 @@ from sanctuary.shelter.tests.factories import (
     make_offer,
     make_request,
 )
-from sanctuary.test import PASSWORD, make_staff
+from sanctuary.test import PASSWORD, make_staff, totp_for
 from tests.browser.helpers import case_answers, staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -180,9 +180,7 @@ def test_it_finds_no_violation_on_the_staff_pages(
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Продолжить").click()
     audit.check("second factor")
-    page.get_by_label("Код из приложения").fill(
-        current_totp(TOTPDevice.objects.get(user__username="lead", confirmed=True))
-    )
+    page.get_by_label("Код из приложения").fill(totp_for(User.objects.get(username="lead")))
     page.get_by_role("button", name="Войти").click()
     for name, path in [
         ("overview", "/ru/staff/"),
@@ -229,7 +227,7 @@ def test_it_finds_no_violation_on_the_hosts_pages(
         acting_user=shelter,
     )
     user = do_accept_invitation(token=token, username="zarina", password=PASSWORD)
-    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    add_totp_device(user, secrets.token_bytes(20), name="phone", confirmed=True)
     audit = Audit(browser, live_server, axe_source)
     page = audit.page
     sign_in(audit, "dora")
@@ -362,9 +360,7 @@ def test_it_finds_no_violation_on_the_referral_pages(
     page.get_by_label("Имя пользователя").fill("lead")
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Продолжить").click()
-    page.get_by_label("Код из приложения").fill(
-        current_totp(TOTPDevice.objects.get(user__username="lead", confirmed=True))
-    )
+    page.get_by_label("Код из приложения").fill(totp_for(User.objects.get(username="lead")))
     page.get_by_role("button", name="Войти").click()
     page.goto(f"{audit.base}/ru/staff/referrals/partners/")
     audit.check("partners")

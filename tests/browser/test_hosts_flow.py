@@ -9,9 +9,8 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
-from sanctuary.accounts.services import current_totp
 from sanctuary.hosts.models import Host, Offer
-from sanctuary.test import PASSWORD, make_staff
+from sanctuary.test import PASSWORD, make_staff, totp_code, totp_for
 from tests.browser.helpers import record_other_origins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,10 +18,7 @@ HOST_PASSWORD = "lanterns over the steppe at dawn"
 
 
 def fresh_code(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    return current_totp(device)
+    return totp_for(user)
 
 
 def test_it_walks_from_invitation_to_an_offer(browser: Any, live_server: Any) -> None:
@@ -64,7 +60,7 @@ def test_it_walks_from_invitation_to_an_offer(browser: Any, live_server: Any) ->
     portal.get_by_role("button", name="Continue").click()
     host_user = User.objects.get(username="aigerim")
     device = TOTPDevice.objects.get(user=host_user, confirmed=False)
-    portal.get_by_label("Six-digit code").fill(current_totp(device))
+    portal.get_by_label("Six-digit code").fill(totp_code(device, HOST_PASSWORD))
     portal.get_by_role("button", name="Confirm").click()
     portal.get_by_role("link", name="I have written them down").click()
     menu = portal.get_by_role("navigation").inner_text()

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Invitation, Role, User
-from sanctuary.accounts.services import current_totp, do_create_invitation
-from sanctuary.test import make_staff
+from sanctuary.accounts.services import do_create_invitation
+from sanctuary.test import make_staff, totp_code, totp_for
 from tests.browser.helpers import record_other_origins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,10 +14,7 @@ PASSWORD = "lanterns over the winter harbour"
 
 
 def fresh_code(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    return current_totp(device)
+    return totp_for(user, PASSWORD)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -48,7 +45,7 @@ def test_it_walks_from_invitation_to_logout(
     assert page.locator("figure.qr svg").is_visible()
     eva = User.objects.get(username="eva")
     device = TOTPDevice.objects.get(user=eva, confirmed=False)
-    page.get_by_label("Шестизначный код").fill(current_totp(device))
+    page.get_by_label("Шестизначный код").fill(totp_code(device, PASSWORD))
     page.get_by_role("button", name="Подтвердить").click()
     assert page.locator("ol.codes li").count() == 10
     recovery_code = page.locator("ol.codes li").first.inner_text()

@@ -5,6 +5,7 @@ pg_dump, not in any session row, not in what the app logged, not in a backup arc
 import datetime as dt
 import logging
 import os
+import secrets
 import shutil
 import subprocess
 from io import StringIO
@@ -17,9 +18,9 @@ from django.db import connection
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, Session, User
+from sanctuary.accounts.services import add_totp_device
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.intake.models import SeekerSession
 from sanctuary.intake.tests.helpers import submit, token_in
@@ -144,7 +145,9 @@ class CanaryTestCase(TransactionTestCase):
             reverse("accounts:accept", args=[token]),
             {"username": "zarina", "password": PASSWORD, "password_again": PASSWORD},
         )
-        TOTPDevice.objects.create(user=User.objects.get(username="zarina"), confirmed=True)
+        add_totp_device(
+            User.objects.get(username="zarina"), secrets.token_bytes(20), confirmed=True
+        )
         host_client = Client()
         log_in(host_client, User.objects.get(username="zarina"))
         portal = host_client.get(reverse("portal:home")).content.decode()

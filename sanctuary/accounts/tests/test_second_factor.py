@@ -2,15 +2,16 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import RecoveryCode, User
-from sanctuary.accounts.services import current_totp
 from sanctuary.audit.models import Action, AuditEntry
-from sanctuary.test import PASSWORD, BaseTestCase, log_in
+from sanctuary.keyring.services import give_staff_keys
+from sanctuary.test import PASSWORD, BaseTestCase, log_in, totp_code
 
 
 class EnrolTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.dora = User.objects.create_user("dora", PASSWORD)
+        give_staff_keys(self.dora, PASSWORD)
         self.client.post(reverse("accounts:login"), {"username": "dora", "password": PASSWORD})
 
     def test_it_shows_a_qr_code_rendered_here(self) -> None:
@@ -26,14 +27,15 @@ class EnrolTestCase(BaseTestCase):
     def test_it_confirms_the_device_and_shows_ten_recovery_codes_once(self) -> None:
         self.get("accounts:enrol")
         device = TOTPDevice.objects.get(user=self.dora)
-        response = self.client.post(reverse("accounts:enrol"), {"token": current_totp(device)})
+        response = self.client.post(reverse("accounts:enrol"), {"token": totp_code(device)})
         self.assertEqual(response.status_code, 200)
         codes = response.context["codes"]
         self.assertEqual(len(codes), 10)
         self.assertEqual(len(set(codes)), 10)
         for code in codes:
             self.assertContains(response, code)
-            self.assertFalse(RecoveryCode.objects.filter(code_hash__contains=code).exists())
+            for row in RecoveryCode.objects.all():
+                self.assertNotIn(code.encode(), bytes(row.digest))
         device.refresh_from_db()
         self.assertTrue(device.confirmed)
         self.assertEqual(self.get("accounts:home").status_code, 200)
@@ -49,6 +51,16 @@ class EnrolTestCase(BaseTestCase):
     def test_it_explains_a_malformed_code(self) -> None:
         response = self.client.post(reverse("accounts:enrol"), {"token": "12ab"})
         self.assertContains(response, "Введите шесть цифр")
+
+    def test_it_asks_for_the_password_again_when_the_session_lost_the_keys(self) -> None:
+        self.get("accounts:enrol")
+        device = TOTPDevice.objects.get(user=self.dora)
+        del self.client.cookies["keyring"]
+        response = self.get("accounts:enrol")
+        self.assertContains(response, "Ваши ключи не открыты в этом сеансе")
+        self.assertNotContains(response, "<svg")
+        response = self.client.post(reverse("accounts:enrol"), {"token": totp_code(device)})
+        self.assertFalse(TOTPDevice.objects.get(pk=device.pk).confirmed)
 
 
 class RecoveryCodeTestCase(BaseTestCase):

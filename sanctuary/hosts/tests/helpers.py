@@ -1,13 +1,14 @@
 """Hosts made the way shelter coordinators make them: through the pages."""
 
 import re
+import secrets
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanctuary.accounts.models import Role, User
+from sanctuary.accounts.services import add_totp_device
 from sanctuary.hosts.models import Host
 from sanctuary.keyring.services import Keychain, keychain_for, open_staff_secret, sync_groups
 from sanctuary.test import PASSWORD, BaseTestCase, make_staff
@@ -85,7 +86,7 @@ class HostsTestCase(BaseTestCase):
         )
         assert response.status_code == 302, response.content
         user = User.objects.get(username=username)
-        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        add_totp_device(user, secrets.token_bytes(20), name="phone", confirmed=True)
         return user
 
     def host_with_account(self, username: str = "zarina", **changes: Any) -> tuple[Host, User]:

@@ -16,8 +16,8 @@ from sanctuary.keyring.models import Holder, PendingAccess, SealedKey, SealedRec
 from sanctuary.keyring.services import (
     Keychain,
     NoAccess,
+    approve_pending,
     forget_staff_keys,
-    fulfil_pending,
     give_staff_keys,
     grant,
     group_holder,
@@ -172,8 +172,8 @@ class RecordTestCase(TestCase):
         self.assertTrue(PendingAccess.objects.filter(holder=dora.holder, group=intake).exists())
         with pytest.raises(NoAccess):
             open_record(memo, keychain(dora))
-        (row,) = pending_for(keychain(self.charlie))
-        fulfil_pending(row, keychain=keychain(self.charlie))
+        (shown,) = pending_for(keychain(self.charlie))
+        self.assertTrue(approve_pending(shown.row, keychain=keychain(self.charlie)))
         self.assertEqual(open_record(memo, keychain(dora)).text("title"), "canary title")
         self.assertFalse(PendingAccess.objects.exists())
 
@@ -194,8 +194,8 @@ class RecordTestCase(TestCase):
         self.assertIsNone(open_staff_secret(self.bob, PASSWORD))
         self.assertEqual(pending_for(keychain(self.charlie)), [])  # no key to seal to yet
         give_staff_keys(self.bob, "a brand new passphrase for bob")
-        (row,) = pending_for(keychain(self.charlie))
-        fulfil_pending(row, keychain=keychain(self.charlie))
+        (shown,) = pending_for(keychain(self.charlie))
+        self.assertTrue(approve_pending(shown.row, keychain=keychain(self.charlie)))
         bob = keychain(self.bob, "a brand new passphrase for bob")
         self.assertEqual(open_record(memo, bob).text("title"), "canary title")
 

@@ -93,8 +93,8 @@ class PendingPageTestCase(BaseTestCase):
         self.log_in(self.charlie)
         response = self.get("keyring:pending")
         self.assertContains(response, "bob")
-        (row,) = response.context["rows"]
-        self.client.post(reverse("keyring:fulfil", args=[row.pk]))
+        (shown,) = response.context["rows"]
+        self.client.post(reverse("keyring:fulfil", args=[shown.row.pk]))
         self.assertContains(self.get("keyring:pending"), "Никто не ждёт")
         bob_holder = Holder.objects.get(user=self.bob)
         self.assertTrue(bob_holder.group_rows.filter(group__group="intake").exists())
@@ -106,17 +106,18 @@ class PendingPageTestCase(BaseTestCase):
         self.assertEqual(response.context["rows"], [])
         self.assertEqual(self.client.post(reverse("keyring:fulfil", args=[1])).status_code, 404)
 
-    def test_it_grants_a_group_at_once_when_the_admin_holds_it(self) -> None:
+    def test_it_never_gives_the_intake_key_at_once_even_when_the_admin_holds_it(self) -> None:
         self.alice.set_roles([Role.ADMIN.value, Role.COORDINATOR.value])
         from sanctuary.keyring.services import sync_groups
 
         sync_groups(self.alice, acting_user=None, keychain=None)
-        # Alice became pending, as she holds no intake key; Charlie grants her.
+        # Alice became pending, as she holds no intake key; Charlie, its only member, grants her.
         self.log_in(self.charlie)
-        (row,) = self.get("keyring:pending").context["rows"]
-        self.client.post(reverse("keyring:fulfil", args=[row.pk]))
+        (shown,) = self.get("keyring:pending").context["rows"]
+        self.client.post(reverse("keyring:fulfil", args=[shown.row.pk]))
         self.client.post(reverse("accounts:logout"))
         self.log_in(self.alice)
         self.client.post(reverse("accounts:person", args=[self.bob.pk]), {"roles": ["coordinator"]})
         bob_holder = Holder.objects.get(user=self.bob)
-        self.assertTrue(bob_holder.group_rows.filter(group__group="intake").exists())
+        self.assertFalse(bob_holder.group_rows.filter(group__group="intake").exists())
+        self.assertTrue(bob_holder.pending.filter(group__group="intake").exists())
