@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,7 +22,7 @@ def log(request: HttpRequest) -> HttpResponse:
         if data["since"]:
             entries = entries.filter(created_at__date__gte=data["since"])
         if data["until"]:
-            entries = entries.filter(created_at__date__lt=data["until"] + timedelta(days=1))
+            entries = entries.filter(created_at__date__lte=data["until"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actor_ids = {entry.actor_id for entry in page if entry.actor_id}
     usernames = dict(User.objects.filter(pk__in=actor_ids).values_list("pk", "username"))
