@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 import traceback
@@ -326,6 +327,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--inputs", type=int, default=10_000, help="inputs in total")
     options = parser.parse_args()
+    # SIGTERM (make stopped, a timeout) still drops the throwaway database: see `finally`.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"fuzz: signal {signum}"))
 
     import django
 
