@@ -34,6 +34,14 @@ UNREADABLE: dict[str, Promise] = {
     "too_many_rows": gettext_lazy(
         "The sheet has more than %(limit)s rows. Split it into several sheets."
     ),
+    "too_many_columns": gettext_lazy(
+        "The sheet has values in more than %(limit)s columns. Keep only the columns of the "
+        "template and upload it again."
+    ),
+    "too_many_cells": gettext_lazy(
+        "The sheet holds more than %(limit)s cells, counting empty formatted ones. Copy only "
+        "the rows of offers into a new sheet and upload that."
+    ),
 }
 
 PROBLEMS: dict[str, Promise] = {

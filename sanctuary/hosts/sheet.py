@@ -9,17 +9,27 @@ logged without content. The layout is documented in sanctuary/hosts/README.md.
 import csv
 import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
 from sanctuary.hosts.countries import country_code
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 20 * 1024 * 1024  # an XLSX is a zip: refuse a zip bomb before opening it
 MAX_ROWS = 500
+# The work a sheet may cost is bounded before any cell is parsed: at most MAX_COLUMNS columns
+# hold values, and the first worksheet's XML holds at most MAX_CELLS cells (blank formatted
+# ones included) and MAX_XML_ELEMENTS elements in its first MAX_ROWS + 2 rows. A 49 KB
+# workbook can declare one row of 400,000 cells; it is refused while counting them.
+MAX_COLUMNS = 40
+MAX_CELLS = 25_000
+MAX_XML_ELEMENTS = 4 * MAX_CELLS
+MAX_PART_BYTES = 2 * 1024 * 1024  # any other XML part openpyxl parses (styles, workbook, ...)
 MAX_BEDS = 50
 MAX_WINDOW_DAYS = 365
 MAX_NAME = 200
@@ -179,11 +189,20 @@ def _read_csv(data: bytes) -> list[list[Cell]]:
         raise SheetUnreadable("not_a_sheet")
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
+    rows: list[list[Cell]] = []
+    filled = 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            if any(cell.strip() for cell in row[MAX_COLUMNS:]):
+                raise SheetUnreadable("too_many_columns", limit=MAX_COLUMNS)
+            if any(cell.strip() for cell in row):
+                filled += 1
+                if filled > MAX_ROWS + 1:  # the header and MAX_ROWS offers
+                    raise SheetUnreadable("too_many_rows", limit=MAX_ROWS)
+            rows.append(list(row[:MAX_COLUMNS]))
     except csv.Error:
         raise SheetUnreadable("not_a_sheet") from None
-    return [list(row) for row in rows]
+    return rows
 
 
 def _read_xlsx(data: bytes) -> list[list[Cell]]:
@@ -191,8 +210,7 @@ def _read_xlsx(data: bytes) -> list[list[Cell]]:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise SheetUnreadable("too_big", limit=MAX_BYTES // 1024 // 1024)
+            check_workbook(archive)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except SheetUnreadable:
         raise
@@ -201,15 +219,147 @@ def _read_xlsx(data: bytes) -> list[list[Cell]]:
     try:
         sheet = workbook.worksheets[0]
         rows: list[list[Cell]] = []
-        for cells in sheet.iter_rows():
-            if len(rows) > MAX_ROWS + 1:
-                break
+        for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS):
             rows.append([_xlsx_value(cell) for cell in cells])
         return rows
     except Exception:
         raise SheetUnreadable("not_a_sheet") from None
     finally:
         workbook.close()
+
+
+SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships "
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships "
+CELL_REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+VALUE_TAGS = frozenset(SPREADSHEET + tag for tag in ("v", "is", "f"))
+
+
+class _Stop(Exception):
+    """Ends a scan early: what was looked for is found."""
+
+
+def check_workbook(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose reading would cost more than a sheet of offers can need, from
+    the zip's declared sizes and a streaming count of the first worksheet's cells, before
+    openpyxl parses anything. A zip member never yields more than its declared size."""
+    infos = archive.infolist()
+    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+        raise SheetUnreadable("too_big", limit=MAX_BYTES // 1024 // 1024)
+    first_sheet = _first_sheet_path(archive)
+    for info in infos:
+        name = info.filename
+        if name == first_sheet or not name.endswith((".xml", ".rels")):
+            continue
+        if name.startswith("xl/worksheets/") and not name.endswith(".rels"):
+            continue  # openpyxl never reads a sheet but the first
+        if name != "xl/sharedStrings.xml" and info.file_size > MAX_PART_BYTES:
+            raise SheetUnreadable("too_big", limit=MAX_BYTES // 1024 // 1024)
+        _scan(archive, name, lambda tag, attributes: None)  # bounded, and without a DTD
+    _check_first_sheet(archive, first_sheet)
+
+
+def _scan(
+    archive: zipfile.ZipFile,
+    name: str,
+    on_start: Callable[[str, dict[str, str]], None],
+) -> None:
+    """Stream a part of the workbook through expat, calling ``on_start`` for each element
+    (tags as "namespace localname"): at most MAX_XML_ELEMENTS of them, and no DTD, so no
+    entity can expand. ``on_start`` raises _Stop to end the scan early."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    count = 0
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_XML_ELEMENTS:
+            raise SheetUnreadable("too_many_cells", limit=MAX_CELLS)
+        on_start(tag, attributes)
+
+    def no_dtd(*args: object) -> None:
+        raise SheetUnreadable("not_a_sheet")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(64 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Stop:
+        return
+    except KeyError:  # no such part
+        raise SheetUnreadable("not_a_sheet") from None
+    except expat.ExpatError:
+        raise SheetUnreadable("not_a_sheet") from None
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    """The part openpyxl reads as the first worksheet: the workbook's first <sheet>, through
+    the workbook's relationships."""
+    found: dict[str, str] = {}
+
+    def first_sheet(tag: str, attributes: dict[str, str]) -> None:
+        if tag == SPREADSHEET + "sheet":
+            found["id"] = attributes.get(RELATIONSHIPS + "id", "")
+            raise _Stop
+
+    def relationship(tag: str, attributes: dict[str, str]) -> None:
+        if tag == PACKAGE_RELATIONSHIPS + "Relationship" and attributes.get("Id") == found["id"]:
+            found["target"] = attributes.get("Target", "")
+            raise _Stop
+
+    _scan(archive, "xl/workbook.xml", first_sheet)
+    if "id" not in found:
+        raise SheetUnreadable("not_a_sheet")
+    _scan(archive, "xl/_rels/workbook.xml.rels", relationship)
+    target = found.get("target")
+    if not target:
+        raise SheetUnreadable("not_a_sheet")
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+def column_number(reference: str) -> int:
+    """1 for A, 27 for AA; 0 for a reference that is not a cell's."""
+    match = CELL_REFERENCE.match(reference)
+    if match is None:
+        return 0
+    number = 0
+    for letter in match.group(1).upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _check_first_sheet(archive: zipfile.ZipFile, path: str) -> None:
+    """Count the first worksheet's cells as a stream, stopping at the first limit passed: a
+    declared dimension wider than MAX_COLUMNS, a value beyond column MAX_COLUMNS, more than
+    MAX_CELLS cells or MAX_XML_ELEMENTS elements. Rows past the ones read are not looked at."""
+    state = {"cells": 0, "row": 0, "column": 0}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if tag == SPREADSHEET + "c":
+            state["cells"] += 1
+            if state["cells"] > MAX_CELLS:
+                raise SheetUnreadable("too_many_cells", limit=MAX_CELLS)
+            state["column"] = column_number(attributes.get("r", ""))
+        elif tag in VALUE_TAGS:
+            if state["column"] > MAX_COLUMNS:
+                raise SheetUnreadable("too_many_columns", limit=MAX_COLUMNS)
+        elif tag == SPREADSHEET + "row":
+            declared = attributes.get("r", "")
+            state["row"] = int(declared) if declared.isdigit() else state["row"] + 1
+            if state["row"] > MAX_ROWS + 2:
+                raise _Stop  # openpyxl is asked for no more rows than these
+        elif tag == SPREADSHEET + "dimension":
+            last = attributes.get("ref", "").rpartition(":")[2]
+            if column_number(last) > MAX_COLUMNS:
+                raise SheetUnreadable("too_many_columns", limit=MAX_COLUMNS)
+
+    _scan(archive, path, start)
 
 
 def _xlsx_value(cell: Any) -> Cell:

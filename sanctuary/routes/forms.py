@@ -37,6 +37,7 @@ CRIMINAL_CASE_CHOICES = [
     ("wanted", _("Yes, and I am on a wanted list")),
 ]
 MAX_CHILDREN = 10
+MAX_FACT_TEXT = 50_000  # characters of YAML for one fact; the longest shipped is a few KB
 
 
 def _date_input() -> forms.DateInput:
@@ -179,6 +180,7 @@ class ProposalForm(forms.Form):
         label=_("The fact, as YAML"),
         help_text=_("Every field of the fact, in the same format as the files in data/."),
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+        max_length=MAX_FACT_TEXT,
     )
     source_url = forms.URLField(
         label=_("Source you checked"),

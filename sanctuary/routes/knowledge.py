@@ -24,6 +24,7 @@ SCHEMA_DIR = PACKAGE_DIR / "schema"
 PLACES_FILE = "destinations.yaml"
 
 STALE_AFTER_DAYS = 180
+MAX_DEPTH = 20  # nesting of YAML collections; a fact needs four
 UNCONFIRMED_STATUSES = frozenset({"verify", "conflict"})
 LOWERED_STATUSES = frozenset({"verify", "conflict", "changed"})
 
@@ -66,7 +67,28 @@ class _MarkedLoader(yaml.SafeLoader):
 
     YAML 1.1 turns an unquoted ``NO`` (Norway) into ``False`` and ``2023-01-19`` into a date;
     both break schema validation in confusing ways, so only ``true``/``false`` are booleans.
+
+    Text typed into a staff form goes through it too, so its work is bounded: no aliases (a
+    few lines of them expand into billions of nodes for the schema check) and no nesting
+    deeper than MAX_DEPTH (the composer recurses).
     """
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        problem = ""
+        if self.check_event(yaml.AliasEvent):
+            problem = "aliases are not allowed"
+        elif self.depth >= MAX_DEPTH:
+            problem = "nested too deeply"
+        if problem:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, problem, mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _MarkedLoader.yaml_implicit_resolvers = {
@@ -87,6 +109,13 @@ def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedD
     mapping = MarkedDict(node.start_mark.line + 1)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, dict | list):  # `{{ x }}`: a mapping as a key, unhashable
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                "a key must be a plain value",
+                key_node.start_mark,
+            )
         if key in mapping:
             raise DuplicateKeyError(
                 "while reading a mapping",
@@ -120,11 +149,15 @@ def load_marked_yaml(path: Path, label: str) -> Any:
 def parse_marked_yaml(text: str, label: str) -> Any:
     """Parse YAML text as the loader reads files (dates and country codes stay strings)."""
     try:
-        return yaml.load(text, Loader=_MarkedLoader)  # noqa: S506 - safe loader subclass
+        return yaml.load(text, Loader=_MarkedLoader)  # noqa: S506  # nosec B506  # a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         raise KnowledgeError([f"{label}:{line}: {error.problem or error.context}"]) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, like U+FFFF
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        problem = f"character U+{int(error.character):04X} is not allowed"
+        raise KnowledgeError([f"{label}:{line}: {problem}"]) from None
 
 
 def line_of(document: Any, path: Iterable[str | int]) -> int:

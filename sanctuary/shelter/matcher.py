@@ -1233,7 +1233,7 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
         f"{rid}: proposed {n} times (split or doubled)" for rid, n in seen.items() if n > 1
     ]
     for p in plan.proposals:
-        request, offer = requests.get(p.request_id), offers.get(p.offer_id)
+        request, offer = requests.get(p.request_id), offers.get(p.offer_id)  # nosec B113  # a dict
         if request is None or offer is None:
             problems.append(f"{p.request_id}->{p.offer_id}: unknown request or offer")
             continue

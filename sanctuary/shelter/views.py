@@ -66,7 +66,7 @@ def _plan_page(
         requests = StayRequest.objects.defer("needs").in_bulk([u["request"] for u in run.unplaced])
         unplaced = [
             {
-                "request": requests.get(UUID(u["request"])),
+                "request": requests.get(UUID(u["request"])),  # nosec B113  # a dict
                 "persons": u["persons"],
                 "reasons": describe_all(u["reasons"]),
             }

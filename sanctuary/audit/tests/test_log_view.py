@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils import timezone
 
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.audit.services import record
@@ -42,3 +43,21 @@ class AuditLogViewTestCase(BaseTestCase):
         self.assertEqual(response.context["page"].number, 2)
         self.assertContains(response, "Страница 2 из 2")
         self.assertEqual(AuditEntry.objects.filter(action=Action.LOGIN).count(), 61)
+
+    def test_it_explains_a_date_out_of_range_instead_of_failing(self) -> None:
+        # 9999-12-31 plus one day was an OverflowError: a server error.
+        self.log_in(self.alice)
+        for query in ({"until": "9999-12-31"}, {"since": "0001-01-01"}, {"until": "1999-12-31"}):
+            response = self.get("audit:log", actor="bob", **query)
+            self.assertEqual(response.status_code, 200, query)
+            self.assertContains(response, "Введите дату от 2000-01-01 до 2999-12-31.")
+            self.assertContains(response, 'value="bob"')
+
+    def test_it_includes_the_whole_last_day(self) -> None:
+        record(Action.LOGIN, actor=self.bob, object_id=1)
+        self.log_in(self.alice)
+        today = timezone.localdate(AuditEntry.objects.latest("created_at").created_at).isoformat()
+        response = self.get("audit:log", action=Action.LOGIN.value, until=today, since=today)
+        self.assertTrue(response.context["rows"])
+        response = self.get("audit:log", action=Action.LOGIN.value, until="2000-01-01")
+        self.assertFalse(response.context["rows"])

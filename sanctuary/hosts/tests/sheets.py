@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Sequence
 
 import openpyxl  # type: ignore[import-untyped]
@@ -63,3 +64,32 @@ def xlsx_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def with_sheet_xml(
+    workbook: bytes, sheet_xml: bytes, parts: dict[str, bytes] | None = None
+) -> bytes:
+    """The workbook with its first worksheet's XML (and any other part) replaced: how an
+    attacker makes a tiny file that declares huge work."""
+    replaced = {"xl/worksheets/sheet1.xml": sheet_xml} | (parts or {})
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item.filename, replaced.pop(item.filename, source.read(item)))
+        for name, data in replaced.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+SHEET_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"%(dimension)s<sheetData>%(rows)s</sheetData></worksheet>"
+)
+
+
+def sheet_xml(rows: bytes, dimension: bytes = b"") -> bytes:
+    return SHEET_XML % {b"dimension": dimension, b"rows": rows}

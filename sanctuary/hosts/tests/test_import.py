@@ -16,6 +16,7 @@ from sanctuary.hosts.models import Host, Offer
 from sanctuary.hosts.sheet import check_table, read_table
 from sanctuary.hosts.tests.helpers import HostsTestCase, keychain_of
 from sanctuary.hosts.tests.sheets import csv_bytes, future, good_row, xlsx_bytes
+from sanctuary.hosts.tests.test_sheet import one_row_of
 from sanctuary.keyring.groups import SHELTER_COORDINATORS
 from sanctuary.keyring.models import SealedKey
 from sanctuary.keyring.services import group_holder, open_record
@@ -137,3 +138,13 @@ class ImportTestCase(HostsTestCase):
     def test_it_refuses_another_clients_upload_field_gracefully(self) -> None:
         response = Client().post(reverse("hosts:import"), {})
         self.assertEqual(response.status_code, 302)
+
+    def test_it_refuses_a_workbook_too_large_to_read_in_the_users_language(self) -> None:
+        with translation.override("ru"):
+            url = reverse("hosts:import")
+        response = self.client.post(
+            url, {"sheet": SimpleUploadedFile("row.xlsx", one_row_of(400_000))}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "В таблице больше 25000 ячеек")
+        self.assertEqual(Offer.objects.count(), 0)

@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from sanctuary.hosts import sheet
 from sanctuary.hosts.sheet import SheetUnreadable, check_table, read_table
-from sanctuary.hosts.tests.sheets import HEADER, csv_bytes, future, good_row, xlsx_bytes
+from sanctuary.hosts.tests.sheets import (
+    HEADER,
+    csv_bytes,
+    future,
+    good_row,
+    sheet_xml,
+    with_sheet_xml,
+    xlsx_bytes,
+)
 
 LANGUAGES = {"ru", "kk", "en"}
 TODAY = dt.date.today()
@@ -164,3 +172,109 @@ def test_it_checks_any_value_in_any_column(column: str, value: sheet.Cell) -> No
     checked = check_table([list(row), list(row.values())], today=TODAY, languages=LANGUAGES)
     assert len(checked.rows) + len({p.row for p in checked.problems}) == 1
     assert all(p.row == 2 and p.field in sheet.COLUMNS for p in checked.problems)
+
+
+# ---- bounded work: refused while counting, before openpyxl parses a cell --------------------
+
+
+def one_row_of(cells: int) -> bytes:
+    """The issue's workbook: one row of ``cells`` cells, a few dozen KB once zipped."""
+    row = b'<row r="1">' + b'<c t="n"><v>1</v></c>' * cells + b"</row>"
+    return with_sheet_xml(xlsx_bytes([]), sheet_xml(row))
+
+
+def test_it_refuses_a_small_workbook_holding_a_huge_row_before_parsing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = one_row_of(400_000)
+    assert len(data) < 100 * 1024  # small on the wire, as in the report
+    import openpyxl  # type: ignore[import-untyped]
+
+    calls: list[int] = []
+    real = openpyxl.load_workbook
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
+    with pytest.raises(SheetUnreadable) as refused:
+        read_table(data)
+    assert (refused.value.code, refused.value.params) == (
+        "too_many_cells",
+        {"limit": sheet.MAX_CELLS},
+    )
+    assert calls == []  # refused while counting, before openpyxl parsed anything
+    # Positive control: a small row of the same kind does reach openpyxl, and is read.
+    assert read_table(one_row_of(10)) == [[1] * 10 + [None] * (sheet.MAX_COLUMNS - 10)]
+    assert calls == [1]
+
+
+def test_it_refuses_a_declared_dimension_wider_than_the_limit() -> None:
+    data = with_sheet_xml(xlsx_bytes([]), sheet_xml(b"", dimension=b'<dimension ref="A1:XFD1"/>'))
+    with pytest.raises(SheetUnreadable) as refused:
+        read_table(data)
+    assert refused.value.code == "too_many_columns"
+
+
+def test_it_refuses_a_value_beyond_the_last_column_but_not_a_blank_formatted_cell() -> None:
+    header = b"".join(
+        b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (letter.encode(), name.encode())
+        for letter, name in zip("ABCDE", sheet.REQUIRED_COLUMNS, strict=True)
+    )
+    blank = b'<c r="AZ1" s="1"/>'
+    valued = b'<c r="AZ1" t="inlineStr"><is><t>x</t></is></c>'
+    accepted = read_table(
+        with_sheet_xml(xlsx_bytes([]), sheet_xml(b"<row>" + header + blank + b"</row>"))
+    )
+    assert tuple(accepted[0][:5]) == sheet.REQUIRED_COLUMNS
+    assert len(accepted[0]) <= sheet.MAX_COLUMNS
+    with pytest.raises(SheetUnreadable) as refused:
+        read_table(
+            with_sheet_xml(xlsx_bytes([]), sheet_xml(b"<row>" + header + valued + b"</row>"))
+        )
+    assert refused.value.code == "too_many_columns"
+
+
+def test_it_refuses_shared_strings_past_the_limit() -> None:
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>x</t></si>" * (sheet.MAX_XML_ELEMENTS // 2 + 1)
+        + b"</sst>"
+    )
+    data = with_sheet_xml(xlsx_bytes([]), sheet_xml(b""), {"xl/sharedStrings.xml": strings})
+    with pytest.raises(SheetUnreadable) as refused:
+        read_table(data)
+    assert refused.value.code == "too_many_cells"
+
+
+def test_it_refuses_an_entity_declaration_in_the_sheet() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row><c t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>'
+    )
+    with pytest.raises(SheetUnreadable) as refused:
+        read_table(with_sheet_xml(xlsx_bytes([]), bomb))
+    assert refused.value.code == "not_a_sheet"
+
+
+def test_it_still_reads_a_full_sheet_of_offers_at_the_limits() -> None:
+    rows = [good_row(n) for n in range(sheet.MAX_ROWS)]
+    for make in (csv_bytes, xlsx_bytes):
+        checked = check(make(rows))
+        assert (len(checked.rows), checked.problems) == (sheet.MAX_ROWS, []), make
+    with pytest.raises(SheetUnreadable) as refused:
+        check(xlsx_bytes([*rows, good_row(0)]))
+    assert refused.value.code == "too_many_rows"
+
+
+def test_it_refuses_a_csv_with_values_beyond_the_last_column() -> None:
+    wide = ",".join(["name"] * 100_000).encode()
+    with pytest.raises(SheetUnreadable) as refused:
+        read_table(wide)
+    assert refused.value.code == "too_many_columns"
+    # Blank cells past the last column are dropped, not refused.
+    table = read_table(b"country,city" + b"," * 100_000 + b"\r\n")
+    assert table == [["country", "city", *[""] * (sheet.MAX_COLUMNS - 2)]]

@@ -46,7 +46,7 @@ class OptionsCheckTestCase(BaseTestCase):
             self.assertIn(f'<html lang="{lang}">', page)
             self.assertIn(title, page)
             self.assertIn(button, page)
-            self.assertIn('href="https://www.google.com/"', page)  # the quick exit
+            self.assertIn(f'class="exit" href="/{lang}/exit/"', page)  # the quick exit
 
     def test_it_gives_advice_with_linked_citations(self) -> None:
         response = self.check(MOBILISED_WITH_PASSPORT)
