@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sanctuary.routes.knowledge import (
@@ -24,7 +24,7 @@ from sanctuary.routes.knowledge import (
 from sanctuary.routes.messages import render
 from sanctuary.routes.situation import Situation
 
-VERDICTS = ("recommended", "possible", "unsafe", "not_possible")
+VERDICTS = ("recommended", "possible", "unsafe", "exit_blocked", "not_possible")
 # A high risk of one of these means being sent back to Russia: the route is unsafe.
 RETURN_RISK_KINDS = frozenset(
     {"handover", "extradition", "abduction", "deportation", "russian_control"}
@@ -33,7 +33,13 @@ LEVELS = {"low": 0, "medium": 1, "high": 2}
 OUTLOOKS = {"poor": 0, "limited": 1, "good": 2}
 CONFIDENCES = ("low", "medium", "high")
 
-VERDICT_BASE_SCORE = {"recommended": 75, "possible": 50, "unsafe": 25, "not_possible": 0}
+VERDICT_BASE_SCORE = {
+    "recommended": 100,
+    "possible": 75,
+    "unsafe": 50,
+    "exit_blocked": 25,
+    "not_possible": 0,
+}
 SCORE_BAND_WIDTH = 24
 OUTLOOK_POINTS = {"good": 8, "limited": 3, "poor": -3}
 RISK_PENALTY = {"high": 8, "medium": 4, "low": 1}
@@ -68,10 +74,16 @@ class Risk:
     kind: str
     level: str
     fact_ids: tuple[str, ...]
+    # A prudent default (a prudence rule), not a documented case: the text says so.
+    default: bool = False
 
     @property
     def code(self) -> str:
-        return f"risk_{self.kind}"
+        return "risk_default" if self.default else f"risk_{self.kind}"
+
+    @property
+    def params(self) -> Params:
+        return (("kind", self.kind),) if self.default else ()
 
 
 @dataclass(frozen=True)
@@ -160,8 +172,9 @@ class Advice:
                         "kind": r.kind,
                         "level": r.level,
                         "code": r.code,
+                        "default": r.default,
                         "fact_ids": list(r.fact_ids),
-                        "text": text(r.code, ()),
+                        "text": text(r.code, r.params),
                     }
                     for r in item.risks
                 ],
@@ -378,6 +391,45 @@ def _grouped_risks(rules: Iterable[Rule]) -> list[Risk]:
     return sorted(risks, key=lambda risk: (-LEVELS[risk.level], risk.kind))
 
 
+def _prudence_risks(
+    kb: KnowledgeBase, place_id: str, person: _Person, specific: Sequence[Rule]
+) -> tuple[list[Risk], list[Reason]]:
+    """Defaults for dangers the base documents nowhere for this person in this place.
+
+    A prudence rule stands for a sourced arrangement with Russia (CIS search, Union State,
+    CSTO). It gives way to any specific risk fact of the same kind, and every default of a
+    return kind gives way to any specific fact about a return: a sourced case, however mild,
+    says more about a country than its treaties.
+    """
+    today = person.situation.today
+    rules = [
+        rule
+        for rule in kb.prudence_rules.get(place_id, ())
+        if rule.in_range(today) and person.matches(rule.when)
+    ]
+    if not rules:
+        return [], []
+    documented = {rule.kind for rule in specific if rule.type == "risk"}
+    return_documented = bool(documented & RETURN_RISK_KINDS)
+    kept = [
+        rule
+        for rule in rules
+        if rule.kind not in documented
+        and not (return_documented and rule.kind in RETURN_RISK_KINDS)
+    ]
+    bases: dict[str, set[str]] = {}
+    for rule in kept:
+        bases.setdefault(rule.code or "", set()).add(rule.fact_id)
+    return (
+        [replace(risk, default=True) for risk in _grouped_risks(kept)],
+        [Reason(code, (), tuple(sorted(ids))) for code, ids in sorted(bases.items())],
+    )
+
+
+def _by_level(risks: Iterable[Risk]) -> list[Risk]:
+    return sorted(risks, key=lambda risk: (-LEVELS[risk.level], risk.default, risk.kind))
+
+
 def _protection_reasons(rules: Iterable[Rule]) -> list[tuple[Reason, str]]:
     # When sources disagree on the outlook, show the most cautious one.
     cautious: dict[str, tuple[str, set[str]]] = {}
@@ -464,10 +516,16 @@ def _children(draft: _Draft, rules: Sequence[Rule], person: _Person) -> None:
 
 
 def _verdict(
-    draft: _Draft, risks: Sequence[Risk], unconfirmed: Sequence[Fact], stay: StayLimit | None
+    draft: _Draft,
+    risks: Sequence[Risk],
+    unconfirmed: Sequence[Fact],
+    stay: StayLimit | None,
+    exit_blocked: bool,
 ) -> str:
     if draft.blocked:
         return "not_possible"
+    if exit_blocked:
+        return "exit_blocked"
     if any(risk.level == "high" and risk.kind in RETURN_RISK_KINDS for risk in risks):
         return "unsafe"
     # Never "recommended" with a real risk, an unverified fact, a visa hurdle, or no known stay.
@@ -511,6 +569,7 @@ def _option(
     person: _Person,
     documents: frozenset[str],
     exit_risks: Sequence[Risk],
+    exit_ban_facts: tuple[str, ...],
 ) -> Option | None:
     today = person.situation.today
     rules = [
@@ -526,6 +585,10 @@ def _option(
         return None  # Nothing known about entering this way on this date.
 
     draft = _Draft()
+    if exit_ban_facts:
+        # The verdict itself: a border post will stop him; what follows is in the text.
+        draft.add(Reason("exit_blocked", (), exit_ban_facts))
+        exit_risks = [risk for risk in exit_risks if risk.kind != "exit_ban"]
     if closures:
         draft.blocked = True
         draft.add(
@@ -543,7 +606,10 @@ def _option(
     for reason in _stay_reasons(stay):
         draft.add(reason)
     risks = _grouped_risks(by_type.get("risk", []))
-    risks = _grouped_risks_with_exit(risks, exit_risks)
+    defaults, bases = _prudence_risks(kb, route.destination_id, person, by_type.get("risk", []))
+    for reason in bases:
+        draft.add(reason)
+    risks = _grouped_risks_with_exit(_by_level(risks + defaults), exit_risks)
     protections = _protection_reasons(by_type.get("protection", []))
     for reason, _ in protections:
         draft.add(reason)
@@ -569,7 +635,7 @@ def _option(
                 "relies_on_changed", (("count", len(changed)),), tuple(fact.id for fact in changed)
             )
         )
-    verdict = _verdict(draft, risks, unconfirmed, stay)
+    verdict = _verdict(draft, risks, unconfirmed, stay, bool(exit_ban_facts))
     wished = route.destination_id in person.situation.wished_destinations
     return Option(
         destination=route.destination_id,
@@ -598,30 +664,46 @@ def _grouped_risks_with_exit(risks: list[Risk], exit_risks: Sequence[Risk]) -> l
         else:
             level = max(known.level, risk.level, key=LEVELS.__getitem__)
             ids = tuple(sorted(set(known.fact_ids) | set(risk.fact_ids)))
-            combined[risk.kind] = Risk(risk.kind, level, ids)
-    return sorted(combined.values(), key=lambda risk: (-LEVELS[risk.level], risk.kind))
+            combined[risk.kind] = Risk(risk.kind, level, ids, known.default and risk.default)
+    return _by_level(combined.values())
 
 
 def _current_country_warning(kb: KnowledgeBase, person: _Person) -> list[Warning]:
     """Warn when the country he is already in has a high risk of return for him."""
     country = person.situation.location.country_code
-    if person.situation.location.in_russia or country not in kb.destination_rules:
+    if person.situation.location.in_russia:
         return []
     today = person.situation.today
+    specific = [
+        rule
+        for rule in kb.place_rules.get(country, ())
+        if rule.type == "risk" and rule.in_range(today) and person.matches(rule.when)
+    ]
     fact_ids = sorted(
         {
             rule.fact_id
-            for rule in kb.destination_rules[country]
-            if rule.type == "risk"
-            and rule.level == "high"
-            and rule.kind in RETURN_RISK_KINDS
-            and rule.in_range(today)
-            and person.matches(rule.when)
+            for rule in specific
+            if rule.level == "high" and rule.kind in RETURN_RISK_KINDS
         }
     )
-    if not fact_ids:
+    if fact_ids:
+        return [Warning("current_country_unsafe", "high", (("country", country),), tuple(fact_ids))]
+    defaults, _ = _prudence_risks(kb, country, person, specific)
+    default_ids = sorted(
+        {
+            fact_id
+            for risk in defaults
+            if risk.level == "high" and risk.kind in RETURN_RISK_KINDS
+            for fact_id in risk.fact_ids
+        }
+    )
+    if not default_ids:
         return []
-    return [Warning("current_country_unsafe", "high", (("country", country),), tuple(fact_ids))]
+    return [
+        Warning(
+            "current_country_unsafe_default", "high", (("country", country),), tuple(default_ids)
+        )
+    ]
 
 
 def _closing_warnings(
@@ -678,6 +760,19 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
     warnings += _current_country_warning(kb, person)
 
     exit_risks = _grouped_risks(exit_rules)
+    # A high exit ban for a man still under Russian control: every border post will stop him.
+    exit_ban_facts = tuple(
+        sorted(
+            {
+                fact_id
+                for risk in exit_risks
+                if risk.kind == "exit_ban" and risk.level == "high"
+                for fact_id in risk.fact_ids
+            }
+        )
+    )
+    if not situation.location.in_russia:
+        exit_ban_facts = ()
     documents = _usable_documents(person, invalidating)
     captivity = situation.status == "captivity"
     options: list[Option] = []
@@ -685,7 +780,7 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
         for route in kb.routes:
             if route.destination_id == situation.location.country_code:
                 continue
-            option = _option(route, kb, person, documents, exit_risks)
+            option = _option(route, kb, person, documents, exit_risks, exit_ban_facts)
             if option is not None:
                 options.append(option)
     options.sort(key=lambda o: (-o.score, VERDICTS.index(o.verdict), o.destination, o.mode))

@@ -367,6 +367,9 @@ DESTINATION_RULE_TYPES = frozenset(
     {"entry", "entry_closed", "child_document", "stay", "risk", "protection"}
 )
 PERSON_RULE_TYPES = frozenset({"warning", "exit_control", "document_invalid"})
+# A prudence rule is a default for the places it names: it applies to a person there only while
+# no specific fact about the same danger does (see engine._prudence_risks).
+PRUDENCE_RULE_TYPES = frozenset({"prudence"})
 
 
 @dataclass(frozen=True)
@@ -375,6 +378,10 @@ class KnowledgeBase:
     facts: Mapping[str, Fact]
     destination_rules: Mapping[str, tuple[Rule, ...]]
     person_rules: tuple[Rule, ...]
+    prudence_rules: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
+    # Every rule about a place (own or a bloc's), whether or not it has routes: what the
+    # "where you are now" section reads.
+    place_rules: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -568,27 +575,33 @@ def _reference_problems(places: list[Place], facts: list[Fact]) -> list[str]:
 def _index(places: list[Place], facts: list[Fact]) -> KnowledgeBase:
     by_place: dict[str, list[Rule]] = {}
     person_rules: list[Rule] = []
+    prudence: dict[str, list[Rule]] = {}
     for fact in facts:
         for rule in fact.rules:
             if rule.type in PERSON_RULE_TYPES:
                 person_rules.append(rule)
+            elif rule.type in PRUDENCE_RULE_TYPES:
+                for place_id in rule.places:
+                    prudence.setdefault(place_id, []).append(rule)
             else:
                 for place_id in rule.places:
                     by_place.setdefault(place_id, []).append(rule)
-    destination_rules = {
+    place_rules = {
         place.id: tuple(
             rule
             for matching in sorted(place.matching_places)
             for rule in by_place.get(matching, ())
         )
         for place in places
-        if place.routes
     }
+    destination_rules = {place.id: place_rules[place.id] for place in places if place.routes}
     return KnowledgeBase(
         places={place.id: place for place in places},
         facts={fact.id: fact for fact in facts},
         destination_rules=destination_rules,
         person_rules=tuple(person_rules),
+        prudence_rules={place_id: tuple(rules) for place_id, rules in prudence.items()},
+        place_rules=place_rules,
     )
 
 

@@ -146,6 +146,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Российские пограничники не выпустят вас из страны.",
         "uk": "Російські прикордонники не випустять вас із країни.",
     },
+    "risk_default": {
+        "en": "A prudent default, not a documented case: we know of no case here, but for someone "
+        "in your situation we assume a risk of {kind}.",
+        "ru": "Это осторожное допущение, а не задокументированный случай: таких случаев здесь мы "
+        "не знаем, но для человека в вашем положении исходим из риска: {kind}.",
+        "uk": "Це обережне припущення, а не задокументований випадок: таких випадків тут ми не "
+        "знаємо, але для людини у вашому становищі виходимо з ризику: {kind}.",
+    },
+    # Why a prudent default applies: the arrangement with Russia behind it
+    "basis_cis_search": {
+        "en": "This country takes part in the CIS interstate search for wanted people, which "
+        "includes detention for extradition.",
+        "ru": "Эта страна участвует в межгосударственном розыске СНГ, который включает задержание "
+        "для выдачи.",
+        "uk": "Ця країна бере участь у міждержавному розшуку СНД, який передбачає затримання для "
+        "видачі.",
+    },
+    "basis_union_state": {
+        "en": "Belarus and Russia share data on people barred from leaving, so that they cannot "
+        "travel on to a third country.",
+        "ru": "Беларусь и Россия обмениваются сведениями о тех, кому запрещён выезд, чтобы они не "
+        "уехали дальше в третьи страны.",
+        "uk": "Білорусь і Росія обмінюються відомостями про тих, кому заборонено виїзд, щоб вони "
+        "не виїхали далі до третіх країн.",
+    },
+    "basis_csto": {
+        "en": "This country is Russia's military ally (CSTO); deserters have been seized by "
+        "Russian military in allied states.",
+        "ru": "Эта страна - военный союзник России (ОДКБ); в союзных странах российские военные "
+        "уже задерживали дезертиров.",
+        "uk": "Ця країна - військовий союзник Росії (ОДКБ); у союзних країнах російські військові "
+        "вже затримували дезертирів.",
+    },
+    "exit_blocked": {
+        "en": "You will most likely be stopped at the Russian border post: your summons is in the "
+        "register, so the guards see the exit ban. They can turn you back and pass you to the "
+        "enlistment office, and the attempt becomes known. Do not go to the border before you "
+        "talk to a counselor.",
+        "ru": "На российском пункте пропуска вас, скорее всего, остановят: повестка есть в "
+        "реестре, и пограничники видят запрет на выезд. Вас могут развернуть и передать в "
+        "военкомат, а о попытке выезда станет известно. Не езжайте на границу, пока не "
+        "поговорите с консультантом.",
+        "uk": "На російському пункті пропуску вас, найімовірніше, зупинять: повістка є в реєстрі, "
+        "і прикордонники бачать заборону на виїзд. Вас можуть розвернути й передати до "
+        "військкомату, а про спробу виїзду стане відомо. Не їдьте на кордон, доки не поговорите "
+        "з консультантом.",
+    },
     # Warnings about the whole situation
     "document_invalidated": {
         "en": "Your {document} is cancelled or must be surrendered; do not rely on it.",
@@ -162,6 +209,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Where you are now ({country}) is not safe for you.",
         "ru": "Там, где вы сейчас ({country}), для вас небезопасно.",
         "uk": "Там, де ви зараз ({country}), для вас небезпечно.",
+    },
+    "current_country_unsafe_default": {
+        "en": "Where you are now ({country}) we assume you are not safe: no case is documented, "
+        "but the country works with Russia on wanted people. This is a default, not a documented "
+        "case.",
+        "ru": "Там, где вы сейчас ({country}), мы считаем, что вы не в безопасности: случаев не "
+        "задокументировано, но страна сотрудничает с Россией в розыске. Это допущение, а не "
+        "задокументированный случай.",
+        "uk": "Там, де ви зараз ({country}), ми вважаємо, що ви не в безпеці: випадків не "
+        "задокументовано, але країна співпрацює з Росією в розшуку. Це припущення, а не "
+        "задокументований випадок.",
     },
     "stale_facts": {
         "en": "{count} facts behind this advice were last checked more than {days} days ago.",
@@ -311,6 +369,23 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "en": "residence permit",
         "ru": "вид на жительство",
         "uk": "посвідка на проживання",
+    },
+    "handover": {
+        "en": "being handed over to Russia",
+        "ru": "выдача России",
+        "uk": "видача Росії",
+    },
+    "extradition": {"en": "extradition", "ru": "экстрадиция", "uk": "екстрадиція"},
+    "deportation": {"en": "deportation", "ru": "депортация", "uk": "депортація"},
+    "abduction": {
+        "en": "being seized and taken to Russia",
+        "ru": "похищение и вывоз в Россию",
+        "uk": "викрадення й вивезення до Росії",
+    },
+    "trap": {
+        "en": "not being let out again",
+        "ru": "невозможность уехать оттуда дальше",
+        "uk": "неможливість виїхати звідти далі",
     },
     "good": {"en": "good", "ru": "хорошие", "uk": "добрі"},
     "limited": {"en": "limited", "ru": "ограниченные", "uk": "обмежені"},

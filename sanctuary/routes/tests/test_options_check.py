@@ -116,8 +116,12 @@ class OptionsCheckTestCase(BaseTestCase):
             response = self.check(MOBILISED_WITH_PASSPORT, lang)
             self.assertLess(len(response.content) + len(css), PAGE_BUDGET, lang)
 
-    @time_machine.travel("2026-04-01T12:00Z")
+    @time_machine.travel("2026-12-04T12:00Z")
     def test_it_marks_options_built_on_stale_facts(self) -> None:
+        for fresh in StoredFact.objects.all():
+            fresh.data = {**fresh.data, "last_verified": "2026-12-01"}
+            fresh.save(update_fields=["data"])
+        forget_live_base()
         page = self.check(MOBILISED_WITH_PASSPORT, "en").content.decode()
         self.assertNotIn('class="badge stale"', page)
         stored = StoredFact.objects.get(fact_id="A-KG-001")

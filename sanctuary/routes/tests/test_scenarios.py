@@ -54,9 +54,10 @@ def test_it_reservist_with_an_electronic_summons_and_a_valid_international_passp
     )
     assert warning_facts(result, "exit_ban_after_summons") == ("D-RU-002",)
     assert warning_facts(result, "exit_ban_from_sending") == ("D-RU-003",)
-    assert all(risk_level(o, "exit_ban") == "high" for o in result.options)
-    assert not [o for o in result.options if o.verdict == "recommended"]
-    assert option(result, "AM", "air").verdict == "possible"
+    # The exit ban is the verdict, not a side risk: every border post will stop him.
+    assert {o.verdict for o in result.options} <= {"exit_blocked", "not_possible"}
+    assert option(result, "AM", "air").verdict == "exit_blocked"
+    assert reason_facts(option(result, "AM", "air"), "exit_blocked") == ("D-RU-002", "D-RU-003")
     assert "exposure_evasion" in warning_codes(result)
 
 
@@ -80,7 +81,8 @@ def test_it_same_paper_summons_in_2024_brings_the_exit_ban() -> None:
     )
     assert warning_facts(result, "exit_ban_after_summons") == ("D-RU-002",)
     assert "exit_ban_from_sending" not in warning_codes(result)
-    assert risk_level(option(result, "KZ", "land"), "exit_ban") == "high"
+    assert option(result, "KZ", "land").verdict == "exit_blocked"
+    assert reason_facts(option(result, "KZ", "land"), "exit_blocked") == ("D-RU-002",)
 
 
 def test_it_family_with_a_child_under_14_after_20_january_2026() -> None:

@@ -1,0 +1,265 @@
+"""The scenario suite, written as counselors write them (see ``counsel.py`` for the checks).
+
+Every error class of issue 14 that this branch addresses has several scenarios here:
+3 (a missing fact read as safety), 5 (a summons in the register and the exit ban).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sanctuary.routes.tests.counsel import failures, names
+
+PASSPORT = {"internal_passport": True, "international_passport": {"expires": "2031-01-01"}}
+NO_PASSPORT = {"internal_passport": True, "international_passport": None}
+LATE_2026 = "2026-12-03"
+
+
+def abroad(country: str) -> dict[str, str]:
+    return {"kind": "abroad", "country": country}
+
+
+SCENARIOS: list[dict[str, Any]] = [
+    # --- Error class 3: a missing fact must not read as safety -------------------------------
+    {
+        "name": "wanted deserter in Georgia with a passport asks about Uzbekistan and Tajikistan",
+        "situation": {
+            "status": "deserter",
+            "criminal_case": "wanted",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "UZ-air", "unsafe"),
+            ("default_risk", "UZ-air", "handover"),
+            ("reason", "UZ-air", "basis_cis_search"),
+            ("verdict", "TJ-air", "unsafe"),
+            ("default_risk", "TJ-air", "handover"),
+            ("text", "en", "a prudent default, not a documented case"),
+            ("text", "ru", "осторожное допущение, а не задокументированный случай"),
+            ("text", "uk", "обережне припущення, а не задокументований випадок"),
+        ],
+        "must_not": [
+            ("verdict", "UZ-air", ("recommended", "possible")),
+            ("verdict", "TJ-air", ("recommended", "possible")),
+            ("risk", "UZ-air", "handover", None),
+        ],
+    },
+    {
+        "name": "wanted activist in Turkey flying to Uzbekistan is not told it is possible",
+        "situation": {
+            "status": "abroad",
+            "criminal_case": "wanted",
+            "public_activism": True,
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "UZ-air", "unsafe"), ("default_risk", "UZ-air", "handover")],
+        "must_not": [("verdict", "UZ-air", ("recommended", "possible"))],
+    },
+    {
+        "name": "a documented handover in Kazakhstan decides; no default is added on top",
+        "situation": {"status": "deserter", "criminal_case": "wanted", "today": LATE_2026},
+        "must": [("verdict", "KZ-land", "unsafe"), ("risk", "KZ-land", "handover", "high")],
+        "must_not": [
+            ("default_risk", "KZ-land", "handover"),
+            ("reason", "KZ-land", "basis_cis_search"),
+        ],
+    },
+    {
+        "name": "a man with no criminal case gets no CIS default in Uzbekistan",
+        "situation": {"status": "civilian", "documents": PASSPORT, "today": LATE_2026},
+        "must": [("verdict", "UZ-air", ("recommended", "possible"))],
+        "must_not": [("default_risk", "UZ-air", "handover"), ("verdict", "UZ-air", "unsafe")],
+    },
+    {
+        "name": "an open case (not yet wanted): Uzbekistan is a medium default, not safe",
+        "situation": {
+            "status": "abroad",
+            "criminal_case": "opened",
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "UZ-air", "possible"), ("default_risk", "UZ-air", "handover")],
+        "must_not": [("verdict", "UZ-air", "recommended")],
+    },
+    {
+        "name": "a deserter without a case: allied Tajikistan is a CSTO default, never recommended",
+        "situation": {"status": "deserter", "documents": PASSPORT, "today": LATE_2026},
+        "must": [("default_risk", "TJ-air", "handover"), ("reason", "TJ-air", "basis_csto")],
+        "must_not": [
+            ("verdict", "TJ-air", "recommended"),
+            ("reason", "TJ-air", "basis_cis_search"),
+        ],
+    },
+    {
+        "name": "wanted deserter already in Uzbekistan is told where he is may not be safe",
+        "situation": {
+            "status": "deserter",
+            "criminal_case": "wanted",
+            "documents": PASSPORT,
+            "location": abroad("UZ"),
+            "today": LATE_2026,
+        },
+        "must": [
+            ("warning", "current_country_unsafe_default"),
+            ("text", "en", "This is a default, not a documented case"),
+        ],
+        "must_not": [("warning", "current_country_unsafe")],
+    },
+    {
+        "name": "wanted deserter in Kazakhstan: the documented handovers, not a default",
+        "situation": {
+            "status": "deserter",
+            "criminal_case": "wanted",
+            "location": abroad("KZ"),
+            "today": LATE_2026,
+        },
+        "must": [("warning", "current_country_unsafe")],
+        "must_not": [("warning", "current_country_unsafe_default")],
+    },
+    {
+        "name": "a man with a summons who goes to Belarus is told he may be stuck there",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2026-11-20"},
+            "today": LATE_2026,
+        },
+        "must": [("default_risk", "BY-land", "trap"), ("reason", "BY-land", "basis_union_state")],
+        "must_not": [("verdict", "BY-land", ("recommended", "possible"))],
+    },
+    {
+        "name": "a civilian with nothing against him is not frightened with Union State defaults",
+        "situation": {"status": "civilian", "today": LATE_2026},
+        "must": [("option", "BY-land")],
+        "must_not": [
+            ("default_risk", "BY-land", "trap"),
+            ("default_risk", "BY-land", "handover"),
+        ],
+    },
+    {
+        "name": "a wanted deserter in Armenia: the documented abduction decides, not a default",
+        "situation": {"status": "deserter", "criminal_case": "wanted", "today": LATE_2026},
+        "must": [("verdict", "AM-air", "unsafe"), ("risk", "AM-air", "abduction", "high")],
+        "must_not": [("default_risk", "AM-air", "handover")],
+    },
+    {
+        "name": "in Russian the default names the danger in words, not as a code",
+        "situation": {
+            "status": "deserter",
+            "criminal_case": "wanted",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must": [("text", "ru", "исходим из риска: выдача России"), ("text", "uk", "видача Росії")],
+        "must_not": [("text", "ru", "{kind}"), ("text", "en", "risk of handover.")],
+    },
+    # --- Error class 5: a summons in the register and the exit ban ---------------------------
+    {
+        "name": "electronic summons in the register, passport in hand: every border stops him",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-11-25"},
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "GE-land", "exit_blocked"),
+            ("verdict", "AM-air", "exit_blocked"),
+            ("verdict", "TR-air", "exit_blocked"),
+            ("reason", "GE-land", "exit_blocked"),
+            ("warning", "exit_ban_from_sending"),
+            ("text", "en", "stopped at the Russian border post"),
+            ("text", "ru", "На российском пункте пропуска вас, скорее всего, остановят"),
+        ],
+        "must_not": [
+            ("any_verdict", "recommended"),
+            ("any_verdict", "possible"),
+            ("risk", "GE-land", "exit_ban", None),
+        ],
+    },
+    {
+        "name": "paper summons served in 2024: the exit ban is the verdict for Kazakhstan",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2024-03-01"},
+            "today": "2024-03-10",
+        },
+        "must": [("verdict", "KZ-land", "exit_blocked"), ("reason", "KZ-land", "exit_blocked")],
+        "must_not": [("verdict", "KZ-land", ("recommended", "possible"))],
+    },
+    {
+        "name": "paper summons in October 2022, before the exit-ban law: no exit-blocked verdict",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2022-09-25"},
+            "today": "2022-10-01",
+        },
+        "must": [("verdict", "KZ-land", "possible"), ("warning", "draft_points_at_border")],
+        "must_not": [("any_verdict", "exit_blocked")],
+    },
+    {
+        "name": "a summons but already abroad in Georgia: the Russian exit ban no longer blocks",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-11-25"},
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must_not": [("any_verdict", "exit_blocked"), ("reason", "AM-air", "exit_blocked")],
+    },
+    {
+        "name": "a summons and no document for Georgia: not possible comes before the exit ban",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-11-25"},
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "GE-land", "not_possible"), ("verdict", "KZ-land", "exit_blocked")],
+    },
+    {
+        "name": "a summons in occupied territory: Russian exit control applies there too",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-11-25"},
+            "location": {"kind": "occupied"},
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "GE-air", "exit_blocked")],
+        "must_not": [("any_verdict", "recommended")],
+    },
+    {
+        "name": "no summons at all: no route is marked as stopped at the border",
+        "situation": {"status": "civilian", "documents": PASSPORT, "today": LATE_2026},
+        "must": [("any_verdict", "recommended")],
+        "must_not": [("any_verdict", "exit_blocked")],
+    },
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=names(SCENARIOS))
+def test_it_answers_the_counselors_scenario(scenario: dict[str, Any]) -> None:
+    assert failures(scenario) == []
+
+
+def test_it_names_every_scenario_once() -> None:
+    assert len(set(names(SCENARIOS))) == len(SCENARIOS)
+
+
+def test_it_can_see_a_wrong_answer() -> None:
+    """Positive control: a scenario that demands the opposite of the answer fails."""
+    wrong = {
+        "name": "control",
+        "situation": {"status": "civilian", "documents": PASSPORT, "today": LATE_2026},
+        "must": [("any_verdict", "exit_blocked"), ("text", "en", "no such words anywhere")],
+        "must_not": [("any_verdict", "recommended")],
+    }
+    assert len(failures(wrong)) == 3
