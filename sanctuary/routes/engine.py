@@ -49,15 +49,29 @@ RISK_KIND_WEIGHT = {"russian_control": 3}
 # Leaving the country while serving is desertion in Russian law, so soldiers who ask about
 # routes face the risks documented for deserters.
 STATUS_PROFILES: Mapping[str, frozenset[str]] = {
-    "civilian": frozenset(),
+    "civilian": frozenset({"civilian"}),
     "summons_received": frozenset({"evader"}),
     "conscript": frozenset({"conscript", "deserter"}),
     "mobilized": frozenset({"reservist", "deserter"}),
     "contract_soldier": frozenset({"contract_soldier", "deserter"}),
     "deserter": frozenset({"deserter"}),
-    "abroad": frozenset(),
+    "abroad": frozenset({"civilian"}),
     "captivity": frozenset(),
 }
+# Facts about the practice of one country say more about it than the law of its bloc.
+GENERAL_PLACES = frozenset({"EU", "INT"})
+# The ground a claim rests on, strongest first: a mobilised man who leaves claims as a deserter,
+# so deserters' practice decides his outlook where a country has one for deserters.
+CLAIM_PROFILES = (
+    "deserter",
+    "contract_soldier",
+    "reservist",
+    "conscript",
+    "evader",
+    "activist",
+    "civilian",
+    "family",
+)
 
 Params = tuple[tuple[str, str | int], ...]
 
@@ -272,6 +286,8 @@ def _person(situation: Situation) -> _Person:
     profiles = set(STATUS_PROFILES[situation.status])
     if situation.public_activism:
         profiles.add("activist")
+    if situation.companions:
+        profiles.add("family")
     passport = situation.documents.international_passport
     left = situation.left_unit_date
     return _Person(
@@ -430,18 +446,51 @@ def _by_level(risks: Iterable[Risk]) -> list[Risk]:
     return sorted(risks, key=lambda risk: (-LEVELS[risk.level], risk.default, risk.kind))
 
 
-def _protection_reasons(rules: Iterable[Rule]) -> list[tuple[Reason, str]]:
-    # When sources disagree on the outlook, show the most cautious one.
-    cautious: dict[str, tuple[str, set[str]]] = {}
-    for rule in rules:
-        kind, outlook = rule.kind or "", rule.outlook or "poor"
-        current, fact_ids = cautious.get(kind, ("good", set()))
-        cautious[kind] = (outlook if OUTLOOKS[outlook] < OUTLOOKS[current] else current, fact_ids)
-        fact_ids.add(rule.fact_id)
+def _claim_ground(rules: Sequence[Rule], profiles: frozenset[str]) -> list[Rule]:
+    """The rules about his strongest ground of claim, and those about anyone."""
+    named = {
+        profile
+        for rule in rules
+        if rule.when.profiles is not None
+        for profile in rule.when.profiles
+    }
+    ground = next((p for p in CLAIM_PROFILES if p in profiles and p in named), None)
+    if ground is None:
+        return list(rules)
     return [
-        (Reason("protection", (("kind", kind), ("outlook", outlook)), tuple(sorted(ids))), outlook)
-        for kind, (outlook, ids) in sorted(cautious.items())
+        rule
+        for rule in rules
+        if rule.when.profiles is None or "any" in rule.when.profiles or ground in rule.when.profiles
     ]
+
+
+def _protection_reasons(
+    rules: Iterable[Rule], place_id: str, facts: Mapping[str, Fact], profiles: frozenset[str]
+) -> list[tuple[Reason, str]]:
+    """The outlook of each kind of protection in one country for this person's profiles.
+
+    The rules given already match his profiles. The country's own practice decides over the
+    law of its bloc (EU, international); among the deciding rules only the best-attested facts
+    count (a low-confidence report does not outweigh a government's stated practice); when
+    those disagree, the most cautious outlook is shown. The reason cites the deciding facts.
+    """
+    by_kind: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_kind.setdefault(rule.kind or "", []).append(rule)
+    shown: list[tuple[Reason, str]] = []
+    for kind, candidates in sorted(by_kind.items()):
+        own = [rule for rule in candidates if place_id in rule.places]
+        if not own:
+            own = [rule for rule in candidates if not rule.places <= GENERAL_PLACES] or candidates
+        own = _claim_ground(own, profiles)
+        best = max(CONFIDENCES.index(facts[rule.fact_id].confidence) for rule in own)
+        deciding = [
+            rule for rule in own if CONFIDENCES.index(facts[rule.fact_id].confidence) == best
+        ]
+        outlook = min((rule.outlook or "poor" for rule in deciding), key=OUTLOOKS.__getitem__)
+        ids = tuple(sorted({rule.fact_id for rule in deciding}))
+        shown.append((Reason("protection", (("kind", kind), ("outlook", outlook)), ids), outlook))
+    return shown
 
 
 @dataclass
@@ -610,7 +659,9 @@ def _option(
     for reason in bases:
         draft.add(reason)
     risks = _grouped_risks_with_exit(_by_level(risks + defaults), exit_risks)
-    protections = _protection_reasons(by_type.get("protection", []))
+    protections = _protection_reasons(
+        by_type.get("protection", []), route.destination_id, kb.facts, person.profiles
+    )
     for reason, _ in protections:
         draft.add(reason)
     if stay is None:

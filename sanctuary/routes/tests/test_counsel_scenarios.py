@@ -1,7 +1,8 @@
 """The scenario suite, written as counselors write them (see ``counsel.py`` for the checks).
 
 Every error class of issue 14 that this branch addresses has several scenarios here:
-3 (a missing fact read as safety), 5 (a summons in the register and the exit ban).
+3 (a missing fact read as safety), 4 (protection by profile), 5 (a summons in the register and
+the exit ban).
 """
 
 from __future__ import annotations
@@ -159,6 +160,113 @@ SCENARIOS: list[dict[str, Any]] = [
         },
         "must": [("text", "ru", "исходим из риска: выдача России"), ("text", "uk", "видача Росії")],
         "must_not": [("text", "ru", "{kind}"), ("text", "en", "risk of handover.")],
+    },
+    # --- Error class 4: the protection outlook depends on who asks ---------------------------
+    {
+        "name": "a deserter in Turkey: France's asylum court makes the outlook good there",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "today": LATE_2026,
+        },
+        "must": [
+            ("protection", "FR-air", "asylum", "good"),
+            ("cites", "FR-air", "C-FR-001"),
+            ("protection", "DE-air", "asylum", "limited"),
+            ("cites", "DE-air", "C-DE-003"),
+            ("cites", "DE-air", "C-DE-007"),
+        ],
+        "must_not": [
+            ("protection", "FR-air", "asylum", "limited"),
+            ("protection", "DE-air", "asylum", "poor"),
+        ],
+    },
+    {
+        "name": "a man with a summons in Turkey: Germany is poor for him, unlike for deserters",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-10-01"},
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "today": LATE_2026,
+        },
+        "must": [("protection", "DE-air", "asylum", "poor"), ("cites", "DE-air", "C-DE-004")],
+        "must_not": [
+            ("protection", "DE-air", "asylum", "good"),
+            ("protection", "DE-air", "asylum", "limited"),
+        ],
+    },
+    {
+        "name": "the same evader in France: proof of the call-up makes the CNDA doctrine apply",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2026-10-01"},
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "today": LATE_2026,
+        },
+        "must": [("protection", "FR-air", "asylum", "good")],
+    },
+    {
+        "name": "a mobilised man who leaves claims as a deserter in Germany, not as a reservist",
+        "situation": {
+            "status": "mobilized",
+            "documents": PASSPORT,
+            "location": abroad("AM"),
+            "today": LATE_2026,
+        },
+        "must": [("protection", "DE-air", "asylum", "limited")],
+        "must_not": [("protection", "DE-air", "asylum", "poor")],
+    },
+    {
+        "name": "a mobilised man and Finland: its practice for mobilisation refusers is poor",
+        "situation": {
+            "status": "mobilized",
+            "documents": PASSPORT,
+            "location": abroad("AM"),
+            "today": LATE_2026,
+        },
+        "must": [("protection", "FI-air", "asylum", "poor"), ("cites", "FI-air", "C-FI-001")],
+        "must_not": [("protection", "FI-air", "asylum", "good")],
+    },
+    {
+        "name": "a civilian with no call-up in Germany: the low grant rate for men his age",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "location": abroad("RS"),
+            "today": LATE_2026,
+        },
+        "must": [("protection", "DE-air", "asylum", "poor")],
+        "must_not": [("protection", "FR-air", "asylum", "good")],
+    },
+    {
+        "name": "a deserter in Kazakhstan: eleven refused deserters make asylum there poor",
+        "situation": {"status": "deserter", "location": abroad("AM"), "today": LATE_2026},
+        "must": [("protection", "KZ-land", "asylum", "poor"), ("cites", "KZ-land", "D-KZ-007")],
+        "must_not": [("protection", "KZ-land", "asylum", "good")],
+    },
+    {
+        "name": "a deserter asking about Czechia gets the EU law outlook, not a made-up practice",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "today": LATE_2026,
+        },
+        "must": [("protection", "CZ-air", "asylum", "limited"), ("cites", "CZ-air", "C-QD-001")],
+        "must_not": [("protection", "CZ-air", "asylum", "good")],
+    },
+    {
+        "name": "a German outlook of 2026 for a deserter differs from the 2022 minister's words",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "today": "2022-10-15",
+        },
+        "must": [("protection", "DE-air", "asylum", "good"), ("cites", "DE-air", "C-DE-002")],
     },
     # --- Error class 5: a summons in the register and the exit ban ---------------------------
     {
