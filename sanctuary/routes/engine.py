@@ -138,6 +138,27 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Here:
+    """Where he is now: how long he may still stay, when to register, what threatens him."""
+
+    country: str
+    since: dt.date | None
+    days_left: int | None
+    until: dt.date | None
+    registration_until: dt.date | None
+    stay: StayLimit | None
+    reasons: tuple[Reason, ...]
+    risks: tuple[Risk, ...]
+
+    @property
+    def fact_ids(self) -> frozenset[str]:
+        return frozenset(
+            {fact_id for reason in self.reasons for fact_id in reason.fact_ids}
+            | {fact_id for risk in self.risks for fact_id in risk.fact_ids}
+        )
+
+
+@dataclass(frozen=True)
 class Advice:
     today: dt.date
     profiles: tuple[str, ...]
@@ -145,6 +166,7 @@ class Advice:
     warnings: tuple[Warning, ...]
     facts: Mapping[str, Fact]
     place_names: Mapping[str, Mapping[str, str]]
+    here: Here | None = None
 
     def option(self, destination: str, mode: str) -> Option | None:
         return next(
@@ -168,6 +190,30 @@ class Advice:
                 data["level"] = item.level
             return data
 
+        def risk(item: Risk) -> dict[str, Any]:
+            return {
+                "kind": item.kind,
+                "level": item.level,
+                "code": item.code,
+                "default": item.default,
+                "fact_ids": list(item.fact_ids),
+                "text": text(item.code, item.params),
+            }
+
+        def here(item: Here) -> dict[str, Any]:
+            return {
+                "country": item.country,
+                "country_name": self.place_names[item.country][lang],
+                "since": item.since.isoformat() if item.since else None,
+                "days_left": item.days_left,
+                "until": item.until.isoformat() if item.until else None,
+                "registration_until": (
+                    item.registration_until.isoformat() if item.registration_until else None
+                ),
+                "reasons": [reason(r) for r in item.reasons],
+                "risks": [risk(r) for r in item.risks],
+            }
+
         def option(item: Option) -> dict[str, Any]:
             stay = item.stay_limit
             return {
@@ -181,17 +227,7 @@ class Advice:
                 "stale": item.stale,
                 "wished": item.wished,
                 "reasons": [reason(r) for r in item.reasons],
-                "risks": [
-                    {
-                        "kind": r.kind,
-                        "level": r.level,
-                        "code": r.code,
-                        "default": r.default,
-                        "fact_ids": list(r.fact_ids),
-                        "text": text(r.code, r.params),
-                    }
-                    for r in item.risks
-                ],
+                "risks": [risk(r) for r in item.risks],
                 "documents_required": list(item.documents_required),
                 "stay_limit": None
                 if stay is None
@@ -208,11 +244,13 @@ class Advice:
         cited = sorted(
             {fact_id for o in self.options for fact_id in o.citations}
             | {fact_id for w in self.warnings for fact_id in w.fact_ids}
+            | (self.here.fact_ids if self.here else frozenset())
         )
         return {
             "today": self.today.isoformat(),
             "lang": lang,
             "profiles": list(self.profiles),
+            "here": here(self.here) if self.here else None,
             "options": [option(o) for o in self.options],
             "warnings": [reason(w) for w in self.warnings],
             "citations": {fact_id: _citation(self.facts[fact_id], lang) for fact_id in cited},
@@ -269,7 +307,18 @@ class _Person:
             and self.has_international_passport != when.has_international_passport
         ):
             return False
+        if not self._age_matches(when):
+            return False
         return self._absence_matches(when)
+
+    def _age_matches(self, when: When) -> bool:
+        # Without his age the rule may concern him: say it rather than stay silent.
+        age = self.situation.age
+        if age is None:
+            return True
+        return (when.min_age is None or when.min_age <= age) and (
+            when.max_age is None or age <= when.max_age
+        )
 
     def _absence_matches(self, when: When) -> bool:
         if when.min_days_since_left_unit is None and when.max_days_since_left_unit is None:
@@ -599,6 +648,7 @@ def _score(
     facts: Sequence[Fact],
     stay: StayLimit | None,
     wished: bool,
+    wants: str | None,
 ) -> int:
     points = SCORE_BAND_WIDTH // 2
     points += sum(OUTLOOK_POINTS[outlook] for outlook in outlooks)
@@ -609,6 +659,7 @@ def _score(
         points += 3
     if wished:
         points += 2
+    points += _wants_points(wants, stay, outlooks)
     return VERDICT_BASE_SCORE[verdict] + max(0, min(SCORE_BAND_WIDTH, points))
 
 
@@ -692,7 +743,15 @@ def _option(
         destination=route.destination_id,
         mode=route.mode,
         verdict=verdict,
-        score=_score(verdict, risks, [o for _, o in protections], facts, stay, wished),
+        score=_score(
+            verdict,
+            risks,
+            [o for _, o in protections],
+            facts,
+            stay,
+            wished,
+            person.situation.wants,
+        ),
         confidence=_confidence(facts),
         reasons=tuple(draft.reasons),
         risks=tuple(risks),
@@ -795,6 +854,110 @@ def _closing_warnings(
     return warnings
 
 
+def _local_risks(kb: KnowledgeBase, country: str, person: _Person) -> list[Risk]:
+    """The dangers documented (or assumed by default) for him in the country he is in."""
+    today = person.situation.today
+    specific = [
+        rule
+        for rule in kb.place_rules.get(country, ())
+        if rule.type == "risk" and rule.in_range(today) and person.matches(rule.when)
+    ]
+    defaults, _ = _prudence_risks(kb, country, person, specific)
+    return _by_level(_grouped_risks(specific) + defaults)
+
+
+def _departure_risks(local: Sequence[Risk], country: str) -> list[Risk]:
+    """Leaving a country where he faces a high risk of return means passing its border control,
+    where wanted people have been stopped (D-KZ-002): that risk goes with every route."""
+    ids = sorted(
+        {
+            fact_id
+            for risk in local
+            if risk.level == "high" and risk.kind in RETURN_RISK_KINDS
+            for fact_id in risk.fact_ids
+        }
+    )
+    return [Risk("departure_check", "high", tuple(ids))] if ids else []
+
+
+def _here(kb: KnowledgeBase, person: _Person, local: Sequence[Risk]) -> Here | None:
+    situation = person.situation
+    country = situation.location.country_code
+    if situation.location.in_russia or country not in kb.places:
+        return None
+    today = situation.today
+    stay = _stay_limit(
+        [
+            rule
+            for rule in kb.place_rules.get(country, ())
+            if rule.type == "stay" and rule.in_range(today) and person.matches(rule.when)
+        ]
+    )
+    since = situation.location.since
+    reasons: list[Reason] = []
+    days_left = until = registration_until = None
+    if stay is None:
+        reasons.append(Reason("no_stay_fact", (), ()))
+    elif stay.days is not None and since is not None:
+        until = since + dt.timedelta(days=stay.days - 1)
+        days_left = (until - today).days
+        params: Params = (
+            ("days", stay.days),
+            ("left", max(days_left, 0)),
+            ("date", until.isoformat()),
+        )
+        if days_left < 0:
+            reasons.append(Reason("here_overstay", params, stay.fact_ids))
+        else:
+            reasons.append(Reason("here_days_left", params, stay.fact_ids))
+        if stay.per_days is not None:
+            reasons.append(Reason("here_period", (("per_days", stay.per_days),), stay.fact_ids))
+    else:
+        reasons.extend(reason for reason in _stay_reasons(stay) if reason.code != "registration")
+        if since is None and stay.days is not None:
+            reasons.append(Reason("here_since_unknown", (), ()))
+    if stay is not None and stay.registration_days is not None:
+        if since is None:
+            reasons.append(
+                Reason("registration", (("days", stay.registration_days),), stay.fact_ids)
+            )
+        else:
+            registration_until = since + dt.timedelta(days=stay.registration_days)
+            code = "here_register_by" if registration_until >= today else "here_register_passed"
+            reasons.append(
+                Reason(
+                    code,
+                    (("days", stay.registration_days), ("date", registration_until.isoformat())),
+                    stay.fact_ids,
+                )
+            )
+    claim = situation.protection_claim
+    if claim is not None and claim.country == country:
+        reasons.append(Reason("here_claim_pending", (("date", claim.date.isoformat()),), ()))
+    return Here(
+        country=country,
+        since=since,
+        days_left=days_left,
+        until=until,
+        registration_until=registration_until,
+        stay=stay,
+        reasons=tuple(reasons),
+        risks=tuple(local),
+    )
+
+
+def _wants_points(wants: str | None, stay: StayLimit | None, outlooks: Sequence[str]) -> int:
+    """What he wants weighs the ranking: a long stay, or a place to settle with protection."""
+    if wants is None or wants == "transit":
+        return 0
+    long_stay = stay is not None and (stay.unlimited or (stay.days or 0) >= 180)
+    short_stay = stay is None or (not stay.unlimited and (stay.days or 0) < 90)
+    points = 4 if long_stay else -4 if short_stay else 0
+    if wants == "settle":
+        points += sum({"good": 6, "limited": 1, "poor": -3}[outlook] for outlook in outlooks)
+    return points
+
+
 def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
     """Ranked options for ``situation`` on ``situation.today``, with situation-level warnings."""
     today = situation.today
@@ -811,6 +974,12 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
     warnings += _current_country_warning(kb, person)
 
     exit_risks = _grouped_risks(exit_rules)
+    local: list[Risk] = []
+    if not situation.location.in_russia:
+        local = _local_risks(kb, situation.location.country_code, person)
+        exit_risks = _by_level(
+            exit_risks + _departure_risks(local, situation.location.country_code)
+        )
     # A high exit ban for a man still under Russian control: every border post will stop him.
     exit_ban_facts = tuple(
         sorted(
@@ -828,8 +997,9 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
     captivity = situation.status == "captivity"
     options: list[Option] = []
     if not captivity:
+        here = situation.location.country_code
         for route in kb.routes:
-            if route.destination_id == situation.location.country_code:
+            if route.destination_id == here or not route.starts_in(here):
                 continue
             option = _option(route, kb, person, documents, exit_risks, exit_ban_facts)
             if option is not None:
@@ -838,9 +1008,12 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
     warnings += _closing_warnings(options, kb, today, captivity)
     warnings.sort(key=lambda w: (-LEVELS[w.level], w.code, w.params))
 
-    shown_places = {o.destination for o in options} | {
-        value for w in warnings for key, value in w.params if key == "country"
-    }
+    where = _here(kb, person, local)
+    shown_places = (
+        {o.destination for o in options}
+        | {value for w in warnings for key, value in w.params if key == "country"}
+        | ({where.country} if where else set())
+    )
     return Advice(
         today=today,
         profiles=tuple(sorted(person.profiles)),
@@ -851,4 +1024,5 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
             place_id: kb.places[place_id].names()
             for place_id in sorted(str(p) for p in shown_places)
         },
+        here=where,
     )

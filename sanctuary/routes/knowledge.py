@@ -225,6 +225,8 @@ class When:
     has_international_passport: bool | None = None
     min_days_since_left_unit: int | None = None
     max_days_since_left_unit: int | None = None
+    min_age: int | None = None
+    max_age: int | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> When:
@@ -235,6 +237,7 @@ class When:
             return frozenset(data[key]) if key in data else None
 
         days = data.get("days_since_left_unit", {})
+        age = data.get("age", {})
         return cls(
             statuses=optional_set("statuses"),
             profiles=optional_set("profiles"),
@@ -246,6 +249,8 @@ class When:
             has_international_passport=data.get("has_international_passport"),
             min_days_since_left_unit=days.get("min"),
             max_days_since_left_unit=days.get("max"),
+            min_age=age.get("min"),
+            max_age=age.get("max"),
         )
 
 
@@ -332,6 +337,11 @@ class Route:
     destination_id: str
     mode: str
     documents: tuple[str, ...]
+    # Where a land route can start; None for flights, which leave from anywhere.
+    starts_from: frozenset[str] | None = None
+
+    def starts_in(self, place_id: str) -> bool:
+        return self.starts_from is None or place_id in self.starts_from
 
     @property
     def id(self) -> str:
@@ -467,7 +477,12 @@ def _place(data: Mapping[str, Any], origin: str) -> Place:
         name_uk=data["name"].get("uk"),
         member_of=tuple(data.get("member_of", ())),
         routes=tuple(
-            Route(data["id"], route["mode"], tuple(route["documents"]))
+            Route(
+                data["id"],
+                route["mode"],
+                tuple(route["documents"]),
+                frozenset(route["from"]) if "from" in route else None,
+            )
             for route in data.get("routes", ())
         ),
         origin=origin,
@@ -554,6 +569,10 @@ def _reference_problems(places: list[Place], facts: list[Fact]) -> list[str]:
         for bloc in place.member_of:
             if bloc not in place_ids:
                 problems.append(f"{place.origin}: member_of: unknown place {bloc!r}")
+        for route in place.routes:
+            for start in sorted(route.starts_from or ()):
+                if start not in place_ids:
+                    problems.append(f"{place.origin}: routes: unknown place {start!r}")
     for fact in facts:
         if fact.id in fact_ids:
             problems.append(f"{fact.origin}: id: {fact.id} is also defined at {fact_ids[fact.id]}")

@@ -97,6 +97,16 @@ def present_advice(advice: dict[str, Any]) -> dict[str, Any]:
         {**(line(w) if w["code"] != "stale_facts" else {"text": w["text"]}), "level": w["level"]}
         for w in advice["warnings"]
     ]
+    here = None
+    if advice.get("here"):
+        here = {
+            "name": advice["here"]["country_name"],
+            "lines": [line(r) for r in advice["here"]["reasons"]],
+            "risks": [
+                {**line(r), "level": r["level"], "level_label": labels.LEVELS[r["level"]]}
+                for r in advice["here"]["risks"]
+            ],
+        }
     groups = []
     for verdict in VERDICTS:
         shown = [_present_option(o, line) for o in advice["options"] if o["verdict"] == verdict]
@@ -116,7 +126,7 @@ def present_advice(advice: dict[str, Any]) -> dict[str, Any]:
                 "stale": (today - verified).days > STALE_AFTER_DAYS,
             }
         )
-    return {"warnings": warnings, "groups": groups, "sources": sources}
+    return {"warnings": warnings, "here": here, "groups": groups, "sources": sources}
 
 
 def _present_option(

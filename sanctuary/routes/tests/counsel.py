@@ -14,7 +14,9 @@ helpers' default: a civilian in Russia with only an internal passport on 2026-03
 - ``("any_verdict", "recommended")`` — some option has this verdict;
 - ``("above", "GE-air", "BY-land")`` — the first ranks above the second;
 - ``("text", "ru", "допущение")`` — the rendered answer in that language contains the words;
-- ``("protection", "DE-air", "asylum", "good")`` — the protection outlook shown.
+- ``("protection", "DE-air", "asylum", "good")`` — the protection outlook shown;
+- ``("here", "here_days_left", {"left": 57})`` — a line of "where you are now" (with params);
+- ``("here_risk", "handover", "high")`` — a local risk where he is now.
 
 ``must_not`` negates each check; a check on a missing option is false, so ``must_not`` of
 ``("verdict", X, "recommended")`` also holds when X is not offered.
@@ -47,6 +49,16 @@ def holds(result: Advice, check: Check) -> bool:
         return any(w.code == args[0] for w in result.warnings)
     if name == "any_verdict":
         return any(o.verdict == args[0] for o in result.options)
+    if name == "here":
+        # ("here", "code") or ("here", "code", {"param": value}): a line of "where you are now".
+        lines = result.here.reasons if result.here else ()
+        return any(
+            r.code == args[0] and (len(args) < 2 or dict(r.params).items() >= args[1].items())
+            for r in lines
+        )
+    if name == "here_risk":
+        risks = result.here.risks if result.here else ()
+        return any(r.kind == args[0] and (len(args) < 2 or r.level == args[1]) for r in risks)
     if name == "text":
         return str(args[1]).lower() in _rendered(result, args[0]).lower()
     if name == "above":

@@ -161,6 +161,233 @@ SCENARIOS: list[dict[str, Any]] = [
         "must": [("text", "ru", "исходим из риска: выдача России"), ("text", "uk", "видача Росії")],
         "must_not": [("text", "ru", "{kind}"), ("text", "en", "risk of handover.")],
     },
+    # --- Error class 1: where he is now, and since when --------------------------------------
+    {
+        "name": "a man in Kazakhstan since 1 November: 90 days, 57 left, and registration is late",
+        "situation": {
+            "status": "civilian",
+            "location": abroad("KZ") | {"since": "2026-11-01"},
+            "today": LATE_2026,
+        },
+        "must": [
+            ("here", "here_days_left", {"days": 90, "left": 57, "date": "2027-01-29"}),
+            ("here", "here_period", {"per_days": 180}),
+            ("here", "here_register_passed", {"days": 30, "date": "2026-12-01"}),
+            ("text", "ru", "осталось 57 дней"),
+            ("text", "uk", "залишилося 57 днів"),
+            ("text", "en", "57 days left"),
+        ],
+        "must_not": [("here", "here_overstay"), ("here", "here_register_by")],
+    },
+    {
+        "name": "in Kazakhstan for 100 days: he is told he has overstayed, not that days are left",
+        "situation": {
+            "status": "civilian",
+            "location": abroad("KZ") | {"since": "2026-08-26"},
+            "today": LATE_2026,
+        },
+        "must": [("here", "here_overstay", {"days": 90}), ("text", "ru", "сверх срока")],
+        "must_not": [("here", "here_days_left")],
+    },
+    {
+        "name": "in Kazakhstan for 89 days: one day left, in the singular",
+        "situation": {
+            "status": "civilian",
+            "location": abroad("KZ") | {"since": "2026-09-06"},
+            "today": LATE_2026,
+        },
+        "must": [
+            ("here", "here_days_left", {"left": 1}),
+            ("text", "ru", "осталось 1 день"),
+            ("text", "en", "1 day left"),
+        ],
+        "must_not": [("text", "ru", "1 дней"), ("text", "en", " 1 days")],
+    },
+    {
+        "name": "arrived in Georgia three days ago: 365 days, and no registration duty is invented",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "location": abroad("GE") | {"since": "2026-12-01"},
+            "today": LATE_2026,
+        },
+        "must": [("here", "here_days_left", {"days": 365, "left": 362})],
+        "must_not": [("here", "here_register_by"), ("here", "here_register_passed")],
+    },
+    {
+        "name": "in Serbia since yesterday: registration deadline is named with its date",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "location": abroad("RS") | {"since": "2026-12-02"},
+            "today": LATE_2026,
+        },
+        "must": [("here", "here_register_by")],
+        "must_not": [("here", "here_register_passed")],
+    },
+    {
+        "name": "abroad without saying since when: he is asked for the day he arrived",
+        "situation": {"status": "civilian", "location": abroad("KZ"), "today": LATE_2026},
+        "must": [("here", "here_since_unknown"), ("here", "stay_days_in_period")],
+        "must_not": [("here", "here_days_left")],
+    },
+    {
+        "name": "a deserter in Kazakhstan hears the local dangers for him in the here section",
+        "situation": {"status": "deserter", "location": abroad("KZ"), "today": LATE_2026},
+        "must": [("here_risk", "handover", "high"), ("warning", "current_country_unsafe")],
+    },
+    {
+        "name": "a man still in Russia gets no 'where you are now' section",
+        "situation": {"status": "civilian", "today": LATE_2026},
+        "must_not": [("here", "no_stay_fact"), ("here", "here_since_unknown")],
+    },
+    # --- Error class 7: routes start where he is, with that country's exit risks ------------
+    {
+        "name": "from Kazakhstan: no land route to Abkhazia, Belarus or Finland is offered",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "location": abroad("KZ"),
+            "today": LATE_2026,
+        },
+        "must": [("option", "GE-air"), ("option", "AM-air")],
+        "must_not": [
+            ("option", "abkhazia-land"),
+            ("option", "BY-land"),
+            ("option", "FI-land"),
+            ("option", "south-ossetia-land"),
+            ("option", "KZ-air"),
+        ],
+    },
+    {
+        "name": "from Serbia: only flights, never Russia's land borders",
+        "situation": {
+            "status": "abroad",
+            "documents": PASSPORT,
+            "location": abroad("RS"),
+            "today": LATE_2026,
+        },
+        "must": [("option", "ME-air"), ("option", "TR-air")],
+        "must_not": [("option", "GE-land"), ("option", "EE-land"), ("option", "MN-land")],
+    },
+    {
+        "name": "from Georgia: Armenia by land is a real crossing",
+        "situation": {
+            "status": "abroad",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must": [("option", "AM-land")],
+        "must_not": [("option", "KZ-land")],
+    },
+    {
+        "name": "deserter in Kazakhstan, case only likely: flights out carry the airport risk",
+        "situation": {
+            "status": "deserter",
+            "criminal_case": "likely",
+            "documents": PASSPORT,
+            "location": abroad("KZ"),
+            "today": LATE_2026,
+        },
+        "must": [
+            ("risk", "IL-air", "departure_check", "high"),
+            ("risk", "AE-air", "departure_check", "high"),
+            ("risk", "TR-air", "departure_check", "high"),
+            ("text", "en", "border control of the country you are in"),
+        ],
+        "must_not": [
+            ("verdict", "IL-air", "recommended"),
+            ("verdict", "AE-air", "recommended"),
+            ("verdict", "TR-air", "recommended"),
+        ],
+    },
+    {
+        "name": "a civilian in Georgia: no departure risk is put on his flights",
+        "situation": {
+            "status": "abroad",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must": [("any_verdict", "recommended")],
+        "must_not": [("risk", "TR-air", "departure_check", None)],
+    },
+    # --- Error class 2: his age, what he wants, a claim already made ------------------------
+    {
+        "name": "a 35-year-old with a summons is not offered alternative civilian service",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2026-11-20"},
+            "age": 35,
+            "today": LATE_2026,
+        },
+        "must": [("warning", "exit_ban_after_summons")],
+        "must_not": [("warning", "alternative_service"), ("warning", "exposure_evasion")],
+    },
+    {
+        "name": "a 19-year-old with a summons hears of alternative service and Article 328",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2026-11-20"},
+            "age": 19,
+            "today": LATE_2026,
+        },
+        "must": [("warning", "alternative_service"), ("warning", "exposure_evasion")],
+    },
+    {
+        "name": "a 29-year-old in 2023 was past conscription age; in 2024 he would not be",
+        "situation": {
+            "status": "civilian",
+            "age": 29,
+            "today": "2023-06-01",
+        },
+        "must_not": [("warning", "alternative_service")],
+    },
+    {
+        "name": "a civilian who wants months abroad sees Georgia's 365 days above 30-day Serbia",
+        "situation": {
+            "status": "abroad",
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "wants": "months",
+            "today": LATE_2026,
+        },
+        "must": [("above", "GE-air", "RS-air"), ("above", "GE-air", "ME-air")],
+    },
+    {
+        "name": "a deserter who wants to settle sees France above Serbia",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "wants": "settle",
+            "today": LATE_2026,
+        },
+        "must": [("above", "FR-air", "DE-air"), ("protection", "FR-air", "asylum", "good")],
+    },
+    {
+        "name": "a man with a pending claim in Germany is told to ask his lawyer before travelling",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("DE") | {"since": "2026-06-01"},
+            "protection_claim": {"country": "DE", "date": "2026-06-10"},
+            "today": LATE_2026,
+        },
+        "must": [("here", "here_claim_pending"), ("text", "ru", "отъезд может прекратить")],
+    },
+    {
+        "name": "a claim made elsewhere is not reported as pending where he is now",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("TR"),
+            "protection_claim": {"country": "DE", "date": "2026-06-10"},
+            "today": LATE_2026,
+        },
+        "must_not": [("here", "here_claim_pending")],
+    },
     # --- Error class 4: the protection outlook depends on who asks ---------------------------
     {
         "name": "a deserter in Turkey: France's asylum court makes the outlook good there",
@@ -244,8 +471,8 @@ SCENARIOS: list[dict[str, Any]] = [
     {
         "name": "a deserter in Kazakhstan: eleven refused deserters make asylum there poor",
         "situation": {"status": "deserter", "location": abroad("AM"), "today": LATE_2026},
-        "must": [("protection", "KZ-land", "asylum", "poor"), ("cites", "KZ-land", "D-KZ-007")],
-        "must_not": [("protection", "KZ-land", "asylum", "good")],
+        "must": [("protection", "KZ-air", "asylum", "poor"), ("cites", "KZ-air", "D-KZ-007")],
+        "must_not": [("protection", "KZ-air", "asylum", "good"), ("option", "KZ-land")],
     },
     {
         "name": "a deserter asking about Czechia gets the EU law outlook, not a made-up practice",

@@ -138,3 +138,45 @@ class OptionsCheckTestCase(BaseTestCase):
         self.assertIn("1 facts behind this advice were last checked more than 180 days ago", page)
         self.assertNotIn("<script", page)
         self.assertNotIn("style=", page)
+
+    @time_machine.travel("2026-12-03T12:00Z")
+    def test_it_asks_where_he_is_since_when_and_shows_where_you_are_now(self) -> None:
+        answers = {
+            "status": "deserter",
+            "location": "abroad",
+            "country": "KZ",
+            "since": "2026-11-01",
+            "age": "24",
+            "wants": "months",
+            "internal_passport": "on",
+            "criminal_case": "likely",
+            "children": "0",
+            "claim_country": "KZ",
+            "claim_date": "2026-11-05",
+        }
+        page = self.check(answers).content.decode()
+        self.assertIn("Где вы сейчас: Казахстан", page)
+        self.assertIn("осталось 57 дней, до 2027-01-29", page)
+        self.assertIn("отъезд может прекратить рассмотрение", page)
+        # Russia's land borders are not offered from Kazakhstan.
+        self.assertNotIn("Абхазия", page)
+        english = self.check(answers, "en").content.decode()
+        self.assertIn("Where you are now: Kazakhstan", english)
+        self.assertIn("57 days left", english)
+        self.assertNotIn("<script", page)
+
+    @time_machine.travel("2026-12-03T12:00Z")
+    def test_it_keeps_the_new_answers_when_one_is_wrong(self) -> None:
+        answers = {
+            **MOBILISED_WITH_PASSPORT,
+            "location": "abroad",
+            "country": "GE",
+            "since": "2027-01-01",
+            "age": "9",
+            "claim_country": "DE",
+        }
+        page = self.check(answers).content.decode()
+        self.assertIn("Эта дата ещё не наступила.", page)
+        self.assertIn("Введите дату заявления.", page)
+        self.assertIn('value="2027-01-01"', page)
+        self.assertIn('<option value="DE" selected>', page)
