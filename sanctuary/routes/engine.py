@@ -13,7 +13,6 @@ from typing import Any
 
 from sanctuary.routes.knowledge import (
     LOWERED_STATUSES,
-    STALE_AFTER_DAYS,
     UNCONFIRMED_STATUSES,
     Fact,
     KnowledgeBase,
@@ -131,6 +130,8 @@ class Option:
     citations: tuple[str, ...]
     stale: bool
     wished: bool
+    # The facts its verdict rests on: only these make the option "old" when stale.
+    deciding: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -167,6 +168,7 @@ class Advice:
     facts: Mapping[str, Fact]
     place_names: Mapping[str, Mapping[str, str]]
     here: Here | None = None
+    checked_on: dt.date | None = None
 
     def option(self, destination: str, mode: str) -> Option | None:
         return next(
@@ -225,6 +227,7 @@ class Advice:
                 "score": item.score,
                 "confidence": item.confidence,
                 "stale": item.stale,
+                "deciding": list(item.deciding),
                 "wished": item.wished,
                 "reasons": [reason(r) for r in item.reasons],
                 "risks": [risk(r) for r in item.risks],
@@ -248,6 +251,7 @@ class Advice:
         )
         return {
             "today": self.today.isoformat(),
+            "checked_on": (self.checked_on or self.today).isoformat(),
             "lang": lang,
             "profiles": list(self.profiles),
             "here": here(self.here) if self.here else None,
@@ -548,6 +552,8 @@ class _Draft:
 
     blocked: bool = False
     visa: bool = False
+    # Children travel and the base holds no rule on their documents for this route.
+    children_unknown: bool = False
     reasons: list[Reason] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     cited: set[str] = field(default_factory=set)
@@ -597,6 +603,11 @@ def _children(draft: _Draft, rules: Sequence[Rule], person: _Person) -> None:
     children = [c for c in person.situation.companions if c.is_young_child]
     if not children:
         return
+    if not rules:
+        # No rule is not permission: say so, and never recommend the route for the family.
+        draft.children_unknown = True
+        draft.reasons.append(Reason("no_child_rule", (), ()))
+        return
     for rule in rules:
         document = rule.requires or ""
         has = all(
@@ -629,9 +640,51 @@ def _verdict(
     # Never "recommended" with a real risk, an unverified fact, a visa hurdle, or no known stay.
     if risks and any(LEVELS[risk.level] >= LEVELS["medium"] for risk in risks):
         return "possible"
-    if draft.visa or unconfirmed or stay is None:
+    if draft.visa or draft.children_unknown or unconfirmed or stay is None:
         return "possible"
     return "recommended"
+
+
+BLOCKING_REASONS = frozenset(
+    {"missing_document", "entry_closed", "passport_validity_short", "child_needs_document"}
+)
+# What makes a route possible rather than recommended, besides risks and unconfirmed facts.
+HURDLE_REASONS = frozenset({"visa_required", "no_child_rule"})
+GRANTING_REASONS = frozenset(
+    {"entry_allowed", "child_document_ok", "stay_days_in_period", "stay_days", "stay_unlimited"}
+)
+
+
+def _deciding(
+    verdict: str, reasons: Sequence[Reason], risks: Sequence[Risk], unconfirmed: Sequence[Fact]
+) -> tuple[str, ...]:
+    """The facts that decide the verdict: were one of them wrong, the verdict could change."""
+
+    def from_reasons(codes: frozenset[str]) -> set[str]:
+        return {fact_id for r in reasons if r.code in codes for fact_id in r.fact_ids}
+
+    if verdict == "not_possible":
+        ids = from_reasons(BLOCKING_REASONS)
+    elif verdict == "exit_blocked":
+        ids = from_reasons(frozenset({"exit_blocked"}))
+    elif verdict == "unsafe":
+        ids = {
+            fact_id
+            for risk in risks
+            if risk.level == "high" and risk.kind in RETURN_RISK_KINDS
+            for fact_id in risk.fact_ids
+        }
+    elif verdict == "possible":
+        ids = from_reasons(HURDLE_REASONS) | {fact.id for fact in unconfirmed}
+        ids |= {
+            fact_id
+            for risk in risks
+            if LEVELS[risk.level] >= LEVELS["medium"]
+            for fact_id in risk.fact_ids
+        }
+    else:
+        ids = from_reasons(GRANTING_REASONS)
+    return tuple(sorted(ids))
 
 
 def _confidence(facts: Sequence[Fact]) -> str:
@@ -670,6 +723,7 @@ def _option(
     documents: frozenset[str],
     exit_risks: Sequence[Risk],
     exit_ban_facts: tuple[str, ...],
+    checked_on: dt.date,
 ) -> Option | None:
     today = person.situation.today
     rules = [
@@ -738,6 +792,7 @@ def _option(
             )
         )
     verdict = _verdict(draft, risks, unconfirmed, stay, bool(exit_ban_facts))
+    deciding = _deciding(verdict, draft.reasons, risks, unconfirmed)
     wished = route.destination_id in person.situation.wished_destinations
     return Option(
         destination=route.destination_id,
@@ -758,8 +813,9 @@ def _option(
         documents_required=tuple(draft.documents),
         stay_limit=stay,
         citations=tuple(fact.id for fact in facts),
-        stale=any(fact.is_stale(today) for fact in facts),
+        stale=any(kb.facts[fact_id].is_stale(checked_on) for fact_id in deciding),
         wished=wished,
+        deciding=deciding,
     )
 
 
@@ -817,7 +873,7 @@ def _current_country_warning(kb: KnowledgeBase, person: _Person) -> list[Warning
 
 
 def _closing_warnings(
-    options: Sequence[Option], kb: KnowledgeBase, today: dt.date, captivity: bool
+    options: Sequence[Option], kb: KnowledgeBase, checked_on: dt.date, captivity: bool
 ) -> list[Warning]:
     warnings: list[Warning] = []
     if captivity:
@@ -834,23 +890,17 @@ def _closing_warnings(
             }
         )
         warnings.append(Warning("no_safe_option", "high", (), tuple(fact_ids)))
-    stale = sorted(
-        {
-            fact_id
-            for option in options
-            for fact_id in option.citations
-            if kb.facts[fact_id].is_stale(today)
-        }
-    )
-    if stale:
-        warnings.append(
-            Warning(
-                "stale_facts",
-                "medium",
-                (("count", len(stale)), ("days", STALE_AFTER_DAYS)),
-                tuple(stale),
-            )
-        )
+    # Only the stale facts that decide a verdict are named, each with its age, counted from the
+    # day the advice is given (not the situation's date, which may lie in the past).
+    stale = {
+        fact_id
+        for option in options
+        for fact_id in option.deciding
+        if kb.facts[fact_id].is_stale(checked_on)
+    }
+    for fact_id in sorted(stale):
+        age = (checked_on - kb.facts[fact_id].last_verified).days
+        warnings.append(Warning("stale_fact", "medium", (("days", age),), (fact_id,)))
     return warnings
 
 
@@ -958,9 +1008,14 @@ def _wants_points(wants: str | None, stay: StayLimit | None, outlooks: Sequence[
     return points
 
 
-def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
-    """Ranked options for ``situation`` on ``situation.today``, with situation-level warnings."""
+def advise(situation: Situation, kb: KnowledgeBase, checked_on: dt.date | None = None) -> Advice:
+    """Ranked options for ``situation`` on ``situation.today``, with situation-level warnings.
+
+    ``checked_on`` is the day the advice is given, from which the age of facts is measured;
+    the engine reads no clock, so callers pass it (it defaults to ``situation.today``).
+    """
     today = situation.today
+    checked_on = checked_on or today
     person = _person(situation)
     person_rules = [
         rule for rule in kb.person_rules if rule.in_range(today) and person.matches(rule.when)
@@ -1001,11 +1056,11 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
         for route in kb.routes:
             if route.destination_id == here or not route.starts_in(here):
                 continue
-            option = _option(route, kb, person, documents, exit_risks, exit_ban_facts)
+            option = _option(route, kb, person, documents, exit_risks, exit_ban_facts, checked_on)
             if option is not None:
                 options.append(option)
     options.sort(key=lambda o: (-o.score, VERDICTS.index(o.verdict), o.destination, o.mode))
-    warnings += _closing_warnings(options, kb, today, captivity)
+    warnings += _closing_warnings(options, kb, checked_on, captivity)
     warnings.sort(key=lambda w: (-LEVELS[w.level], w.code, w.params))
 
     where = _here(kb, person, local)
@@ -1025,4 +1080,5 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
             for place_id in sorted(str(p) for p in shown_places)
         },
         here=where,
+        checked_on=checked_on,
     )

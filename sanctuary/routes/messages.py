@@ -52,6 +52,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Дети до 14 лет едут по документу ({document}); у ваших детей он есть.",
         "uk": "Діти до 14 років їдуть за документом ({document}); у ваших дітей він є.",
     },
+    "no_child_rule": {
+        "en": "We hold no verified rule on the documents children need for this route: check "
+        "with a counselor before you travel with them.",
+        "ru": "У нас нет проверенного правила о том, какие документы нужны детям на этом "
+        "маршруте: прежде чем ехать с ними, уточните у консультанта.",
+        "uk": "У нас немає перевіреного правила про те, які документи потрібні дітям на цьому "
+        "маршруті: перш ніж їхати з ними, уточніть у консультанта.",
+    },
     "stay_days_in_period": {
         "en": "You may stay up to {days} {days:day|days} in any {per_days}.",
         "ru": "Можно находиться до {days} {days:дня|дней|дней} из каждых {per_days}.",
@@ -284,10 +292,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "задокументовано, але країна співпрацює з Росією в розшуку. Це припущення, а не "
         "задокументований випадок.",
     },
-    "stale_facts": {
-        "en": "{count} facts behind this advice were last checked more than {days} days ago.",
-        "ru": "Часть сведений (фактов: {count}) проверялась больше {days} дн. назад.",
-        "uk": "Частину відомостей (фактів: {count}) перевіряли понад {days} дн. тому.",
+    "stale_fact": {
+        "en": "A fact that decides a verdict here was last checked {days} {days:day|days} ago; "
+        "a counselor should confirm it before you rely on it.",
+        "ru": "Сведения, от которых здесь зависит вывод, проверялись {days} {days:день|дня|дней} "
+        "назад; прежде чем на них полагаться, пусть их подтвердит консультант.",
+        "uk": "Відомості, від яких тут залежить висновок, перевіряли {days} {days:день|дні|днів} "
+        "тому; перш ніж на них покладатися, хай їх підтвердить консультант.",
     },
     "no_safe_option": {
         "en": "No route is safe for you right now; talk to a counselor before you move.",

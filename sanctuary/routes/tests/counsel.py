@@ -12,6 +12,7 @@ helpers' default: a civilian in Russia with only an internal passport on 2026-03
 - ``("option", "FI-land")`` — the route is offered at all;
 - ``("warning", "current_country_unsafe")`` — a warning on the whole answer;
 - ``("any_verdict", "recommended")`` — some option has this verdict;
+- ``("stale", "A-KZ-001")`` — the answer names this fact as old (it decides a verdict);
 - ``("above", "GE-air", "BY-land")`` — the first ranks above the second;
 - ``("text", "ru", "допущение")`` — the rendered answer in that language contains the words;
 - ``("protection", "DE-air", "asylum", "good")`` — the protection outlook shown;
@@ -47,6 +48,8 @@ def holds(result: Advice, check: Check) -> bool:
     name, *args = check
     if name == "warning":
         return any(w.code == args[0] for w in result.warnings)
+    if name == "stale":
+        return any(w.code == "stale_fact" and w.fact_ids == (args[0],) for w in result.warnings)
     if name == "any_verdict":
         return any(o.verdict == args[0] for o in result.options)
     if name == "here":

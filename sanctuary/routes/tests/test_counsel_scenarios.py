@@ -495,6 +495,148 @@ SCENARIOS: list[dict[str, Any]] = [
         },
         "must": [("protection", "DE-air", "asylum", "good"), ("cites", "DE-air", "C-DE-002")],
     },
+    # --- Error class 8: children are checked on every route ---------------------------------
+    {
+        "name": "a family whose 8-year-old has only a birth certificate is not sent to Armenia",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "child", "age": 8, "birth_certificate": True}],
+            "today": LATE_2026,
+        },
+        "must": [
+            ("reason", "AM-air", "no_child_rule"),
+            ("verdict", "KZ-land", "not_possible"),
+            ("reason", "KZ-land", "child_needs_document"),
+            ("text", "ru", "нет проверенного правила о том, какие документы нужны детям"),
+        ],
+        "must_not": [("verdict", "AM-air", "recommended"), ("any_verdict", "recommended")],
+    },
+    {
+        "name": "a family whose child has a passport can fly to Kyrgyzstan after January 2026",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "child", "age": 8, "international_passport": True}],
+            "today": LATE_2026,
+        },
+        "must": [("reason", "KG-air", "child_document_ok")],
+        "must_not": [("verdict", "KG-air", "not_possible")],
+    },
+    {
+        "name": "a 15-year-old travels on his own internal passport: no child rule is needed",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "child", "age": 15}],
+            "today": LATE_2026,
+        },
+        "must_not": [("reason", "AM-air", "no_child_rule"), ("verdict", "KZ-land", "not_possible")],
+    },
+    {
+        "name": "a couple without children: no child line anywhere",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "partner", "age": 30}],
+            "today": LATE_2026,
+        },
+        "must_not": [("reason", "AM-air", "no_child_rule"), ("text", "en", "children under 14")],
+    },
+    # --- Error class 11: staleness where it matters ------------------------------------------
+    {
+        "name": "late 2026: the answer names old facts behind its verdicts, each with its age",
+        "situation": {"status": "civilian", "today": LATE_2026},
+        "must": [
+            ("warning", "stale_fact"),
+            ("stale", "A-KG-001"),
+            ("text", "en", "was last checked 276 days ago"),
+        ],
+        "must_not": [("warning", "stale_facts"), ("text", "en", "more than 180 days")],
+    },
+    {
+        "name": "the facts read again today decide Uzbekistan's default and are not called old",
+        "situation": {
+            "status": "deserter",
+            "criminal_case": "wanted",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "UZ-air", "unsafe"), ("cites", "UZ-air", "D-CIS-002")],
+        "must_not": [("stale", "D-CIS-002"), ("stale", "C-FR-001")],
+    },
+    # --- Statuses and places, as counselors meet them ----------------------------------------
+    {
+        "name": "a contract soldier who left his unit and holds only his internal passport",
+        "situation": {
+            "status": "deserter",
+            "left_unit_date": "2026-11-20",
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "GE-land", "not_possible"),
+            ("warning", "servicemen_without_passport"),
+            ("warning", "exposure_awol"),
+        ],
+        "must_not": [("any_verdict", "recommended")],
+    },
+    {
+        "name": "a conscript still serving asks about leaving: he is treated as a future deserter",
+        "situation": {"status": "conscript", "today": LATE_2026},
+        "must": [("verdict", "AM-air", "unsafe"), ("risk", "AM-air", "abduction", "high")],
+        "must_not": [("verdict", "AM-air", "recommended")],
+    },
+    {
+        "name": "a man in captivity gets no routes, only a counselor",
+        "situation": {"status": "captivity", "today": LATE_2026},
+        "must": [("warning", "captivity_no_routes")],
+        "must_not": [("option", "GE-air"), ("option", "KZ-land")],
+    },
+    {
+        "name": "Abkhazia is never a refuge, even for a civilian",
+        "situation": {"status": "civilian", "today": LATE_2026},
+        "must": [
+            ("verdict", "abkhazia-land", "unsafe"),
+            ("risk", "abkhazia-land", "russian_control", "high"),
+        ],
+        "must_not": [("verdict", "abkhazia-land", ("recommended", "possible"))],
+    },
+    {
+        "name": "Finland's land border is closed in 2026, whatever his papers",
+        "situation": {"status": "civilian", "documents": PASSPORT, "today": LATE_2026},
+        "must": [("verdict", "FI-land", "not_possible"), ("reason", "FI-land", "entry_closed")],
+    },
+    {
+        "name": "an expired foreign passport counts as none: Georgia is not possible",
+        "situation": {
+            "status": "civilian",
+            "documents": {
+                "internal_passport": True,
+                "international_passport": {"expires": "2026-01-01"},
+            },
+            "today": LATE_2026,
+        },
+        "must": [("warning", "passport_expired"), ("verdict", "GE-air", "not_possible")],
+    },
+    {
+        "name": "a publicly known activist is warned about Georgia's refusals at the border",
+        "situation": {
+            "status": "civilian",
+            "public_activism": True,
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [("risk", "GE-air", "refusal_at_border", "high")],
+        "must_not": [("verdict", "GE-air", "recommended")],
+    },
+    {
+        "name": "a wanted activist in Russia cannot use his foreign passport: it must be handed in",
+        "situation": {
+            "status": "civilian",
+            "criminal_case": "wanted",
+            "public_activism": True,
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [("warning", "document_invalidated"), ("verdict", "TR-air", "not_possible")],
+    },
     # --- Error class 5: a summons in the register and the exit ban ---------------------------
     {
         "name": "electronic summons in the register, passport in hand: every border stops him",
