@@ -95,7 +95,7 @@ def advise(path: str | Path, out: TextIO = sys.stdout, lang: str = "en") -> int:
         for problem in error.problems:
             print(f"error: {problem}", file=out)
         return 1
-    advice = engine.advise(situation, kb)
+    advice = engine.advise(situation, kb, checked_on=dt.date.today())
     json.dump(advice.to_dict(lang), out, ensure_ascii=False, indent=2)
     print(file=out)
     return 0

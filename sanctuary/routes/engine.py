@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sanctuary.routes.knowledge import (
     LOWERED_STATUSES,
-    STALE_AFTER_DAYS,
     UNCONFIRMED_STATUSES,
     Fact,
     KnowledgeBase,
@@ -24,7 +23,7 @@ from sanctuary.routes.knowledge import (
 from sanctuary.routes.messages import render
 from sanctuary.routes.situation import Situation
 
-VERDICTS = ("recommended", "possible", "unsafe", "not_possible")
+VERDICTS = ("recommended", "possible", "unsafe", "exit_blocked", "not_possible")
 # A high risk of one of these means being sent back to Russia: the route is unsafe.
 RETURN_RISK_KINDS = frozenset(
     {"handover", "extradition", "abduction", "deportation", "russian_control"}
@@ -33,7 +32,13 @@ LEVELS = {"low": 0, "medium": 1, "high": 2}
 OUTLOOKS = {"poor": 0, "limited": 1, "good": 2}
 CONFIDENCES = ("low", "medium", "high")
 
-VERDICT_BASE_SCORE = {"recommended": 75, "possible": 50, "unsafe": 25, "not_possible": 0}
+VERDICT_BASE_SCORE = {
+    "recommended": 100,
+    "possible": 75,
+    "unsafe": 50,
+    "exit_blocked": 25,
+    "not_possible": 0,
+}
 SCORE_BAND_WIDTH = 24
 OUTLOOK_POINTS = {"good": 8, "limited": 3, "poor": -3}
 RISK_PENALTY = {"high": 8, "medium": 4, "low": 1}
@@ -43,15 +48,29 @@ RISK_KIND_WEIGHT = {"russian_control": 3}
 # Leaving the country while serving is desertion in Russian law, so soldiers who ask about
 # routes face the risks documented for deserters.
 STATUS_PROFILES: Mapping[str, frozenset[str]] = {
-    "civilian": frozenset(),
+    "civilian": frozenset({"civilian"}),
     "summons_received": frozenset({"evader"}),
     "conscript": frozenset({"conscript", "deserter"}),
     "mobilized": frozenset({"reservist", "deserter"}),
     "contract_soldier": frozenset({"contract_soldier", "deserter"}),
     "deserter": frozenset({"deserter"}),
-    "abroad": frozenset(),
+    "abroad": frozenset({"civilian"}),
     "captivity": frozenset(),
 }
+# Facts about the practice of one country say more about it than the law of its bloc.
+GENERAL_PLACES = frozenset({"EU", "INT"})
+# The ground a claim rests on, strongest first: a mobilised man who leaves claims as a deserter,
+# so deserters' practice decides his outlook where a country has one for deserters.
+CLAIM_PROFILES = (
+    "deserter",
+    "contract_soldier",
+    "reservist",
+    "conscript",
+    "evader",
+    "activist",
+    "civilian",
+    "family",
+)
 
 Params = tuple[tuple[str, str | int], ...]
 
@@ -68,10 +87,16 @@ class Risk:
     kind: str
     level: str
     fact_ids: tuple[str, ...]
+    # A prudent default (a prudence rule), not a documented case: the text says so.
+    default: bool = False
 
     @property
     def code(self) -> str:
-        return f"risk_{self.kind}"
+        return "risk_default" if self.default else f"risk_{self.kind}"
+
+    @property
+    def params(self) -> Params:
+        return (("kind", self.kind),) if self.default else ()
 
 
 @dataclass(frozen=True)
@@ -105,10 +130,33 @@ class Option:
     citations: tuple[str, ...]
     stale: bool
     wished: bool
+    # The facts its verdict rests on: only these make the option "old" when stale.
+    deciding: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
         return f"{self.destination}-{self.mode}"
+
+
+@dataclass(frozen=True)
+class Here:
+    """Where he is now: how long he may still stay, when to register, what threatens him."""
+
+    country: str
+    since: dt.date | None
+    days_left: int | None
+    until: dt.date | None
+    registration_until: dt.date | None
+    stay: StayLimit | None
+    reasons: tuple[Reason, ...]
+    risks: tuple[Risk, ...]
+
+    @property
+    def fact_ids(self) -> frozenset[str]:
+        return frozenset(
+            {fact_id for reason in self.reasons for fact_id in reason.fact_ids}
+            | {fact_id for risk in self.risks for fact_id in risk.fact_ids}
+        )
 
 
 @dataclass(frozen=True)
@@ -119,6 +167,8 @@ class Advice:
     warnings: tuple[Warning, ...]
     facts: Mapping[str, Fact]
     place_names: Mapping[str, Mapping[str, str]]
+    here: Here | None = None
+    checked_on: dt.date | None = None
 
     def option(self, destination: str, mode: str) -> Option | None:
         return next(
@@ -142,6 +192,30 @@ class Advice:
                 data["level"] = item.level
             return data
 
+        def risk(item: Risk) -> dict[str, Any]:
+            return {
+                "kind": item.kind,
+                "level": item.level,
+                "code": item.code,
+                "default": item.default,
+                "fact_ids": list(item.fact_ids),
+                "text": text(item.code, item.params),
+            }
+
+        def here(item: Here) -> dict[str, Any]:
+            return {
+                "country": item.country,
+                "country_name": self.place_names[item.country][lang],
+                "since": item.since.isoformat() if item.since else None,
+                "days_left": item.days_left,
+                "until": item.until.isoformat() if item.until else None,
+                "registration_until": (
+                    item.registration_until.isoformat() if item.registration_until else None
+                ),
+                "reasons": [reason(r) for r in item.reasons],
+                "risks": [risk(r) for r in item.risks],
+            }
+
         def option(item: Option) -> dict[str, Any]:
             stay = item.stay_limit
             return {
@@ -153,18 +227,10 @@ class Advice:
                 "score": item.score,
                 "confidence": item.confidence,
                 "stale": item.stale,
+                "deciding": list(item.deciding),
                 "wished": item.wished,
                 "reasons": [reason(r) for r in item.reasons],
-                "risks": [
-                    {
-                        "kind": r.kind,
-                        "level": r.level,
-                        "code": r.code,
-                        "fact_ids": list(r.fact_ids),
-                        "text": text(r.code, ()),
-                    }
-                    for r in item.risks
-                ],
+                "risks": [risk(r) for r in item.risks],
                 "documents_required": list(item.documents_required),
                 "stay_limit": None
                 if stay is None
@@ -181,11 +247,14 @@ class Advice:
         cited = sorted(
             {fact_id for o in self.options for fact_id in o.citations}
             | {fact_id for w in self.warnings for fact_id in w.fact_ids}
+            | (self.here.fact_ids if self.here else frozenset())
         )
         return {
             "today": self.today.isoformat(),
+            "checked_on": (self.checked_on or self.today).isoformat(),
             "lang": lang,
             "profiles": list(self.profiles),
+            "here": here(self.here) if self.here else None,
             "options": [option(o) for o in self.options],
             "warnings": [reason(w) for w in self.warnings],
             "citations": {fact_id: _citation(self.facts[fact_id], lang) for fact_id in cited},
@@ -242,7 +311,18 @@ class _Person:
             and self.has_international_passport != when.has_international_passport
         ):
             return False
+        if not self._age_matches(when):
+            return False
         return self._absence_matches(when)
+
+    def _age_matches(self, when: When) -> bool:
+        # Without his age the rule may concern him: say it rather than stay silent.
+        age = self.situation.age
+        if age is None:
+            return True
+        return (when.min_age is None or when.min_age <= age) and (
+            when.max_age is None or age <= when.max_age
+        )
 
     def _absence_matches(self, when: When) -> bool:
         if when.min_days_since_left_unit is None and when.max_days_since_left_unit is None:
@@ -259,6 +339,8 @@ def _person(situation: Situation) -> _Person:
     profiles = set(STATUS_PROFILES[situation.status])
     if situation.public_activism:
         profiles.add("activist")
+    if situation.companions:
+        profiles.add("family")
     passport = situation.documents.international_passport
     left = situation.left_unit_date
     return _Person(
@@ -378,18 +460,90 @@ def _grouped_risks(rules: Iterable[Rule]) -> list[Risk]:
     return sorted(risks, key=lambda risk: (-LEVELS[risk.level], risk.kind))
 
 
-def _protection_reasons(rules: Iterable[Rule]) -> list[tuple[Reason, str]]:
-    # When sources disagree on the outlook, show the most cautious one.
-    cautious: dict[str, tuple[str, set[str]]] = {}
-    for rule in rules:
-        kind, outlook = rule.kind or "", rule.outlook or "poor"
-        current, fact_ids = cautious.get(kind, ("good", set()))
-        cautious[kind] = (outlook if OUTLOOKS[outlook] < OUTLOOKS[current] else current, fact_ids)
-        fact_ids.add(rule.fact_id)
-    return [
-        (Reason("protection", (("kind", kind), ("outlook", outlook)), tuple(sorted(ids))), outlook)
-        for kind, (outlook, ids) in sorted(cautious.items())
+def _prudence_risks(
+    kb: KnowledgeBase, place_id: str, person: _Person, specific: Sequence[Rule]
+) -> tuple[list[Risk], list[Reason]]:
+    """Defaults for dangers the base documents nowhere for this person in this place.
+
+    A prudence rule stands for a sourced arrangement with Russia (CIS search, Union State,
+    CSTO). It gives way to any specific risk fact of the same kind, and every default of a
+    return kind gives way to any specific fact about a return: a sourced case, however mild,
+    says more about a country than its treaties.
+    """
+    today = person.situation.today
+    rules = [
+        rule
+        for rule in kb.prudence_rules.get(place_id, ())
+        if rule.in_range(today) and person.matches(rule.when)
     ]
+    if not rules:
+        return [], []
+    documented = {rule.kind for rule in specific if rule.type == "risk"}
+    return_documented = bool(documented & RETURN_RISK_KINDS)
+    kept = [
+        rule
+        for rule in rules
+        if rule.kind not in documented
+        and not (return_documented and rule.kind in RETURN_RISK_KINDS)
+    ]
+    bases: dict[str, set[str]] = {}
+    for rule in kept:
+        bases.setdefault(rule.code or "", set()).add(rule.fact_id)
+    return (
+        [replace(risk, default=True) for risk in _grouped_risks(kept)],
+        [Reason(code, (), tuple(sorted(ids))) for code, ids in sorted(bases.items())],
+    )
+
+
+def _by_level(risks: Iterable[Risk]) -> list[Risk]:
+    return sorted(risks, key=lambda risk: (-LEVELS[risk.level], risk.default, risk.kind))
+
+
+def _claim_ground(rules: Sequence[Rule], profiles: frozenset[str]) -> list[Rule]:
+    """The rules about his strongest ground of claim, and those about anyone."""
+    named = {
+        profile
+        for rule in rules
+        if rule.when.profiles is not None
+        for profile in rule.when.profiles
+    }
+    ground = next((p for p in CLAIM_PROFILES if p in profiles and p in named), None)
+    if ground is None:
+        return list(rules)
+    return [
+        rule
+        for rule in rules
+        if rule.when.profiles is None or "any" in rule.when.profiles or ground in rule.when.profiles
+    ]
+
+
+def _protection_reasons(
+    rules: Iterable[Rule], place_id: str, facts: Mapping[str, Fact], profiles: frozenset[str]
+) -> list[tuple[Reason, str]]:
+    """The outlook of each kind of protection in one country for this person's profiles.
+
+    The rules given already match his profiles. The country's own practice decides over the
+    law of its bloc (EU, international); among the deciding rules only the best-attested facts
+    count (a low-confidence report does not outweigh a government's stated practice); when
+    those disagree, the most cautious outlook is shown. The reason cites the deciding facts.
+    """
+    by_kind: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_kind.setdefault(rule.kind or "", []).append(rule)
+    shown: list[tuple[Reason, str]] = []
+    for kind, candidates in sorted(by_kind.items()):
+        own = [rule for rule in candidates if place_id in rule.places]
+        if not own:
+            own = [rule for rule in candidates if not rule.places <= GENERAL_PLACES] or candidates
+        own = _claim_ground(own, profiles)
+        best = max(CONFIDENCES.index(facts[rule.fact_id].confidence) for rule in own)
+        deciding = [
+            rule for rule in own if CONFIDENCES.index(facts[rule.fact_id].confidence) == best
+        ]
+        outlook = min((rule.outlook or "poor" for rule in deciding), key=OUTLOOKS.__getitem__)
+        ids = tuple(sorted({rule.fact_id for rule in deciding}))
+        shown.append((Reason("protection", (("kind", kind), ("outlook", outlook)), ids), outlook))
+    return shown
 
 
 @dataclass
@@ -398,6 +552,8 @@ class _Draft:
 
     blocked: bool = False
     visa: bool = False
+    # Children travel and the base holds no rule on their documents for this route.
+    children_unknown: bool = False
     reasons: list[Reason] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     cited: set[str] = field(default_factory=set)
@@ -447,6 +603,11 @@ def _children(draft: _Draft, rules: Sequence[Rule], person: _Person) -> None:
     children = [c for c in person.situation.companions if c.is_young_child]
     if not children:
         return
+    if not rules:
+        # No rule is not permission: say so, and never recommend the route for the family.
+        draft.children_unknown = True
+        draft.reasons.append(Reason("no_child_rule", (), ()))
+        return
     for rule in rules:
         document = rule.requires or ""
         has = all(
@@ -464,18 +625,66 @@ def _children(draft: _Draft, rules: Sequence[Rule], person: _Person) -> None:
 
 
 def _verdict(
-    draft: _Draft, risks: Sequence[Risk], unconfirmed: Sequence[Fact], stay: StayLimit | None
+    draft: _Draft,
+    risks: Sequence[Risk],
+    unconfirmed: Sequence[Fact],
+    stay: StayLimit | None,
+    exit_blocked: bool,
 ) -> str:
     if draft.blocked:
         return "not_possible"
+    if exit_blocked:
+        return "exit_blocked"
     if any(risk.level == "high" and risk.kind in RETURN_RISK_KINDS for risk in risks):
         return "unsafe"
     # Never "recommended" with a real risk, an unverified fact, a visa hurdle, or no known stay.
     if risks and any(LEVELS[risk.level] >= LEVELS["medium"] for risk in risks):
         return "possible"
-    if draft.visa or unconfirmed or stay is None:
+    if draft.visa or draft.children_unknown or unconfirmed or stay is None:
         return "possible"
     return "recommended"
+
+
+BLOCKING_REASONS = frozenset(
+    {"missing_document", "entry_closed", "passport_validity_short", "child_needs_document"}
+)
+# What makes a route possible rather than recommended, besides risks and unconfirmed facts.
+HURDLE_REASONS = frozenset({"visa_required", "no_child_rule"})
+GRANTING_REASONS = frozenset(
+    {"entry_allowed", "child_document_ok", "stay_days_in_period", "stay_days", "stay_unlimited"}
+)
+
+
+def _deciding(
+    verdict: str, reasons: Sequence[Reason], risks: Sequence[Risk], unconfirmed: Sequence[Fact]
+) -> tuple[str, ...]:
+    """The facts that decide the verdict: were one of them wrong, the verdict could change."""
+
+    def from_reasons(codes: frozenset[str]) -> set[str]:
+        return {fact_id for r in reasons if r.code in codes for fact_id in r.fact_ids}
+
+    if verdict == "not_possible":
+        ids = from_reasons(BLOCKING_REASONS)
+    elif verdict == "exit_blocked":
+        ids = from_reasons(frozenset({"exit_blocked"}))
+    elif verdict == "unsafe":
+        ids = {
+            fact_id
+            for risk in risks
+            if risk.level == "high" and risk.kind in RETURN_RISK_KINDS
+            for fact_id in risk.fact_ids
+        }
+    elif verdict == "possible":
+        ids = from_reasons(HURDLE_REASONS) | {fact.id for fact in unconfirmed}
+        ids |= {
+            fact_id
+            for risk in risks
+            if LEVELS[risk.level] >= LEVELS["medium"]
+            for fact_id in risk.fact_ids
+        }
+    else:
+        ids = from_reasons(GRANTING_REASONS)
+    return tuple(sorted(ids))
 
 
 def _confidence(facts: Sequence[Fact]) -> str:
@@ -492,6 +701,7 @@ def _score(
     facts: Sequence[Fact],
     stay: StayLimit | None,
     wished: bool,
+    wants: str | None,
 ) -> int:
     points = SCORE_BAND_WIDTH // 2
     points += sum(OUTLOOK_POINTS[outlook] for outlook in outlooks)
@@ -502,6 +712,7 @@ def _score(
         points += 3
     if wished:
         points += 2
+    points += _wants_points(wants, stay, outlooks)
     return VERDICT_BASE_SCORE[verdict] + max(0, min(SCORE_BAND_WIDTH, points))
 
 
@@ -511,6 +722,8 @@ def _option(
     person: _Person,
     documents: frozenset[str],
     exit_risks: Sequence[Risk],
+    exit_ban_facts: tuple[str, ...],
+    checked_on: dt.date,
 ) -> Option | None:
     today = person.situation.today
     rules = [
@@ -526,6 +739,10 @@ def _option(
         return None  # Nothing known about entering this way on this date.
 
     draft = _Draft()
+    if exit_ban_facts:
+        # The verdict itself: a border post will stop him; what follows is in the text.
+        draft.add(Reason("exit_blocked", (), exit_ban_facts))
+        exit_risks = [risk for risk in exit_risks if risk.kind != "exit_ban"]
     if closures:
         draft.blocked = True
         draft.add(
@@ -543,8 +760,13 @@ def _option(
     for reason in _stay_reasons(stay):
         draft.add(reason)
     risks = _grouped_risks(by_type.get("risk", []))
-    risks = _grouped_risks_with_exit(risks, exit_risks)
-    protections = _protection_reasons(by_type.get("protection", []))
+    defaults, bases = _prudence_risks(kb, route.destination_id, person, by_type.get("risk", []))
+    for reason in bases:
+        draft.add(reason)
+    risks = _grouped_risks_with_exit(_by_level(risks + defaults), exit_risks)
+    protections = _protection_reasons(
+        by_type.get("protection", []), route.destination_id, kb.facts, person.profiles
+    )
     for reason, _ in protections:
         draft.add(reason)
     if stay is None:
@@ -569,21 +791,31 @@ def _option(
                 "relies_on_changed", (("count", len(changed)),), tuple(fact.id for fact in changed)
             )
         )
-    verdict = _verdict(draft, risks, unconfirmed, stay)
+    verdict = _verdict(draft, risks, unconfirmed, stay, bool(exit_ban_facts))
+    deciding = _deciding(verdict, draft.reasons, risks, unconfirmed)
     wished = route.destination_id in person.situation.wished_destinations
     return Option(
         destination=route.destination_id,
         mode=route.mode,
         verdict=verdict,
-        score=_score(verdict, risks, [o for _, o in protections], facts, stay, wished),
+        score=_score(
+            verdict,
+            risks,
+            [o for _, o in protections],
+            facts,
+            stay,
+            wished,
+            person.situation.wants,
+        ),
         confidence=_confidence(facts),
         reasons=tuple(draft.reasons),
         risks=tuple(risks),
         documents_required=tuple(draft.documents),
         stay_limit=stay,
         citations=tuple(fact.id for fact in facts),
-        stale=any(fact.is_stale(today) for fact in facts),
+        stale=any(kb.facts[fact_id].is_stale(checked_on) for fact_id in deciding),
         wished=wished,
+        deciding=deciding,
     )
 
 
@@ -598,34 +830,50 @@ def _grouped_risks_with_exit(risks: list[Risk], exit_risks: Sequence[Risk]) -> l
         else:
             level = max(known.level, risk.level, key=LEVELS.__getitem__)
             ids = tuple(sorted(set(known.fact_ids) | set(risk.fact_ids)))
-            combined[risk.kind] = Risk(risk.kind, level, ids)
-    return sorted(combined.values(), key=lambda risk: (-LEVELS[risk.level], risk.kind))
+            combined[risk.kind] = Risk(risk.kind, level, ids, known.default and risk.default)
+    return _by_level(combined.values())
 
 
 def _current_country_warning(kb: KnowledgeBase, person: _Person) -> list[Warning]:
     """Warn when the country he is already in has a high risk of return for him."""
     country = person.situation.location.country_code
-    if person.situation.location.in_russia or country not in kb.destination_rules:
+    if person.situation.location.in_russia:
         return []
     today = person.situation.today
+    specific = [
+        rule
+        for rule in kb.place_rules.get(country, ())
+        if rule.type == "risk" and rule.in_range(today) and person.matches(rule.when)
+    ]
     fact_ids = sorted(
         {
             rule.fact_id
-            for rule in kb.destination_rules[country]
-            if rule.type == "risk"
-            and rule.level == "high"
-            and rule.kind in RETURN_RISK_KINDS
-            and rule.in_range(today)
-            and person.matches(rule.when)
+            for rule in specific
+            if rule.level == "high" and rule.kind in RETURN_RISK_KINDS
         }
     )
-    if not fact_ids:
+    if fact_ids:
+        return [Warning("current_country_unsafe", "high", (("country", country),), tuple(fact_ids))]
+    defaults, _ = _prudence_risks(kb, country, person, specific)
+    default_ids = sorted(
+        {
+            fact_id
+            for risk in defaults
+            if risk.level == "high" and risk.kind in RETURN_RISK_KINDS
+            for fact_id in risk.fact_ids
+        }
+    )
+    if not default_ids:
         return []
-    return [Warning("current_country_unsafe", "high", (("country", country),), tuple(fact_ids))]
+    return [
+        Warning(
+            "current_country_unsafe_default", "high", (("country", country),), tuple(default_ids)
+        )
+    ]
 
 
 def _closing_warnings(
-    options: Sequence[Option], kb: KnowledgeBase, today: dt.date, captivity: bool
+    options: Sequence[Option], kb: KnowledgeBase, checked_on: dt.date, captivity: bool
 ) -> list[Warning]:
     warnings: list[Warning] = []
     if captivity:
@@ -642,29 +890,132 @@ def _closing_warnings(
             }
         )
         warnings.append(Warning("no_safe_option", "high", (), tuple(fact_ids)))
-    stale = sorted(
-        {
-            fact_id
-            for option in options
-            for fact_id in option.citations
-            if kb.facts[fact_id].is_stale(today)
-        }
-    )
-    if stale:
-        warnings.append(
-            Warning(
-                "stale_facts",
-                "medium",
-                (("count", len(stale)), ("days", STALE_AFTER_DAYS)),
-                tuple(stale),
-            )
-        )
+    # Only the stale facts that decide a verdict are named, each with its age, counted from the
+    # day the advice is given (not the situation's date, which may lie in the past).
+    stale = {
+        fact_id
+        for option in options
+        for fact_id in option.deciding
+        if kb.facts[fact_id].is_stale(checked_on)
+    }
+    for fact_id in sorted(stale):
+        age = (checked_on - kb.facts[fact_id].last_verified).days
+        warnings.append(Warning("stale_fact", "medium", (("days", age),), (fact_id,)))
     return warnings
 
 
-def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
-    """Ranked options for ``situation`` on ``situation.today``, with situation-level warnings."""
+def _local_risks(kb: KnowledgeBase, country: str, person: _Person) -> list[Risk]:
+    """The dangers documented (or assumed by default) for him in the country he is in."""
+    today = person.situation.today
+    specific = [
+        rule
+        for rule in kb.place_rules.get(country, ())
+        if rule.type == "risk" and rule.in_range(today) and person.matches(rule.when)
+    ]
+    defaults, _ = _prudence_risks(kb, country, person, specific)
+    return _by_level(_grouped_risks(specific) + defaults)
+
+
+def _departure_risks(local: Sequence[Risk], country: str) -> list[Risk]:
+    """Leaving a country where he faces a high risk of return means passing its border control,
+    where wanted people have been stopped (D-KZ-002): that risk goes with every route."""
+    ids = sorted(
+        {
+            fact_id
+            for risk in local
+            if risk.level == "high" and risk.kind in RETURN_RISK_KINDS
+            for fact_id in risk.fact_ids
+        }
+    )
+    return [Risk("departure_check", "high", tuple(ids))] if ids else []
+
+
+def _here(kb: KnowledgeBase, person: _Person, local: Sequence[Risk]) -> Here | None:
+    situation = person.situation
+    country = situation.location.country_code
+    if situation.location.in_russia or country not in kb.places:
+        return None
     today = situation.today
+    stay = _stay_limit(
+        [
+            rule
+            for rule in kb.place_rules.get(country, ())
+            if rule.type == "stay" and rule.in_range(today) and person.matches(rule.when)
+        ]
+    )
+    since = situation.location.since
+    reasons: list[Reason] = []
+    days_left = until = registration_until = None
+    if stay is None:
+        reasons.append(Reason("no_stay_fact", (), ()))
+    elif stay.days is not None and since is not None:
+        until = since + dt.timedelta(days=stay.days - 1)
+        days_left = (until - today).days
+        params: Params = (
+            ("days", stay.days),
+            ("left", max(days_left, 0)),
+            ("date", until.isoformat()),
+        )
+        if days_left < 0:
+            reasons.append(Reason("here_overstay", params, stay.fact_ids))
+        else:
+            reasons.append(Reason("here_days_left", params, stay.fact_ids))
+        if stay.per_days is not None:
+            reasons.append(Reason("here_period", (("per_days", stay.per_days),), stay.fact_ids))
+    else:
+        reasons.extend(reason for reason in _stay_reasons(stay) if reason.code != "registration")
+        if since is None and stay.days is not None:
+            reasons.append(Reason("here_since_unknown", (), ()))
+    if stay is not None and stay.registration_days is not None:
+        if since is None:
+            reasons.append(
+                Reason("registration", (("days", stay.registration_days),), stay.fact_ids)
+            )
+        else:
+            registration_until = since + dt.timedelta(days=stay.registration_days)
+            code = "here_register_by" if registration_until >= today else "here_register_passed"
+            reasons.append(
+                Reason(
+                    code,
+                    (("days", stay.registration_days), ("date", registration_until.isoformat())),
+                    stay.fact_ids,
+                )
+            )
+    claim = situation.protection_claim
+    if claim is not None and claim.country == country:
+        reasons.append(Reason("here_claim_pending", (("date", claim.date.isoformat()),), ()))
+    return Here(
+        country=country,
+        since=since,
+        days_left=days_left,
+        until=until,
+        registration_until=registration_until,
+        stay=stay,
+        reasons=tuple(reasons),
+        risks=tuple(local),
+    )
+
+
+def _wants_points(wants: str | None, stay: StayLimit | None, outlooks: Sequence[str]) -> int:
+    """What he wants weighs the ranking: a long stay, or a place to settle with protection."""
+    if wants is None or wants == "transit":
+        return 0
+    long_stay = stay is not None and (stay.unlimited or (stay.days or 0) >= 180)
+    short_stay = stay is None or (not stay.unlimited and (stay.days or 0) < 90)
+    points = 4 if long_stay else -4 if short_stay else 0
+    if wants == "settle":
+        points += sum({"good": 6, "limited": 1, "poor": -3}[outlook] for outlook in outlooks)
+    return points
+
+
+def advise(situation: Situation, kb: KnowledgeBase, checked_on: dt.date | None = None) -> Advice:
+    """Ranked options for ``situation`` on ``situation.today``, with situation-level warnings.
+
+    ``checked_on`` is the day the advice is given, from which the age of facts is measured;
+    the engine reads no clock, so callers pass it (it defaults to ``situation.today``).
+    """
+    today = situation.today
+    checked_on = checked_on or today
     person = _person(situation)
     person_rules = [
         rule for rule in kb.person_rules if rule.in_range(today) and person.matches(rule.when)
@@ -678,23 +1029,46 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
     warnings += _current_country_warning(kb, person)
 
     exit_risks = _grouped_risks(exit_rules)
+    local: list[Risk] = []
+    if not situation.location.in_russia:
+        local = _local_risks(kb, situation.location.country_code, person)
+        exit_risks = _by_level(
+            exit_risks + _departure_risks(local, situation.location.country_code)
+        )
+    # A high exit ban for a man still under Russian control: every border post will stop him.
+    exit_ban_facts = tuple(
+        sorted(
+            {
+                fact_id
+                for risk in exit_risks
+                if risk.kind == "exit_ban" and risk.level == "high"
+                for fact_id in risk.fact_ids
+            }
+        )
+    )
+    if not situation.location.in_russia:
+        exit_ban_facts = ()
     documents = _usable_documents(person, invalidating)
     captivity = situation.status == "captivity"
     options: list[Option] = []
     if not captivity:
+        here = situation.location.country_code
         for route in kb.routes:
-            if route.destination_id == situation.location.country_code:
+            if route.destination_id == here or not route.starts_in(here):
                 continue
-            option = _option(route, kb, person, documents, exit_risks)
+            option = _option(route, kb, person, documents, exit_risks, exit_ban_facts, checked_on)
             if option is not None:
                 options.append(option)
     options.sort(key=lambda o: (-o.score, VERDICTS.index(o.verdict), o.destination, o.mode))
-    warnings += _closing_warnings(options, kb, today, captivity)
+    warnings += _closing_warnings(options, kb, checked_on, captivity)
     warnings.sort(key=lambda w: (-LEVELS[w.level], w.code, w.params))
 
-    shown_places = {o.destination for o in options} | {
-        value for w in warnings for key, value in w.params if key == "country"
-    }
+    where = _here(kb, person, local)
+    shown_places = (
+        {o.destination for o in options}
+        | {value for w in warnings for key, value in w.params if key == "country"}
+        | ({where.country} if where else set())
+    )
     return Advice(
         today=today,
         profiles=tuple(sorted(person.profiles)),
@@ -705,4 +1079,6 @@ def advise(situation: Situation, kb: KnowledgeBase) -> Advice:
             place_id: kb.places[place_id].names()
             for place_id in sorted(str(p) for p in shown_places)
         },
+        here=where,
+        checked_on=checked_on,
     )

@@ -36,6 +36,12 @@ CRIMINAL_CASE_CHOICES = [
     ("opened", _("Yes, a case is open")),
     ("wanted", _("Yes, and I am on a wanted list")),
 ]
+WANTS_CHOICES = [
+    ("", _("I do not know yet")),
+    ("transit", _("To pass through on the way further")),
+    ("months", _("To stay some months")),
+    ("settle", _("To settle and seek protection")),
+]
 MAX_CHILDREN = 10
 MAX_FACT_TEXT = 50_000  # characters of YAML for one fact; the longest shipped is a few KB
 
@@ -50,6 +56,14 @@ class SituationForm(forms.Form):
     status = forms.ChoiceField(label=_("Your situation"), choices=STATUS_CHOICES)
     location = forms.ChoiceField(label=_("Where are you now?"), choices=LOCATION_CHOICES)
     country = forms.ChoiceField(label=_("Which country, if abroad?"), required=False)
+    since = forms.DateField(
+        label=_("Since when are you there?"),
+        help_text=_("The day you last entered that country."),
+        required=False,
+        widget=_date_input(),
+    )
+    age = forms.IntegerField(label=_("Your age"), min_value=14, max_value=100, required=False)
+    wants = forms.ChoiceField(label=_("What do you want?"), choices=WANTS_CHOICES, required=False)
     internal_passport = forms.BooleanField(
         label=_("I have my internal passport"), required=False, initial=True
     )
@@ -85,6 +99,12 @@ class SituationForm(forms.Form):
         label=_("Each of them has a birth certificate"), required=False, initial=True
     )
     activism = forms.BooleanField(label=_("My anti-war activity is publicly known"), required=False)
+    claim_country = forms.ChoiceField(
+        label=_("Where have you applied for asylum or protection, if anywhere?"), required=False
+    )
+    claim_date = forms.DateField(
+        label=_("Date of the application"), required=False, widget=_date_input()
+    )
     wished = forms.MultipleChoiceField(
         label=_("Where would you like to go?"),
         required=False,
@@ -104,6 +124,9 @@ class SituationForm(forms.Form):
             for place in places
             if place.kind in ("country", "territory") and place.id != "RU"
         ]
+        claim_field = self.fields["claim_country"]
+        assert isinstance(claim_field, forms.ChoiceField)
+        claim_field.choices = country_field.choices
         wished_field = self.fields["wished"]
         assert isinstance(wished_field, forms.MultipleChoiceField)
         wished_field.choices = [(place.id, place.name(lang)) for place in places if place.routes]
@@ -116,7 +139,11 @@ class SituationForm(forms.Form):
             self.add_error("summons", _("Choose the kind of summons you received."))
         if data.get("summons") and not data.get("summons_date"):
             self.add_error("summons_date", _("Enter the date of the summons."))
-        for name in ("summons_date", "left_unit"):
+        if data.get("claim_country") and not data.get("claim_date"):
+            self.add_error("claim_date", _("Enter the date of the application."))
+        if data.get("claim_date") and not data.get("claim_country"):
+            self.add_error("claim_country", _("Choose where you applied."))
+        for name in ("summons_date", "left_unit", "since", "claim_date"):
             day = data.get(name)
             if day and day > self.today:
                 self.add_error(name, _("This date is in the future."))
@@ -128,6 +155,8 @@ class SituationForm(forms.Form):
         location: dict[str, Any] = {"kind": data["location"]}
         if data["location"] == "abroad":
             location["country"] = data["country"]
+            if data["since"]:
+                location["since"] = data["since"].isoformat()
         expires = data["passport_expires"]
         # The engine only looks at whether a child is under 14; no age is asked for.
         child = {
@@ -136,7 +165,8 @@ class SituationForm(forms.Form):
             "international_passport": data["children_passports"],
             "birth_certificate": data["children_certificates"],
         }
-        return {
+        answers: dict[str, Any] = {
+            "version": 2,
             "status": data["status"],
             "location": location,
             "documents": {
@@ -153,8 +183,18 @@ class SituationForm(forms.Form):
             "companions": [child] * data["children"],
             "wished_destinations": list(data["wished"]),
             "public_activism": data["activism"],
+            "protection_claim": (
+                {"country": data["claim_country"], "date": data["claim_date"].isoformat()}
+                if data["claim_country"] and data["claim_date"]
+                else None
+            ),
             "today": self.today.isoformat(),
         }
+        if data["age"] is not None:
+            answers["age"] = data["age"]
+        if data["wants"]:
+            answers["wants"] = data["wants"]
+        return answers
 
 
 FACT_STATUS_CHOICES = [("", _("any status")), *FACT_STATUSES.items()]

@@ -258,6 +258,8 @@ class When:
     has_international_passport: bool | None = None
     min_days_since_left_unit: int | None = None
     max_days_since_left_unit: int | None = None
+    min_age: int | None = None
+    max_age: int | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> When:
@@ -268,6 +270,7 @@ class When:
             return frozenset(data[key]) if key in data else None
 
         days = data.get("days_since_left_unit", {})
+        age = data.get("age", {})
         return cls(
             statuses=optional_set("statuses"),
             profiles=optional_set("profiles"),
@@ -279,6 +282,8 @@ class When:
             has_international_passport=data.get("has_international_passport"),
             min_days_since_left_unit=days.get("min"),
             max_days_since_left_unit=days.get("max"),
+            min_age=age.get("min"),
+            max_age=age.get("max"),
         )
 
 
@@ -365,6 +370,11 @@ class Route:
     destination_id: str
     mode: str
     documents: tuple[str, ...]
+    # Where a land route can start; None for flights, which leave from anywhere.
+    starts_from: frozenset[str] | None = None
+
+    def starts_in(self, place_id: str) -> bool:
+        return self.starts_from is None or place_id in self.starts_from
 
     @property
     def id(self) -> str:
@@ -400,6 +410,9 @@ DESTINATION_RULE_TYPES = frozenset(
     {"entry", "entry_closed", "child_document", "stay", "risk", "protection"}
 )
 PERSON_RULE_TYPES = frozenset({"warning", "exit_control", "document_invalid"})
+# A prudence rule is a default for the places it names: it applies to a person there only while
+# no specific fact about the same danger does (see engine._prudence_risks).
+PRUDENCE_RULE_TYPES = frozenset({"prudence"})
 
 
 @dataclass(frozen=True)
@@ -408,6 +421,10 @@ class KnowledgeBase:
     facts: Mapping[str, Fact]
     destination_rules: Mapping[str, tuple[Rule, ...]]
     person_rules: tuple[Rule, ...]
+    prudence_rules: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
+    # Every rule about a place (own or a bloc's), whether or not it has routes: what the
+    # "where you are now" section reads.
+    place_rules: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -493,7 +510,12 @@ def _place(data: Mapping[str, Any], origin: str) -> Place:
         name_uk=data["name"].get("uk"),
         member_of=tuple(data.get("member_of", ())),
         routes=tuple(
-            Route(data["id"], route["mode"], tuple(route["documents"]))
+            Route(
+                data["id"],
+                route["mode"],
+                tuple(route["documents"]),
+                frozenset(route["from"]) if "from" in route else None,
+            )
             for route in data.get("routes", ())
         ),
         origin=origin,
@@ -580,6 +602,10 @@ def _reference_problems(places: list[Place], facts: list[Fact]) -> list[str]:
         for bloc in place.member_of:
             if bloc not in place_ids:
                 problems.append(f"{place.origin}: member_of: unknown place {bloc!r}")
+        for route in place.routes:
+            for start in sorted(route.starts_from or ()):
+                if start not in place_ids:
+                    problems.append(f"{place.origin}: routes: unknown place {start!r}")
     for fact in facts:
         if fact.id in fact_ids:
             problems.append(f"{fact.origin}: id: {fact.id} is also defined at {fact_ids[fact.id]}")
@@ -601,27 +627,33 @@ def _reference_problems(places: list[Place], facts: list[Fact]) -> list[str]:
 def _index(places: list[Place], facts: list[Fact]) -> KnowledgeBase:
     by_place: dict[str, list[Rule]] = {}
     person_rules: list[Rule] = []
+    prudence: dict[str, list[Rule]] = {}
     for fact in facts:
         for rule in fact.rules:
             if rule.type in PERSON_RULE_TYPES:
                 person_rules.append(rule)
+            elif rule.type in PRUDENCE_RULE_TYPES:
+                for place_id in rule.places:
+                    prudence.setdefault(place_id, []).append(rule)
             else:
                 for place_id in rule.places:
                     by_place.setdefault(place_id, []).append(rule)
-    destination_rules = {
+    place_rules = {
         place.id: tuple(
             rule
             for matching in sorted(place.matching_places)
             for rule in by_place.get(matching, ())
         )
         for place in places
-        if place.routes
     }
+    destination_rules = {place.id: place_rules[place.id] for place in places if place.routes}
     return KnowledgeBase(
         places={place.id: place for place in places},
         facts={fact.id: fact for fact in facts},
         destination_rules=destination_rules,
         person_rules=tuple(person_rules),
+        prudence_rules={place_id: tuple(rules) for place_id, rules in prudence.items()},
+        place_rules=place_rules,
     )
 
 

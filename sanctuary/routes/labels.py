@@ -6,6 +6,7 @@ VERDICTS = {
     "recommended": _("Recommended"),
     "possible": _("Possible"),
     "unsafe": _("Unsafe"),
+    "exit_blocked": _("Stopped at the Russian border"),
     "not_possible": _("Not possible"),
 }
 MODES = {"land": _("by land"), "air": _("by air")}

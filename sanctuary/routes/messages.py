@@ -1,7 +1,8 @@
 """English, Russian and Ukrainian texts for every message code the engine and the data emit.
 
 Advice carries codes and params, never prose, so the same advice renders in any language.
-Numbers are written with abbreviations ("дн.", "лет", "років") to avoid plural forms.
+Older texts write numbers with abbreviations ("дн."); newer ones choose the plural form with
+``{days:день|дня|дней}`` (one, few, many in Russian and Ukrainian; one, other in English).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Потрібен чинний документ ({document}), якого у вас немає.",
     },
     "passport_validity_short": {
-        "en": "The passport must stay valid for at least {days} days after arrival.",
-        "ru": "Паспорт должен быть действителен ещё не менее {days} дн. после въезда.",
-        "uk": "Паспорт має бути чинним ще щонайменше {days} дн. після в'їзду.",
+        "en": "The passport must stay valid for at least {days} {days:day|days} after arrival.",
+        "ru": "Паспорт должен быть действителен ещё не менее {days} {days:дня|дней|дней} "
+        "после въезда.",
+        "uk": "Паспорт має бути чинним ще щонайменше {days} {days:дня|днів|днів} після в'їзду.",
     },
     "visa_required": {
         "en": "A visa is required, and visas for Russians are issued restrictively.",
@@ -50,15 +52,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Дети до 14 лет едут по документу ({document}); у ваших детей он есть.",
         "uk": "Діти до 14 років їдуть за документом ({document}); у ваших дітей він є.",
     },
+    "no_child_rule": {
+        "en": "We hold no verified rule on the documents children need for this route: check "
+        "with a counselor before you travel with them.",
+        "ru": "У нас нет проверенного правила о том, какие документы нужны детям на этом "
+        "маршруте: прежде чем ехать с ними, уточните у консультанта.",
+        "uk": "У нас немає перевіреного правила про те, які документи потрібні дітям на цьому "
+        "маршруті: перш ніж їхати з ними, уточніть у консультанта.",
+    },
     "stay_days_in_period": {
-        "en": "You may stay up to {days} days in any {per_days}.",
-        "ru": "Можно находиться до {days} дн. из каждых {per_days}.",
-        "uk": "Можна перебувати до {days} дн. з кожних {per_days}.",
+        "en": "You may stay up to {days} {days:day|days} in any {per_days}.",
+        "ru": "Можно находиться до {days} {days:дня|дней|дней} из каждых {per_days}.",
+        "uk": "Можна перебувати до {days} {days:дня|днів|днів} з кожних {per_days}.",
     },
     "stay_days": {
-        "en": "You may stay up to {days} days.",
-        "ru": "Можно находиться до {days} дн.",
-        "uk": "Можна перебувати до {days} дн.",
+        "en": "You may stay up to {days} {days:day|days}.",
+        "ru": "Можно находиться до {days} {days:дня|дней|дней}.",
+        "uk": "Можна перебувати до {days} {days:дня|днів|днів}.",
     },
     "stay_unlimited": {
         "en": "There is no time limit on a visa-free stay.",
@@ -66,9 +76,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Строк безвізового перебування не обмежений.",
     },
     "registration": {
-        "en": "You must register your address within {days} days.",
-        "ru": "Адрес нужно зарегистрировать в течение {days} дн.",
-        "uk": "Адресу треба зареєструвати протягом {days} дн.",
+        "en": "You must register your address within {days} {days:day|days}.",
+        "ru": "Адрес нужно зарегистрировать в течение {days} {days:дня|дней|дней}.",
+        "uk": "Адресу треба зареєструвати протягом {days} {days:дня|днів|днів}.",
     },
     "no_stay_fact": {
         "en": "We have no verified fact on how long you may stay.",
@@ -146,6 +156,114 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Российские пограничники не выпустят вас из страны.",
         "uk": "Російські прикордонники не випустять вас із країни.",
     },
+    "risk_default": {
+        "en": "A prudent default, not a documented case: we know of no case here, but for someone "
+        "in your situation we assume a risk of {kind}.",
+        "ru": "Это осторожное допущение, а не задокументированный случай: таких случаев здесь мы "
+        "не знаем, но для человека в вашем положении исходим из риска: {kind}.",
+        "uk": "Це обережне припущення, а не задокументований випадок: таких випадків тут ми не "
+        "знаємо, але для людини у вашому становищі виходимо з ризику: {kind}.",
+    },
+    # Why a prudent default applies: the arrangement with Russia behind it
+    "basis_cis_search": {
+        "en": "This country takes part in the CIS interstate search for wanted people, which "
+        "includes detention for extradition.",
+        "ru": "Эта страна участвует в межгосударственном розыске СНГ, который включает задержание "
+        "для выдачи.",
+        "uk": "Ця країна бере участь у міждержавному розшуку СНД, який передбачає затримання для "
+        "видачі.",
+    },
+    "basis_union_state": {
+        "en": "Belarus and Russia share data on people barred from leaving, so that they cannot "
+        "travel on to a third country.",
+        "ru": "Беларусь и Россия обмениваются сведениями о тех, кому запрещён выезд, чтобы они не "
+        "уехали дальше в третьи страны.",
+        "uk": "Білорусь і Росія обмінюються відомостями про тих, кому заборонено виїзд, щоб вони "
+        "не виїхали далі до третіх країн.",
+    },
+    "basis_csto": {
+        "en": "This country is Russia's military ally (CSTO); deserters have been seized by "
+        "Russian military in allied states.",
+        "ru": "Эта страна - военный союзник России (ОДКБ); в союзных странах российские военные "
+        "уже задерживали дезертиров.",
+        "uk": "Ця країна - військовий союзник Росії (ОДКБ); у союзних країнах російські військові "
+        "вже затримували дезертирів.",
+    },
+    "exit_blocked": {
+        "en": "You will most likely be stopped at the Russian border post: your summons is in the "
+        "register, so the guards see the exit ban. They can turn you back and pass you to the "
+        "enlistment office, and the attempt becomes known. Do not go to the border before you "
+        "talk to a counselor.",
+        "ru": "На российском пункте пропуска вас, скорее всего, остановят: повестка есть в "
+        "реестре, и пограничники видят запрет на выезд. Вас могут развернуть и передать в "
+        "военкомат, а о попытке выезда станет известно. Не езжайте на границу, пока не "
+        "поговорите с консультантом.",
+        "uk": "На російському пункті пропуску вас, найімовірніше, зупинять: повістка є в реєстрі, "
+        "і прикордонники бачать заборону на виїзд. Вас можуть розвернути й передати до "
+        "військкомату, а про спробу виїзду стане відомо. Не їдьте на кордон, доки не поговорите "
+        "з консультантом.",
+    },
+    "risk_departure_check": {
+        "en": "To leave, you pass the border control of the country you are in, where people "
+        "like you have been stopped and handed over.",
+        "ru": "Чтобы уехать, нужно пройти пограничный контроль страны, где вы сейчас, а там уже "
+        "задерживали и выдавали людей в вашем положении.",
+        "uk": "Щоб виїхати, треба пройти прикордонний контроль країни, де ви зараз, а там уже "
+        "затримували й видавали людей у вашому становищі.",
+    },
+    # Where you are now
+    "here_days_left": {
+        "en": "You may stay {days} {days:day|days}: {left} {left:day|days} left, until {date}.",
+        "ru": "Здесь можно находиться {days} {days:день|дня|дней}: осталось {left} "
+        "{left:день|дня|дней}, до {date}.",
+        "uk": "Тут можна перебувати {days} {days:день|дні|днів}: залишилося {left} "
+        "{left:день|дні|днів}, до {date}.",
+    },
+    "here_overstay": {
+        "en": "Your {days} {days:day|days} of allowed stay ended on {date}: you are staying "
+        "beyond them. Talk to a counselor now.",
+        "ru": "Разрешённые {days} {days:день|дня|дней} пребывания закончились {date}: вы "
+        "находитесь здесь сверх срока. Срочно поговорите с консультантом.",
+        "uk": "Дозволені {days} {days:день|дні|днів} перебування закінчилися {date}: ви "
+        "перебуваєте тут понад строк. Терміново поговоріть із консультантом.",
+    },
+    "here_period": {
+        "en": "The limit counts every day you spent here in the last {per_days} {per_days:day|"
+        "days}; earlier visits reduce what is left.",
+        "ru": "В лимит входят все дни, проведённые здесь за последние {per_days} "
+        "{per_days:день|дня|дней}; прежние поездки уменьшают остаток.",
+        "uk": "До ліміту входять усі дні, проведені тут за останні {per_days} "
+        "{per_days:день|дні|днів}; попередні поїздки зменшують залишок.",
+    },
+    "here_since_unknown": {
+        "en": "Tell us the day you arrived to see how many days you have left.",
+        "ru": "Укажите день приезда, чтобы увидеть, сколько дней у вас осталось.",
+        "uk": "Вкажіть день приїзду, щоб побачити, скільки днів у вас залишилося.",
+    },
+    "here_register_by": {
+        "en": "Register your address within {days} {days:day|days} of arrival: by {date}.",
+        "ru": "Зарегистрируйтесь по месту пребывания в течение {days} {days:дня|дней|дней} после "
+        "приезда: до {date}.",
+        "uk": "Зареєструйтеся за місцем перебування протягом {days} {days:дня|днів|днів} після "
+        "приїзду: до {date}.",
+    },
+    "here_register_passed": {
+        "en": "Registration was due within {days} {days:day|days} of arrival, by {date}; if you "
+        "have not registered, talk to a counselor about doing it now.",
+        "ru": "Регистрироваться нужно было в течение {days} {days:дня|дней|дней} после приезда, "
+        "до {date}; если вы не зарегистрировались, обсудите с консультантом, как сделать это "
+        "сейчас.",
+        "uk": "Зареєструватися треба було протягом {days} {days:дня|днів|днів} після приїзду, до "
+        "{date}; якщо ви не зареєструвалися, обговоріть із консультантом, як зробити це зараз.",
+    },
+    "here_claim_pending": {
+        "en": "You applied for protection here on {date}. Before you travel anywhere, talk to "
+        "your lawyer or a counselor: leaving can end a pending claim.",
+        "ru": "Вы подали здесь заявление о защите {date}. Прежде чем куда-либо ехать, "
+        "посоветуйтесь с юристом или консультантом: отъезд может прекратить рассмотрение.",
+        "uk": "Ви подали тут заяву про захист {date}. Перш ніж кудись їхати, порадьтеся з "
+        "юристом або консультантом: від'їзд може припинити розгляд.",
+    },
     # Warnings about the whole situation
     "document_invalidated": {
         "en": "Your {document} is cancelled or must be surrendered; do not rely on it.",
@@ -163,10 +281,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Там, где вы сейчас ({country}), для вас небезопасно.",
         "uk": "Там, де ви зараз ({country}), для вас небезпечно.",
     },
-    "stale_facts": {
-        "en": "{count} facts behind this advice were last checked more than {days} days ago.",
-        "ru": "Часть сведений (фактов: {count}) проверялась больше {days} дн. назад.",
-        "uk": "Частину відомостей (фактів: {count}) перевіряли понад {days} дн. тому.",
+    "current_country_unsafe_default": {
+        "en": "Where you are now ({country}) we assume you are not safe: no case is documented, "
+        "but the country works with Russia on wanted people. This is a default, not a documented "
+        "case.",
+        "ru": "Там, где вы сейчас ({country}), мы считаем, что вы не в безопасности: случаев не "
+        "задокументировано, но страна сотрудничает с Россией в розыске. Это допущение, а не "
+        "задокументированный случай.",
+        "uk": "Там, де ви зараз ({country}), ми вважаємо, що ви не в безпеці: випадків не "
+        "задокументовано, але країна співпрацює з Росією в розшуку. Це припущення, а не "
+        "задокументований випадок.",
+    },
+    "stale_fact": {
+        "en": "A fact that decides a verdict here was last checked {days} {days:day|days} ago; "
+        "a counselor should confirm it before you rely on it.",
+        "ru": "Сведения, от которых здесь зависит вывод, проверялись {days} {days:день|дня|дней} "
+        "назад; прежде чем на них полагаться, пусть их подтвердит консультант.",
+        "uk": "Відомості, від яких тут залежить висновок, перевіряли {days} {days:день|дні|днів} "
+        "тому; перш ніж на них покладатися, хай їх підтвердить консультант.",
     },
     "no_safe_option": {
         "en": "No route is safe for you right now; talk to a counselor before you move.",
@@ -225,9 +357,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Військові злочини під час мобілізації або бойових дій караються суворіше.",
     },
     "exposure_evasion": {
-        "en": "Evading conscription (Article {article}) carries up to {max_years} years.",
-        "ru": "Уклонение от призыва (статья {article}) грозит сроком до {max_years} лет.",
-        "uk": "Ухилення від призову (стаття {article}) загрожує строком до {max_years} років.",
+        "en": "Evading conscription (Article {article}) carries up to {max_years} "
+        "{max_years:year|years}.",
+        "ru": "Уклонение от призыва (статья {article}) грозит сроком до {max_years} "
+        "{max_years:года|лет|лет}.",
+        "uk": "Ухилення від призову (стаття {article}) загрожує строком до {max_years} "
+        "{max_years:року|років|років}.",
     },
     "exposure_refusing_orders": {
         "en": "Refusing orders or combat carries {min_years} to {max_years} years.",
@@ -312,10 +447,51 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "ru": "вид на жительство",
         "uk": "посвідка на проживання",
     },
+    "handover": {
+        "en": "being handed over to Russia",
+        "ru": "выдача России",
+        "uk": "видача Росії",
+    },
+    "extradition": {"en": "extradition", "ru": "экстрадиция", "uk": "екстрадиція"},
+    "deportation": {"en": "deportation", "ru": "депортация", "uk": "депортація"},
+    "abduction": {
+        "en": "being seized and taken to Russia",
+        "ru": "похищение и вывоз в Россию",
+        "uk": "викрадення й вивезення до Росії",
+    },
+    "trap": {
+        "en": "not being let out again",
+        "ru": "невозможность уехать оттуда дальше",
+        "uk": "неможливість виїхати звідти далі",
+    },
     "good": {"en": "good", "ru": "хорошие", "uk": "добрі"},
     "limited": {"en": "limited", "ru": "ограниченные", "uk": "обмежені"},
     "poor": {"en": "poor", "ru": "плохие", "uk": "погані"},
 }
+
+
+def plural_index(number: int, lang: str) -> int:
+    """Which of a word's forms goes with ``number``: English has two, Russian and Ukrainian
+    three (1, 21 день; 2-4, 22 дня; 5-20, 25 дней)."""
+    if lang == "en":
+        return 0 if number == 1 else 1
+    if number % 10 == 1 and number % 100 != 11:
+        return 0
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return 1
+    return 2
+
+
+class _PluralFormatter(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec and isinstance(value, int):
+            forms = format_spec.split("|")
+            return forms[min(plural_index(value, self.lang), len(forms) - 1)]
+        return str(super().format_field(value, format_spec))
 
 
 def placeholders(template: str) -> frozenset[str]:
@@ -341,4 +517,4 @@ def render(
             shown[key] = names[value][lang]
         else:
             shown[key] = value
-    return template.format(**shown)
+    return _PluralFormatter(lang).format(template, **shown)

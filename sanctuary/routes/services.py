@@ -106,7 +106,8 @@ def advice_for_situation(situation_dict: dict[str, Any], lang: str) -> dict[str,
     Casework calls this for the case page; raises SituationError naming a bad field.
     """
     situation = Situation.from_dict(situation_dict)
-    return engine.advise(situation, live_knowledge_base()).to_dict(lang)
+    advice = engine.advise(situation, live_knowledge_base(), checked_on=timezone.localdate())
+    return advice.to_dict(lang)
 
 
 # --- Checking an edited fact ------------------------------------------------------------------

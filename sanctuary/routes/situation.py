@@ -17,6 +17,8 @@ STATUSES: tuple[str, ...] = tuple(
 )
 MILITARY_STATUSES = frozenset({"conscript", "mobilized", "contract_soldier"})
 CHILD_DOCUMENT_AGE = 14
+SCHEMA_VERSION = 2
+WANTS: tuple[str, ...] = tuple(load_schema("situation.schema.json")["properties"]["wants"]["enum"])
 
 
 class SituationError(ValueError):
@@ -32,6 +34,7 @@ class Location:
     kind: str
     country: str | None = None
     region: str | None = None
+    since: dt.date | None = None
 
     @property
     def in_russia(self) -> bool:
@@ -62,6 +65,12 @@ class Summons:
 
 
 @dataclass(frozen=True)
+class ProtectionClaim:
+    country: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class Companion:
     relation: str
     age: int
@@ -85,10 +94,23 @@ class Situation:
     companions: tuple[Companion, ...] = ()
     wished_destinations: tuple[str, ...] = ()
     public_activism: bool = False
+    age: int | None = None
+    wants: str | None = None
+    protection_claim: ProtectionClaim | None = None
+
+    @property
+    def days_here(self) -> int | None:
+        """Days since he entered the country he is in now, counting the day of entry."""
+        since = self.location.since
+        return None if since is None else (self.today - since).days + 1
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Situation:
-        """Validate against situation.schema.json; raise SituationError naming the field."""
+        """Validate against situation.schema.json; raise SituationError naming the field.
+
+        A version 1 situation (no ``version``) is read as version 2 without the answers that
+        version 1 could not hold; ``to_dict`` writes version 2.
+        """
         validator = jsonschema.Draft202012Validator(load_schema("situation.schema.json"))
         errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
         for error in errors:
@@ -104,6 +126,11 @@ class Situation:
                 kind=data["location"]["kind"],
                 country=data["location"].get("country"),
                 region=data["location"].get("region"),
+                since=(
+                    _date(data["location"]["since"], "location.since")
+                    if data["location"].get("since")
+                    else None
+                ),
             ),
             documents=Documents(
                 internal_passport=documents["internal_passport"],
@@ -139,6 +166,13 @@ class Situation:
             ),
             wished_destinations=tuple(data.get("wished_destinations", ())),
             public_activism=data.get("public_activism", False),
+            age=data.get("age"),
+            wants=data.get("wants"),
+            protection_claim=(
+                ProtectionClaim(claim["country"], _date(claim["date"], "protection_claim.date"))
+                if (claim := data.get("protection_claim"))
+                else None
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,8 +182,11 @@ class Situation:
             location["country"] = self.location.country
         if self.location.region is not None:
             location["region"] = self.location.region
+        if self.location.since is not None:
+            location["since"] = self.location.since.isoformat()
         passport = self.documents.international_passport
-        return {
+        data: dict[str, Any] = {
+            "version": SCHEMA_VERSION,
             "status": self.status,
             "location": location,
             "documents": {
@@ -177,8 +214,17 @@ class Situation:
             ],
             "wished_destinations": list(self.wished_destinations),
             "public_activism": self.public_activism,
-            "today": self.today.isoformat(),
         }
+        if self.age is not None:
+            data["age"] = self.age
+        if self.wants is not None:
+            data["wants"] = self.wants
+        claim = self.protection_claim
+        data["protection_claim"] = (
+            {"country": claim.country, "date": claim.date.isoformat()} if claim else None
+        )
+        data["today"] = self.today.isoformat()
+        return data
 
 
 def _date(text: str, field: str) -> dt.date:

@@ -92,17 +92,24 @@ def present_advice(advice: dict[str, Any]) -> dict[str, Any]:
         refs = [numbers.setdefault(fact_id, len(numbers) + 1) for fact_id in item["fact_ids"]]
         return {"text": item["text"], "refs": refs}
 
-    # The stale warning cites every stale fact; the badges on options and sources say it.
-    warnings = [
-        {**(line(w) if w["code"] != "stale_facts" else {"text": w["text"]}), "level": w["level"]}
-        for w in advice["warnings"]
-    ]
+    warnings = [{**line(w), "level": w["level"]} for w in advice["warnings"]]
+    here = None
+    if advice.get("here"):
+        here = {
+            "name": advice["here"]["country_name"],
+            "lines": [line(r) for r in advice["here"]["reasons"]],
+            "risks": [
+                {**line(r), "level": r["level"], "level_label": labels.LEVELS[r["level"]]}
+                for r in advice["here"]["risks"]
+            ],
+        }
     groups = []
     for verdict in VERDICTS:
         shown = [_present_option(o, line) for o in advice["options"] if o["verdict"] == verdict]
         if shown:
             groups.append({"verdict": verdict, "label": labels.VERDICTS[verdict], "options": shown})
-    today = dt.date.fromisoformat(advice["today"])
+    # Age is counted from the day the advice is given, not the situation's date.
+    today = dt.date.fromisoformat(advice.get("checked_on") or advice["today"])
     sources = []
     for fact_id, number in sorted(numbers.items(), key=lambda item: item[1]):
         citation = advice["citations"][fact_id]
@@ -116,7 +123,7 @@ def present_advice(advice: dict[str, Any]) -> dict[str, Any]:
                 "stale": (today - verified).days > STALE_AFTER_DAYS,
             }
         )
-    return {"warnings": warnings, "groups": groups, "sources": sources}
+    return {"warnings": warnings, "here": here, "groups": groups, "sources": sources}
 
 
 def _present_option(

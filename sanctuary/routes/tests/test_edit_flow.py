@@ -79,7 +79,7 @@ class EditFlowTestCase(BaseTestCase):
                 "children": "0",
             },
         )
-        self.assertIn("Можно находиться до 60 дн. из каждых 180.", public.content.decode())
+        self.assertIn("Можно находиться до 60 дней из каждых 180.", public.content.decode())
 
         page = self.client.get(reverse("routes:fact", args=[self.fact.fact_id])).content.decode()
         self.assertIn("Версия 2", page)

@@ -20,7 +20,7 @@ from sanctuary.routes.knowledge import (
 )
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
-TODAY = dt.date(2026, 3, 2)
+TODAY = dt.date(2026, 12, 3)
 
 GOOD_FACT = """\
 facts:
@@ -123,9 +123,9 @@ def test_it_reports_a_range_that_ends_before_it_starts(tmp_path: Path) -> None:
 
 
 def test_it_reports_a_last_verified_date_in_the_future(tmp_path: Path) -> None:
-    broken = GOOD_FACT.replace("last_verified: 2026-03-01", "last_verified: 2026-12-01")
+    broken = GOOD_FACT.replace("last_verified: 2026-03-01", "last_verified: 2026-12-24")
     assert problems_for(tmp_path, broken) == [
-        "data/test.yaml:11: facts[0].last_verified: 2026-12-01 is in the future"
+        "data/test.yaml:11: facts[0].last_verified: 2026-12-24 is in the future"
     ]
 
 

@@ -79,3 +79,29 @@ def test_it_fills_every_param_of_every_emitted_message(data: dict[str, object]) 
     for warning in result.warnings:
         for lang in LANGUAGES:
             assert render(warning.code, dict(warning.params), lang, result.place_names)
+
+
+def test_it_chooses_the_plural_form_by_the_number() -> None:
+    from sanctuary.routes.messages import plural_index
+
+    assert [plural_index(n, "ru") for n in (1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111)] == [
+        0, 1, 1, 2, 2, 2, 2, 0, 1, 2, 0, 2,
+    ]  # fmt: skip
+    assert [plural_index(n, "en") for n in (0, 1, 2, 21)] == [1, 0, 1, 1]
+    assert render("registration", {"days": 1}, "ru") == (
+        "Адрес нужно зарегистрировать в течение 1 дня."
+    )
+    assert render("registration", {"days": 22}, "uk") == (
+        "Адресу треба зареєструвати протягом 22 днів."
+    )
+    assert render("stay_days", {"days": 1}, "en") == "You may stay up to 1 day."
+
+
+def test_it_gives_every_plural_the_forms_its_language_needs() -> None:
+    import re
+
+    forms_needed = {"en": 2, "ru": 3, "uk": 3}
+    for code, texts in MESSAGES.items():
+        for lang, text in texts.items():
+            for spec in re.findall(r"\{[a-z_]+:([^}]*)\}", text):
+                assert len(spec.split("|")) == forms_needed[lang], (code, lang, spec)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sanctuary.routes.engine import advise
+from sanctuary.routes.knowledge import default_knowledge_base
 from sanctuary.routes.tests.helpers import (
     VALID_PASSPORT,
     advice,
@@ -10,6 +14,7 @@ from sanctuary.routes.tests.helpers import (
     reason_facts,
     risk_facts,
     risk_level,
+    situation,
     warning_codes,
     warning_facts,
 )
@@ -54,9 +59,10 @@ def test_it_reservist_with_an_electronic_summons_and_a_valid_international_passp
     )
     assert warning_facts(result, "exit_ban_after_summons") == ("D-RU-002",)
     assert warning_facts(result, "exit_ban_from_sending") == ("D-RU-003",)
-    assert all(risk_level(o, "exit_ban") == "high" for o in result.options)
-    assert not [o for o in result.options if o.verdict == "recommended"]
-    assert option(result, "AM", "air").verdict == "possible"
+    # The exit ban is the verdict, not a side risk: every border post will stop him.
+    assert {o.verdict for o in result.options} <= {"exit_blocked", "not_possible"}
+    assert option(result, "AM", "air").verdict == "exit_blocked"
+    assert reason_facts(option(result, "AM", "air"), "exit_blocked") == ("D-RU-002", "D-RU-003")
     assert "exposure_evasion" in warning_codes(result)
 
 
@@ -80,7 +86,8 @@ def test_it_same_paper_summons_in_2024_brings_the_exit_ban() -> None:
     )
     assert warning_facts(result, "exit_ban_after_summons") == ("D-RU-002",)
     assert "exit_ban_from_sending" not in warning_codes(result)
-    assert risk_level(option(result, "KZ", "land"), "exit_ban") == "high"
+    assert option(result, "KZ", "land").verdict == "exit_blocked"
+    assert reason_facts(option(result, "KZ", "land"), "exit_blocked") == ("D-RU-002",)
 
 
 def test_it_family_with_a_child_under_14_after_20_january_2026() -> None:
@@ -89,8 +96,10 @@ def test_it_family_with_a_child_under_14_after_20_january_2026() -> None:
     assert kazakhstan.verdict == "not_possible"
     assert reason_facts(kazakhstan, "child_needs_document") == ("A-INTPASS-002",)
     assert option(result, "KG", "air").verdict == "not_possible"
-    # Armenia has no child-document rule, so the family can still fly there.
-    assert option(result, "AM", "air").verdict == "recommended"
+    # Armenia has no child-document rule: no rule is not permission, so it is never
+    # recommended for the family, and the answer says why.
+    assert option(result, "AM", "air").verdict == "possible"
+    assert "no_child_rule" in reason_codes(option(result, "AM", "air"))
 
 
 def test_it_family_with_a_child_under_14_before_20_january_2026() -> None:
@@ -343,11 +352,28 @@ def test_it_uzbekistan_registration_deadline_moved_from_3_to_15_days_in_june_202
     assert after.stay_limit is not None and after.stay_limit.registration_days == 15
 
 
-def test_it_advice_in_late_2026_is_flagged_stale() -> None:
+def test_it_advice_in_late_2026_names_only_the_stale_facts_that_decide_a_verdict() -> None:
     result = advice(today="2026-11-27")
-    assert all(o.stale for o in result.options)
-    assert "stale_facts" in warning_codes(result)
+    stale = {
+        w.fact_ids[0]: dict(w.params)["days"] for w in result.warnings if w.code == "stale_fact"
+    }
+    deciding = {fact_id for o in result.options for fact_id in o.deciding}
+    assert stale and set(stale) <= deciding
+    cited = {fact_id for o in result.options for fact_id in o.citations}
+    assert cited - deciding, "some cited facts decide nothing and must not be named"
+    assert stale["A-KG-001"] == 270  # 2026-03-02 to 2026-11-27
+    assert all(o.stale == any(f in stale for f in o.deciding) for o in result.options)
     assert not advice(today="2026-03-01").options[0].stale
+
+
+def test_it_measures_staleness_from_the_day_of_the_advice_not_the_situation() -> None:
+    """Advice about a past date, given today, still says which facts are old today."""
+    past = situation(today="2023-03-01")
+    kb = default_knowledge_base()
+    assert "stale_fact" not in warning_codes(advise(past, kb))
+    given_today = advise(past, kb, checked_on=dt.date(2026, 12, 3))
+    assert "stale_fact" in warning_codes(given_today)
+    assert any(o.stale for o in given_today.options)
 
 
 def test_it_wished_destinations_are_marked() -> None:

@@ -70,3 +70,33 @@ def test_it_advise_command_names_the_bad_field(tmp_path: Path) -> None:
     out = io.StringIO()
     assert cli.advise(path, out) == 2
     assert out.getvalue().startswith(f"error: {path}: today: 'tomorrow' has the wrong format")
+
+
+def test_it_reads_a_version_1_situation_as_version_2() -> None:
+    """Cases stored before version 2 keep working: read, then written back as version 2."""
+    version_1 = {**MINIMAL, "location": {"kind": "abroad", "country": "KZ"}}
+    situation = Situation.from_dict(version_1)
+    assert (situation.age, situation.wants, situation.protection_claim) == (None, None, None)
+    assert situation.location.since is None
+    written = situation.to_dict()
+    assert written["version"] == 2
+    assert Situation.from_dict(written) == situation
+
+
+def test_it_round_trips_the_version_2_answers() -> None:
+    data = {
+        **MINIMAL,
+        "version": 2,
+        "location": {"kind": "abroad", "country": "GE", "since": "2026-01-10"},
+        "age": 24,
+        "wants": "settle",
+        "protection_claim": {"country": "DE", "date": "2026-02-01"},
+    }
+    situation = Situation.from_dict(data)
+    assert situation.days_here == 51
+    assert Situation.from_dict(situation.to_dict()) == situation
+    assert error_for({**data, "wants": "forever"}).field == "wants"
+    assert error_for({**data, "age": 9}).field == "age"
+    assert error_for({**data, "version": 3}).field == "version"
+    bad_claim = {**data, "protection_claim": {"country": "DE", "date": "2026-02-30"}}
+    assert error_for(bad_claim).field == "protection_claim.date"

@@ -60,7 +60,7 @@ class StaffPagesTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         for section in ("Въезд", "Сроки пребывания", "Защита", "Риски"):
             self.assertIn(f"<h2>{section}</h2>", page)
-        self.assertIn("Можно находиться до 90 дн. из каждых 180.", page)
+        self.assertIn("Можно находиться до 90 дней из каждых 180.", page)
         self.assertIn("устарел: последняя проверка", page)
         self.assertIn(reverse("routes:fact", args=["A-KG-001"]), page)
 
