@@ -98,7 +98,7 @@ class CountryField(forms.ChoiceField):
 
     def to_python(self, value: Any) -> str:
         # A code typed or sent in lower case is still the code.
-        text = super().to_python(value).strip()
+        text = str(super().to_python(value)).strip()
         return text.upper() if len(text) == 2 else text
 
     def validate(self, value: Any) -> None:
@@ -110,7 +110,9 @@ class CountryField(forms.ChoiceField):
         known = countries.is_place(value) if self.territories else countries.is_country(value)
         if known:
             name = countries.name(value, get_language())
-            raise ValidationError(self.not_offered, code="not_offered", params={"country": name})
+            raise ValidationError(
+                str(self.not_offered), code="not_offered", params={"country": name}
+            )
         message = UNKNOWN_PLACE if self.territories else UNKNOWN_COUNTRY
         raise ValidationError(message, code="unknown_country", params={"value": _shown(value)})
 

@@ -33,4 +33,4 @@ class QuestionnaireCountryTestCase(SimpleTestCase):
     def test_it_refuses_a_made_up_country_in_the_seekers_language(self) -> None:
         form = questionnaire("ru", location="abroad", country="XX")
         self.assertFalse(form.is_valid())
-        self.assertIn("Выберите", " ".join(form.errors["country"]))
+        self.assertIn("Выберите", " ".join(str(e) for e in form.errors["country"]))

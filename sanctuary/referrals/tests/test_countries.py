@@ -21,7 +21,7 @@ class PartnerCountryTestCase(SimpleTestCase):
         with translation.override("ru"):
             form = PartnerForm({"organisation": "Aid", "country": "G1", "services": "Law"})
             self.assertFalse(form.is_valid())
-            self.assertIn("«G1» — не код страны", " ".join(form.errors["country"]))
+            self.assertIn("«G1» — не код страны", " ".join(str(e) for e in form.errors["country"]))
             with self.assertRaises(ValidationError) as refused:
                 Partner(organisation="Aid", country="Georgia", services="Law").clean_fields()
             self.assertIn("не код страны", str(refused.exception.message_dict["country"]))

@@ -50,4 +50,4 @@ class StayRequestCountryTestCase(SimpleTestCase):
             with translation.override(language):
                 form = StayRequestForm(request_data(country="XX"))
                 self.assertFalse(form.is_valid())
-                self.assertIn(expected, " ".join(form.errors["country"]))
+                self.assertIn(expected, " ".join(str(e) for e in form.errors["country"]))
