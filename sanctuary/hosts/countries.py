@@ -1,5 +1,8 @@
-"""Countries where the network's hosts live: ISO 3166-1 alpha-2 codes, plain Python. The
-translated names are in forms.py."""
+"""Where the network's hosts live: a policy list of ISO 3166-1 alpha-2 codes, plain Python.
+
+A host, an offer or a sheet row can only be in one of these countries (never Russia or
+Belarus, where a host would be in danger). Names, and the whole list of codes, come from
+sanctuary/countries.py; add a code here when the network starts to have hosts there."""
 
 COUNTRY_CODES = (
     "KZ",  # Kazakhstan
@@ -26,39 +29,3 @@ COUNTRY_CODES = (
     "PT",  # Portugal
     "AR",  # Argentina
 )
-
-# Names a partner's sheet may use instead of the code (lower case).
-COUNTRY_ALIASES = {
-    "kazakhstan": "KZ",
-    "казахстан": "KZ",
-    "georgia": "GE",
-    "грузия": "GE",
-    "armenia": "AM",
-    "армения": "AM",
-    "kyrgyzstan": "KG",
-    "кыргызстан": "KG",
-    "киргизия": "KG",
-    "uzbekistan": "UZ",
-    "узбекистан": "UZ",
-    "mongolia": "MN",
-    "монголия": "MN",
-    "turkey": "TR",
-    "türkiye": "TR",
-    "турция": "TR",
-    "serbia": "RS",
-    "сербия": "RS",
-    "montenegro": "ME",
-    "черногория": "ME",
-    "germany": "DE",
-    "германия": "DE",
-    "finland": "FI",
-    "финляндия": "FI",
-}
-
-
-def country_code(text: str) -> str | None:
-    """The code for a code or a known name, or None."""
-    cleaned = text.strip()
-    if cleaned.upper() in COUNTRY_CODES:
-        return cleaned.upper()
-    return COUNTRY_ALIASES.get(cleaned.lower())

@@ -3,45 +3,29 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary import countries
 from sanctuary.cases.models import LANGUAGE_CHOICES
+from sanctuary.country_fields import CountryField
 from sanctuary.hosts import sheet
 from sanctuary.hosts.countries import COUNTRY_CODES
 from sanctuary.hosts.models import Tier, VettingStep
 
-COUNTRY_NAMES: dict[str, Promise] = {
-    "KZ": _("Kazakhstan"),
-    "GE": _("Georgia"),
-    "AM": _("Armenia"),
-    "KG": _("Kyrgyzstan"),
-    "UZ": _("Uzbekistan"),
-    "MN": _("Mongolia"),
-    "TR": _("Turkey"),
-    "RS": _("Serbia"),
-    "ME": _("Montenegro"),
-    "AE": _("United Arab Emirates"),
-    "IL": _("Israel"),
-    "DE": _("Germany"),
-    "FI": _("Finland"),
-    "FR": _("France"),
-    "NL": _("Netherlands"),
-    "PL": _("Poland"),
-    "LT": _("Lithuania"),
-    "LV": _("Latvia"),
-    "EE": _("Estonia"),
-    "CZ": _("Czechia"),
-    "ES": _("Spain"),
-    "PT": _("Portugal"),
-    "AR": _("Argentina"),
-}
-COUNTRY_CHOICES = [("", "—"), *((code, COUNTRY_NAMES[code]) for code in COUNTRY_CODES)]
+HOST_COUNTRY_REFUSED = _(
+    "The network has no hosts in %(country)s. Choose one of the countries in the list."
+)
 LANGUAGE_CODES = frozenset(code for code, _label in LANGUAGE_CHOICES)
 
 
 def country_name(code: str) -> str:
-    return str(COUNTRY_NAMES.get(code, code))
+    return countries.name(code, get_language())
+
+
+def host_country_field() -> CountryField:
+    """The countries of the network's policy list, by their localised names."""
+    return CountryField(label=_("Country"), only=COUNTRY_CODES, not_offered=HOST_COUNTRY_REFUSED)
 
 
 def _one_line(value: str) -> str:
@@ -69,7 +53,7 @@ class HostForm(forms.Form):
         max_length=sheet.MAX_CONTACT,
         help_text=_("Phone, Signal or Telegram handle. Sealed."),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    country = host_country_field()
     city = forms.CharField(label=_("City"), max_length=sheet.MAX_CITY)
     languages = forms.MultipleChoiceField(
         label=_("Languages the host speaks"),
@@ -119,7 +103,7 @@ WINDOW_MESSAGES = {
 
 
 class OfferForm(forms.Form):
-    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    country = host_country_field()
     city = forms.CharField(label=_("City"), max_length=sheet.MAX_CITY)
     beds = forms.IntegerField(label=_("Beds"), min_value=1, max_value=sheet.MAX_BEDS)
     first_night = forms.DateField(

@@ -1,9 +1,10 @@
 """Translated sentences for the codes the pure modules return."""
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from sanctuary import countries
 from sanctuary.hosts.sheet import Problem, SheetUnreadable
 
 VETTING_REFUSALS: dict[str, Promise] = {
@@ -50,7 +51,14 @@ PROBLEMS: dict[str, Promise] = {
     "formula": gettext_lazy("a formula; paste the value instead"),
     "bad_reference": gettext_lazy("not a host reference (like H-7KQ2MX)"),
     "unknown_host": gettext_lazy("no active host has this reference"),
-    "unknown_country": gettext_lazy("unknown country; use a two-letter code such as KZ or GE"),
+    "unknown_country": gettext_lazy(
+        "not a country; write its two-letter code (such as KZ or GE) or its name in Russian, "
+        "English or Ukrainian"
+    ),
+    "no_hosts_in_country": gettext_lazy(
+        "%(country)s is not a country where the network has hosts (see the country list on "
+        "the new host form)"
+    ),
     "not_a_number": gettext_lazy("not a whole number"),
     "out_of_range": gettext_lazy("must be between %(low)s and %(high)s"),
     "bad_date": gettext_lazy("not a date; write it as 2026-12-31 or 31.12.2026"),
@@ -70,7 +78,11 @@ def unreadable(error: SheetUnreadable) -> str:
 
 
 def problem(item: Problem) -> str:
-    text = str(PROBLEMS.get(item.code, item.code)) % dict(item.params)
+    params = dict(item.params)
+    if "country" in params:  # a code the sheet reader found, shown by its name
+        code = str(params["country"])
+        params["country"] = f"{countries.name(code, get_language())} ({code})"
+    text = str(PROBLEMS.get(item.code, item.code)) % params
     return _("Row %(row)s, column “%(column)s”: %(problem)s") % {
         "row": item.row,
         "column": item.field,

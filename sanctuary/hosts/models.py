@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary import countries
+from sanctuary.country_fields import validate_country
 from sanctuary.keyring.fields import EncryptedField
 from sanctuary.keyring.models import SealedRecord
 
@@ -64,7 +67,7 @@ class Host(SealedRecord):
     # stored), so that accepting the invitation can seal the record to the host himself.
     # Emptied when the invitation is accepted.
     invitation_key = models.BinaryField(null=True, blank=True, editable=False)
-    country = models.CharField(max_length=2)  # ISO 3166-1 alpha-2
+    country = models.CharField(max_length=2, validators=[validate_country])  # ISO 3166-1 alpha-2
     city = models.CharField(max_length=60)
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.REGISTERED)
     languages = models.JSONField(default=list)
@@ -130,7 +133,7 @@ class Offer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="offers")
-    country = models.CharField(max_length=2)
+    country = models.CharField(max_length=2, validators=[validate_country])
     city = models.CharField(max_length=60)
     beds = models.PositiveSmallIntegerField()
     first_night = models.DateField()
@@ -168,3 +171,8 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"offer {self.pk}"
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language (sanctuary/countries.py)."""
+        return countries.name(self.country, get_language())

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sanctuary import countries
 from sanctuary.accounts import services as accounts
 from sanctuary.accounts.models import Invitation, Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.hosts import vetting
+from sanctuary.hosts.countries import COUNTRY_CODES
 from sanctuary.hosts.models import Host, Offer, VettingStep
 from sanctuary.hosts.sheet import OfferRow, Problem
 from sanctuary.keyring import crypto
@@ -47,6 +50,15 @@ OFFER_FIELDS = (
 
 class HostsError(Exception):
     """A refusal the person can act on; its message is already translated."""
+
+
+def _check_country(code: str) -> None:
+    """Hosts live only in the countries of the policy list (hosts/countries.py)."""
+    if code not in COUNTRY_CODES:
+        raise HostsError(
+            _("The network has no hosts in %(country)s.")
+            % {"country": countries.name(code, get_language())}
+        )
 
 
 def _shelter_group() -> Holder:
@@ -99,6 +111,7 @@ def do_invite_host(
 ) -> tuple[Host, str]:
     """A new tier-0 host sealed to the shelter-coordinators group, and the raw token of the
     invitation that gives him a portal account (shown once)."""
+    _check_country(country)
     host = Host(country=country, city=city, languages=sorted(languages), created_by=acting_user)
     key = seal_new_record(host, [_shelter_group()])
     write_fields(host, key, name=name, address=address, contact=contact)
@@ -222,6 +235,7 @@ def do_save_offer(
     """Creates or changes an offer; its notes are encrypted under the host record's key."""
     if not host.active:
         raise HostsError(_("This host is deactivated; reactivate him before changing offers."))
+    _check_country(data["country"])
     creating = offer is None
     if offer is None:
         offer = Offer(host=host, created_by=acting_user)

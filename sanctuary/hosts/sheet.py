@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
 
-from sanctuary.hosts.countries import country_code
+from sanctuary import countries
+from sanctuary.hosts.countries import COUNTRY_CODES
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 20 * 1024 * 1024  # an XLSX is a zip: refuse a zip bomb before opening it
@@ -529,9 +530,13 @@ def check_row(
     address = row.text("address", limit=MAX_ADDRESS, required=new_host)
     contact = row.text("contact", limit=MAX_CONTACT)
     country_text = row.text("country", limit=60, required=True)
-    country = country_code(country_text) if country_text else None
+    country = countries.normalise(country_text) if country_text else None
     if country_text and country is None:
         row.problem("country", "unknown_country")
+    elif country is not None and country not in COUNTRY_CODES:
+        # The code, never the typed text, goes into the problem (the page names the country).
+        row.problem("country", "no_hosts_in_country", country=country)
+        country = None
     city = row.text("city", limit=MAX_CITY, required=True)
     beds = row.number_in("beds", 1, MAX_BEDS)
     first = row.date("first_night")

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sanctuary.country_fields import CountryField
 from sanctuary.keyring import crypto
 from sanctuary.referrals.models import Consent, Partner
 from sanctuary.referrals.services import EXPIRY_DAYS
@@ -13,19 +14,14 @@ MAX_REQUEST = 2000
 
 
 class PartnerForm(forms.ModelForm[Partner]):
+    country = CountryField(label=_("Country"))
+
     class Meta:
         model = Partner
         fields = ["organisation", "country", "services", "active"]
         help_texts = {
             "organisation": _("The organisation's public name. No person's name."),
-            "country": _("Two letters, e.g. GE, KZ, DE."),
         }
-
-    def clean_country(self) -> str:
-        country = str(self.cleaned_data["country"]).strip().upper()
-        if len(country) != 2 or not (country.isascii() and country.isalpha()):
-            raise forms.ValidationError(_("Two Latin letters, e.g. GE."))
-        return country
 
 
 class ReferralForm(forms.Form):

@@ -11,8 +11,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary import countries
+from sanctuary.country_fields import validate_country
 from sanctuary.keyring.fields import EncryptedField
 
 
@@ -22,7 +25,9 @@ class Partner(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.CharField(_("Organisation"), max_length=120)
-    country = models.CharField(_("Country"), max_length=2)  # ISO 3166-1 alpha-2
+    country = models.CharField(
+        _("Country"), max_length=2, validators=[validate_country]
+    )  # ISO 3166-1 alpha-2
     services = models.CharField(_("What they do"), max_length=300)
     active = models.BooleanField(_("Receives referrals"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -32,6 +37,11 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.organisation
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language (sanctuary/countries.py)."""
+        return countries.name(self.country, get_language())
 
 
 class Consent(models.TextChoices):

@@ -21,6 +21,7 @@ from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.cases.models import CaseFile, Note
 from sanctuary.cases.services import read_case
+from sanctuary.country_fields import validate_country
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
 from sanctuary.referrals import packet as packets
@@ -56,6 +57,7 @@ def pepper() -> bytes:
 
 @transaction.atomic
 def do_add_partner(*, organisation: str, country: str, services: str, acting_user: User) -> Partner:
+    validate_country(country.upper())
     partner = Partner.objects.create(
         organisation=organisation, country=country.upper(), services=services
     )
@@ -72,6 +74,8 @@ def do_add_partner(*, organisation: str, country: str, services: str, acting_use
 def do_change_partner(partner: Partner, *, acting_user: User, **values: Any) -> None:
     for name, value in values.items():
         setattr(partner, name, value.upper() if name == "country" else value)
+    if "country" in values:
+        validate_country(partner.country)
     partner.save()
     record(
         Action.PARTNER_CHANGED,

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary import countries
 from sanctuary.routes.knowledge import KnowledgeBase, KnowledgeError
 from sanctuary.routes.labels import FACT_STATUSES
 from sanctuary.routes.models import StoredFact
@@ -119,10 +120,10 @@ class SituationForm(forms.Form):
         places = sorted(kb.places.values(), key=lambda place: place.name(lang))
         country_field = self.fields["country"]
         assert isinstance(country_field, forms.ChoiceField)
+        # Anywhere he may be: every country of the one list and its named territories
+        # (Russia is the other answer to "where are you now").
         country_field.choices = [("", "—")] + [
-            (place.id, place.name(lang))
-            for place in places
-            if place.kind in ("country", "territory") and place.id != "RU"
+            pair for pair in countries.choices(lang, territories=True) if pair[0] != "RU"
         ]
         claim_field = self.fields["claim_country"]
         assert isinstance(claim_field, forms.ChoiceField)

@@ -18,6 +18,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from sanctuary import countries
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = PACKAGE_DIR / "data"
 SCHEMA_DIR = PACKAGE_DIR / "schema"
@@ -201,6 +203,10 @@ def describe_error(error: jsonschema.ValidationError) -> tuple[list[str | int], 
         missing = re.match(r"'([^']+)'", error.message)
         if missing:
             return [*path, missing.group(1)], "is required"
+    refused = error.validator_value if error.validator == "not" else None
+    if isinstance(refused, Mapping) and refused.get("required"):
+        why = error.schema.get("$comment") if isinstance(error.schema, Mapping) else None
+        return [*path, refused["required"][0]], "is not allowed here" + (f": {why}" if why else "")
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
         allowed = set(error.schema.get("properties", {}))
         unknown = sorted(str(key) for key in error.instance if key not in allowed)
@@ -502,12 +508,14 @@ def _fact(data: Mapping[str, Any], origin: str) -> Fact:
 
 
 def _place(data: Mapping[str, Any], origin: str) -> Place:
+    # Countries and named territories are named by the one country list; blocs by the file.
+    names = data.get("name") or countries.names(data["id"])
     return Place(
         id=data["id"],
         kind=data["kind"],
-        name_en=data["name"]["en"],
-        name_ru=data["name"]["ru"],
-        name_uk=data["name"].get("uk"),
+        name_en=names["en"],
+        name_ru=names["ru"],
+        name_uk=names.get("uk"),
         member_of=tuple(data.get("member_of", ())),
         routes=tuple(
             Route(
@@ -599,6 +607,12 @@ def _reference_problems(places: list[Place], facts: list[Fact]) -> list[str]:
     place_ids = {place.id for place in places}
     fact_ids: dict[str, str] = {}
     for place in places:
+        if place.kind == "country" and not countries.is_country(place.id):
+            problems.append(f"{place.origin}: id: {place.id!r} is not an ISO 3166-1 country code")
+        if place.kind == "territory" and not countries.is_territory(place.id):
+            problems.append(
+                f"{place.origin}: id: {place.id!r} is not a territory of sanctuary/countries.py"
+            )
         for bloc in place.member_of:
             if bloc not in place_ids:
                 problems.append(f"{place.origin}: member_of: unknown place {bloc!r}")

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary.country_fields import CountryField
+from sanctuary.hosts.countries import COUNTRY_CODES
 from sanctuary.hosts.models import Offer
 from sanctuary.shelter.models import RULE_CHOICES, StayRequest
 
@@ -15,8 +17,12 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 class StayRequestForm(forms.Form):
-    country = forms.CharField(
-        label=_("Country (two-letter code)"), min_length=2, max_length=2, initial="DE"
+    country = CountryField(
+        label=_("Country"),
+        initial="DE",
+        first=COUNTRY_CODES,
+        first_label=_("Countries where the network has hosts"),
+        rest_label=_("Other countries (no host there yet: the request will wait)"),
     )
     city = forms.CharField(label=_("City"), max_length=60)
     arrival = forms.DateField(
@@ -49,12 +55,6 @@ class StayRequestForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "stay-%s")
         super().__init__(*args, **kwargs)
-
-    def clean_country(self) -> str:
-        country = str(self.cleaned_data["country"]).strip().upper()
-        if not country.isalpha():
-            raise forms.ValidationError(_("Use the two-letter country code, e.g. DE."))
-        return country
 
     def clean_city(self) -> str:
         city = str(self.cleaned_data["city"]).strip()
@@ -91,14 +91,14 @@ class StayRequestForm(forms.Form):
 
 def _request_label(request: StayRequest) -> str:
     return (
-        f"{request.city}, {request.country} · {request.arrival.isoformat()} · "
+        f"{request.city}, {request.country_name} · {request.arrival.isoformat()} · "
         f"{request.nights} × {request.persons} · #{str(request.pk)[:8]}"
     )
 
 
 def _offer_label(offer: Offer) -> str:
     return (
-        f"{offer.city}, {offer.country} · {offer.beds} · {offer.first_night.isoformat()}–"
+        f"{offer.city}, {offer.country_name} · {offer.beds} · {offer.first_night.isoformat()}–"
         f"{offer.last_night.isoformat()} · #{str(offer.pk)[:8]}"
     )
 

@@ -11,8 +11,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary import countries
+from sanctuary.country_fields import validate_country
 from sanctuary.keyring.fields import EncryptedField
 from sanctuary.keyring.models import SealedRecord
 from sanctuary.shelter.matcher import Rule
@@ -45,7 +48,7 @@ class StayRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    country = models.CharField(max_length=2)
+    country = models.CharField(max_length=2, validators=[validate_country])  # ISO 3166-1 alpha-2
     city = models.CharField(max_length=60)
     arrival = models.DateField()  # the first night
     nights = models.PositiveSmallIntegerField()
@@ -74,6 +77,11 @@ class StayRequest(models.Model):
 
     def __str__(self) -> str:
         return f"stay request {self.pk}"
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language (sanctuary/countries.py)."""
+        return countries.name(self.country, get_language())
 
     @property
     def persons(self) -> int:

@@ -24,6 +24,7 @@ from sanctuary.cases.models import CaseFile
 from sanctuary.cases.services import urgency_of
 from sanctuary.cases.stages import CaseType
 from sanctuary.cases.urgency import Level
+from sanctuary.country_fields import validate_country
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
@@ -89,6 +90,7 @@ def do_create_request(
     file: CaseFile, *, data: dict[str, Any], keychain: keyring.Keychain
 ) -> StayRequest:
     """A counselor holding the case asks for a bed; the needs are sealed under the case key."""
+    validate_country(data["country"])
     opened = keyring.open_record(file.case, keychain)
     request = StayRequest(
         case=file.case,

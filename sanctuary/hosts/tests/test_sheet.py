@@ -83,6 +83,22 @@ def test_it_accepts_real_dates_and_russian_headers_in_a_workbook() -> None:
     assert checked.rows[0].max_nights == 20  # the whole window when empty
 
 
+def test_it_reads_a_country_by_its_code_or_its_name_in_any_of_three_languages() -> None:
+    spellings = ["ge", "GEO", "Грузия", "ГРУЗІЯ", "Georgia", "Киргизия", "Кыргызстан", "Türkiye"]
+    checked = check(csv_bytes([good_row(n, country=text) for n, text in enumerate(spellings)]))
+    assert checked.problems == []
+    assert [r.country for r in checked.rows] == ["GE"] * 5 + ["KG", "KG", "TR"]
+
+
+def test_it_refuses_a_real_country_where_the_network_has_no_hosts() -> None:
+    checked = check(csv_bytes([good_row(1, country="Бразилия"), good_row(2, country="RU")]))
+    assert checked.rows == []
+    assert [(p.row, p.field, p.code, p.params) for p in checked.problems] == [
+        (2, "country", "no_hosts_in_country", (("country", "BR"),)),
+        (3, "country", "no_hosts_in_country", (("country", "RU"),)),
+    ]
+
+
 def test_it_refuses_formulas_in_a_workbook() -> None:
     checked = check(xlsx_bytes([good_row(1, beds="=1+1", notes='=HYPERLINK("x")')]))
     assert codes(checked) == {(2, "beds", "formula"), (2, "notes", "formula")}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sanctuary import countries
 from sanctuary.routes import cli
 from sanctuary.routes.knowledge import (
     DEFAULT_DATA_DIR,
@@ -183,3 +184,44 @@ def test_it_lists_every_unconfirmed_fact_in_docs() -> None:
 def test_it_keeps_the_documented_situation_schema_in_step() -> None:
     shipped = (DEFAULT_DATA_DIR.parent / "schema" / "situation.schema.json").read_text()
     assert (DOCS / "situation.schema.json").read_text() == shipped
+
+
+def places_dir(tmp_path: Path, old: str, new: str) -> Path:
+    directory = data_dir(tmp_path, GOOD_FACT)
+    places = directory / "destinations.yaml"
+    text = places.read_text(encoding="utf-8")
+    assert old in text
+    places.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return directory
+
+
+def test_it_names_countries_and_territories_from_the_one_country_list() -> None:
+    kb = default_knowledge_base()
+    for place_id in ("KG", "NO", "RU", "abkhazia", "south-ossetia"):
+        assert kb.places[place_id].names() == countries.names(place_id)
+    assert kb.places["KG"].name("ru") == "Киргизия"
+    assert kb.places["EU"].name("ru") == "Евросоюз / Шенген"  # a bloc names itself
+
+
+def test_it_refuses_a_country_that_is_not_an_iso_code(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeError) as caught:
+        load(places_dir(tmp_path, "- id: TJ\n", "- id: TQ\n"), TODAY)
+    assert any("'TQ' is not an ISO 3166-1 country code" in p for p in caught.value.problems)
+
+
+def test_it_refuses_a_territory_the_country_list_does_not_name(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeError) as caught:
+        load(places_dir(tmp_path, "- id: abkhazia\n", "- id: narnia\n"), TODAY)
+    assert any("'narnia' is not a territory" in p for p in caught.value.problems)
+
+
+def test_it_refuses_a_second_name_for_a_country(tmp_path: Path) -> None:
+    directory = places_dir(
+        tmp_path,
+        "- id: TJ\n    kind: country\n",
+        "- id: TJ\n    kind: country\n    name: {en: Tj, ru: Тж}\n",
+    )
+    with pytest.raises(KnowledgeError) as caught:
+        load(directory, TODAY)
+    [problem] = caught.value.problems
+    assert ".name: is not allowed here: a country or territory takes its names" in problem
