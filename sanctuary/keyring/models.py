@@ -126,8 +126,11 @@ class SealedKey(models.Model):
 
     @sealed.setter
     def sealed(self, value: bytes) -> None:
-        # The record's erasure key is on disk before this row can reach the database.
-        key = erasure.ensure(self.record_type, self.record_id)
+        # Only `seal_new_record` makes a record's erasure key. A grant racing a shred must not
+        # make a new one and leave a live copy of the shredded record's data key behind.
+        key = erasure.key_for(self.record_type, self.record_id)
+        if key is None:
+            raise crypto.CannotOpen("cannot seal a data key: the record was shredded")
         self.wrapped = crypto.wrap_erasable(value, key, aad=self._erasure_aad())
 
 

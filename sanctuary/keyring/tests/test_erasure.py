@@ -18,7 +18,13 @@ from sanctuary.cases.models import Case
 from sanctuary.intake.tests.helpers import codename_in, submit, token_in
 from sanctuary.keyring import crypto, erasure
 from sanctuary.keyring.models import SealedKey
-from sanctuary.keyring.services import group_holder, revoke
+from sanctuary.keyring.services import (
+    grant_with_key,
+    group_holder,
+    keychain_for,
+    open_staff_secret,
+    revoke,
+)
 from sanctuary.keyring.tests.attack import Recovered, every_keypair, open_story
 from sanctuary.test import PASSWORD, make_staff
 
@@ -219,3 +225,19 @@ def test_it_destroys_the_key_when_the_last_copy_goes_another_way() -> None:
     assert erasure.key_for(*record) is not None
     revoke(case, holder=intake, acting_user=coordinator)
     assert erasure.key_for(*record) is None
+
+
+@pytest.mark.django_db
+def test_it_seals_no_new_copy_of_a_record_shredded_meanwhile(client: Client) -> None:
+    """A grant that opened the key just before a shred destroyed the erasure key must fail,
+    not make a new erasure key and leave a live copy of the shredded record's data key."""
+    staff, _codename, case = staff_and_case(client)
+    counselor = make_staff("counselor.race", Role.COUNSELOR)
+    keypair = open_staff_secret(staff[0][0], PASSWORD)
+    assert keypair is not None
+    data_key = keychain_for(staff[0][0], keypair).data_key(case)
+    erasure.destroy("intake.case", str(case.pk))  # the shred, in another process
+    with pytest.raises(crypto.CannotOpen):
+        grant_with_key(case, data_key, to=counselor.holder, acting_user=staff[0][0], via="test")
+    assert erasure.key_for("intake.case", str(case.pk)) is None
+    assert not SealedKey.objects.for_record(case).filter(holder__user=counselor).exists()
