@@ -107,7 +107,8 @@ class SessionMiddleware(middleware.SessionMiddleware):
         if not ended:
             return response
         if request.method in ("GET", "HEAD") and not 300 <= response.status_code < 400:
-            again = HttpResponseRedirect(request.get_full_path())
+            # One leading slash: "//host/path" would send the browser to another site.
+            again = HttpResponseRedirect("/" + request.get_full_path().lstrip("/"))
             again.cookies = response.cookies
             for name in [name for name, cookie in again.cookies.items() if cookie.value]:
                 del again.cookies[name]  # set for the page we do not send; deletions stay

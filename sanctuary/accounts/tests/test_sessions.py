@@ -115,3 +115,13 @@ class ClearSessionsTestCase(BaseTestCase):
         self.assertEqual(
             LoginSession.objects.get().session_digest, Session.objects.get().key_digest
         )
+
+    def test_it_sends_the_browser_back_to_this_site_only(self) -> None:
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            self.log_in(self.bob)
+        with time_machine.travel(start + timedelta(minutes=60), tick=False):
+            # PATH_INFO by hand: the test client would read "//evil.example" as a host.
+            response = self.client.get("/", PATH_INFO="//evil.example/ru/staff/login/")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], "/evil.example/ru/staff/login/")
