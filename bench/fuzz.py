@@ -480,6 +480,7 @@ def main() -> int:
             f"{totals.server_errors} server errors, "
             f"{totals.unshown_refusals} refusals not shown as a message, "
             f"{totals.not_found} answered 'not found' (object gone), "
+            f"{totals.forged} forged or left-out tokens refused (403), "
             f"in {time.perf_counter() - started:.0f} s ({settings.LANGUAGE_CODE})"
         )
         return 1 if totals.server_errors or totals.unshown_refusals else 0
