@@ -265,7 +265,7 @@ def fuzz_form(
     )
     @given(st.fixed_dictionaries(strategies))
     def fuzz(values: dict[str, Any]) -> None:
-        forged = False
+        forged = gone = False
         if tokens:  # a genuine visitor sends the token his page gave him, fetched afresh
             fresh = {
                 f.name: f.value
@@ -274,6 +274,7 @@ def fuzz_form(
                 for f in fresh_form.fields.values()
                 if f.name in SINGLE_USE
             }
+            gone = not fresh  # the page no longer offers the form (a check-in confirmed)
             for name, value in fresh.items():
                 if values.get(name) == form.fields[name].value:
                     values[name] = value
@@ -304,7 +305,7 @@ def fuzz_form(
         tally.statuses[status] += 1
         if status >= 500:
             tally.server_errors += 1
-        elif status == 404:
+        elif status == 404 or (status == 403 and gone):
             tally.not_found += 1  # the object is gone (accepted, withdrawn): no input
         elif status == 403 and forged:
             tally.forged += 1  # a token the page never gave: refused as a forgery
@@ -479,6 +480,7 @@ def main() -> int:
             f"{totals.server_errors} server errors, "
             f"{totals.unshown_refusals} refusals not shown as a message, "
             f"{totals.not_found} answered 'not found' (object gone), "
+            f"{totals.forged} forged or left-out tokens refused (403), "
             f"in {time.perf_counter() - started:.0f} s ({settings.LANGUAGE_CODE})"
         )
         return 1 if totals.server_errors or totals.unshown_refusals else 0
