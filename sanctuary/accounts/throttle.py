@@ -146,14 +146,18 @@ class Source:
     free_failures: int
 
 
-def sources(request: HttpRequest, kind: str, ticket: Ticket | None, client_free: int) -> list[Source]:
+def sources(
+    request: HttpRequest, kind: str, ticket: Ticket | None, client_free: int
+) -> list[Source]:
     """The sources a try comes from: its client address (when known) and its browser's chain."""
     found = []
     address = client_address(request)
     if address:
         found.append(Source(_digest(f"{kind}-client", address), client_free))
     if ticket is not None:
-        found.append(Source(_digest(f"{kind}-browser", ticket.chain), settings.LOGIN_BROWSER_FREE_FAILURES))
+        found.append(
+            Source(_digest(f"{kind}-browser", ticket.chain), settings.LOGIN_BROWSER_FREE_FAILURES)
+        )
     return found
 
 

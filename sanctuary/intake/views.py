@@ -56,7 +56,11 @@ def _start_again(
 def start(request: HttpRequest) -> HttpResponse:
     form = _questionnaire(request, request.POST if request.method == "POST" else None)
     if request.method != "POST":
-        return render(request, "intake/start.html", {"form": form, "token": seekers.form_token("start", request)})
+        return render(
+            request,
+            "intake/start.html",
+            {"form": form, "token": seekers.form_token("start", request)},
+        )
     if not seekers.from_our_site(request):
         return _refused(request)
     ticket = seekers.form_ticket(request, "start")

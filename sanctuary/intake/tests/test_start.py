@@ -1,6 +1,5 @@
 import itertools
 
-from django.test import Client
 from django.urls import reverse
 
 from sanctuary.audit.models import Action, AuditEntry
@@ -69,7 +68,7 @@ class StartTestCase(BaseTestCase):
         data = {**ANSWERS, "form_token": "forged"}
         response = self.client.post(reverse("intake:start"), data)
         self.assertContains(response, "canary-story-7f3a", status_code=400)
-        self.assertContains(response, "уже был отправлен", status_code=400)
+        self.assertContains(response, "уже была отправлена", status_code=400)
         self.assertFalse(Case.objects.exists())
 
     def test_it_refuses_a_cross_site_post(self) -> None:
