@@ -33,7 +33,7 @@ class Browser:
     """One browser: it keeps the login form's ticket from one try to the next, as a person
     pressing the button again does."""
 
-    def __init__(self, address: str = "127.0.0.1", **headers: str) -> None:
+    def __init__(self, address: str = "127.0.0.1", **headers: Any) -> None:
         self.client = Client(REMOTE_ADDR=address, **headers)
         self.attempt = attempt_in(self.client.get(LOGIN).content.decode())
 
@@ -47,7 +47,7 @@ class Browser:
 
 
 def passed_password(response: Any) -> bool:
-    return response.status_code == 302 and response["Location"].startswith(
+    return bool(response.status_code == 302) and str(response["Location"]).startswith(
         reverse("accounts:verify")
     )
 
@@ -189,7 +189,7 @@ class ThrottleTestCase(BaseTestCase):
 
 
 class ClientAddressTestCase(SimpleTestCase):
-    def address(self, remote: str, **meta: str) -> str:
+    def address(self, remote: str, **meta: Any) -> str:
         return throttle.client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **meta))
 
     def test_it_uses_the_direct_address_and_ignores_a_forged_header(self) -> None:

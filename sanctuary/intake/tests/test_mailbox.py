@@ -1,6 +1,6 @@
 import itertools
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,7 +36,7 @@ class MailboxTestCase(BaseTestCase):
         assert keypair is not None
         services.do_staff_reply(self.case, body=body, keychain=keychain_for(self.charlie, keypair))
 
-    def sign_in(self, client: Client, codename: str, **extra: str) -> "_MonkeyPatchedWSGIResponse":
+    def sign_in(self, client: Client, codename: str, **extra: Any) -> "_MonkeyPatchedWSGIResponse":
         page = client.get(reverse("intake:sign_in")).content.decode()
         return client.post(
             reverse("intake:sign_in"), {"codename": codename, "form_token": token_in(page)}, **extra
