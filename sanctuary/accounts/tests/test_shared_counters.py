@@ -111,8 +111,10 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "sanctuary.wsgi", "--workers", "1"]
-            + ["--bind", f"127.0.0.1:{self.port}", "--access-logfile", "/dev/null"],
+            [
+                *(sys.executable, "-m", "gunicorn", "sanctuary.wsgi", "--workers", "1"),
+                *("--bind", f"127.0.0.1:{self.port}", "--access-logfile", "/dev/null"),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
