@@ -20,7 +20,7 @@ def english_start() -> str:
     return reverse("intake:start").replace("/ru/", "/en/", 1)
 
 
-PROXY = {"REMOTE_ADDR": "127.0.0.1"}  # nginx, a trusted proxy by default
+PROXY: dict[str, Any] = {"REMOTE_ADDR": "127.0.0.1"}  # nginx, a trusted proxy by default
 
 
 def start_page(client: Client, **extra: Any) -> str:
@@ -51,7 +51,7 @@ class FloodTestCase(BaseTestCase):
         self.assertEqual(Case.objects.count(), 1)
 
     def test_it_slows_a_flooding_client_and_takes_the_others(self) -> None:
-        flood = {"REMOTE_ADDR": "203.0.113.50"}
+        flood: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.50"}
         for _ in range(3):
             self.assertEqual(submit(Client(**flood)).status_code, 200)
         response = submit(Client(**flood), story="flood story")
@@ -84,7 +84,7 @@ class FloodTestCase(BaseTestCase):
         self.assertEqual(Case.objects.count(), 3)
 
     def test_it_shows_the_retry_page_in_his_language(self) -> None:
-        flood = {"REMOTE_ADDR": "203.0.113.51"}
+        flood: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.51"}
         for _ in range(3):
             submit(Client(**flood))
         client = Client(**flood)
@@ -124,7 +124,7 @@ class CodenameTestCase(BaseTestCase):
         self.assertRedirects(response, reverse("intake:mailbox"), fetch_redirect_response=False)
 
     def test_it_slows_the_guessing_client_only(self) -> None:
-        guesser = {"HTTP_X_REAL_IP": "203.0.113.9", **PROXY}
+        guesser: dict[str, Any] = {"HTTP_X_REAL_IP": "203.0.113.9", **PROXY}
         for _ in range(10):
             sign_in(Client(), self.wrong(), **guesser)
         response = sign_in(Client(), self.codename, **guesser)
