@@ -17,6 +17,9 @@ def _fast_password_hashing() -> Iterator[None]:
         # Argon2id at libsodium's minimum: the suite derives hundreds of keys.
         KEYRING_PASSWORD_LIMITS=ArgonLimits(opslimit=1, memlimit=8192),
         REFERRAL_KDF_LIMITS=ArgonLimits(opslimit=1, memlimit=8192),
+        # Counters in memory keep the suite fast; the tests where sharing them is the point
+        # (sanctuary/accounts/tests/test_shared_counters.py) run them on Redis and the database.
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         # Enqueued tasks run at once, in the test's own transaction.
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     ):

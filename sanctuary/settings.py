@@ -5,6 +5,7 @@ turns on DEBUG and fills in throwaway secrets; outside demo a missing secret sto
 docs/operations.md lists every variable.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -67,6 +68,34 @@ def database_from_url(url: str) -> dict[str, object]:
     }
 
 
+def cache_from_url(url: str) -> dict[str, object]:
+    """CACHE_URL selects where throttle counters and used form tokens live. They must be shared
+    by every app process: redis://host:port/db (Django's Redis backend) or db://table (the
+    database cache, made by `migrate`). locmem:// keeps them in one process's memory: demo only."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "sanctuary",
+        }
+    if parts.scheme == "db":
+        table = (parts.netloc + parts.path).strip("/") or "sanctuary_cache"
+        if not table.replace("_", "").isalnum():
+            raise ImproperlyConfigured(f"CACHE_URL db://{table}: a table name is letters and _")
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if parts.scheme == "locmem":
+        if not DEMO:
+            raise ImproperlyConfigured(
+                "CACHE_URL=locmem:// keeps throttle counters in one process's memory, so each "
+                "process and each restart forgets them: demo only. Use redis:// or db://."
+            )
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, db:// or locmem://, not {parts.scheme!r}"
+    )
+
+
 DEMO = envbool("SANCTUARY_DEMO")
 DEBUG = DEMO
 SECRET_KEY = envsecret("SECRET_KEY", "demo-only-secret-key-never-use-in-production-0123456789")
@@ -86,8 +115,18 @@ if not 32 <= len(SEEKER_PEPPER.encode()) <= 64:
 SESSION_PEPPER = envsecret("SESSION_PEPPER", "demo-only-session-pepper-never-use-in-production-01")
 if not 32 <= len(SESSION_PEPPER.encode()) <= 64:
     raise ImproperlyConfigured("SESSION_PEPPER must be 32 to 64 bytes long")
+# Floods (docs/threat-model.md). Past this many new cases in an hour the network is "under
+# pressure": a submission then needs a form that was open for INTAKE_PRESSURE_FORM_SECONDS (a
+# person answering takes longer; a script must wait). Nobody is refused for others' floods.
 INTAKE_CASES_PER_HOUR = envint("INTAKE_CASES_PER_HOUR", 300)
-INTAKE_MESSAGES_PER_SESSION = envint("INTAKE_MESSAGES_PER_SESSION", 30)
+INTAKE_PRESSURE_FORM_SECONDS = envint("INTAKE_PRESSURE_FORM_SECONDS", 60)
+# New cases one client address may send per hour before each further one waits (doubling).
+INTAKE_CASES_PER_CLIENT = envint("INTAKE_CASES_PER_CLIENT", 3)
+# Messages one case may send in a window, however often the seeker signs in; a counselor's
+# answer opens a new allowance.
+INTAKE_MESSAGES_PER_CASE = envint("INTAKE_MESSAGES_PER_CASE", 30)
+INTAKE_MESSAGE_WINDOW_HOURS = envint("INTAKE_MESSAGE_WINDOW_HOURS", 24)
+# Wrong codenames one client (or one browser's form) may send before it must wait (doubling).
 INTAKE_CODENAME_FAILURES = envint("INTAKE_CODENAME_FAILURES", 10)
 BACKUP_PUBLIC_KEY = os.environ.get("BACKUP_PUBLIC_KEY", "").strip()
 # Per-record erasure keys: a small SQLite file that overwrites what it deletes, shared by every
@@ -234,14 +273,37 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 CSRF_FAILURE_VIEW = "sanctuary.views.csrf_failure"
 
-# Login throttling. Per account in the database; per client in process memory only, because a
-# client's IP address must never be written to disk.
-LOGIN_ACCOUNT_FREE_FAILURES = envint("LOGIN_ACCOUNT_FREE_FAILURES", 5)
-LOGIN_ACCOUNT_MAX_LOCK_SECONDS = envint("LOGIN_ACCOUNT_MAX_LOCK_SECONDS", 3600)
+# Throttles slow failures and never lock a door (docs/threat-model.md, "Floods and guessing").
+# A browser's form or a client address that failed more than the free failures waits 2, 4, 8 …
+# seconds before its next try, up to THROTTLE_MAX_WAIT_SECONDS. Once the whole site, or one
+# username, has had more failures than its budget in the window, a try is only checked if its
+# form was open for LOGIN_PRESSURE_SECONDS: a person typing takes that long, a script must wait.
+LOGIN_BROWSER_FREE_FAILURES = envint("LOGIN_BROWSER_FREE_FAILURES", 3)
 LOGIN_CLIENT_MAX_FAILURES = envint("LOGIN_CLIENT_MAX_FAILURES", 20)
+LOGIN_ACCOUNT_FREE_FAILURES = envint("LOGIN_ACCOUNT_FREE_FAILURES", 5)
+LOGIN_GLOBAL_FAILURES = envint("LOGIN_GLOBAL_FAILURES", 100)
+LOGIN_PRESSURE_SECONDS = envint("LOGIN_PRESSURE_SECONDS", 10)
 LOGIN_CLIENT_WINDOW_SECONDS = envint("LOGIN_CLIENT_WINDOW_SECONDS", 15 * 60)
+THROTTLE_MAX_WAIT_SECONDS = envint("THROTTLE_MAX_WAIT_SECONDS", 15 * 60)
+# The second factor's lock (a wrong code needs the right password first) doubles from 30 s.
+LOGIN_ACCOUNT_MAX_LOCK_SECONDS = envint("LOGIN_ACCOUNT_MAX_LOCK_SECONDS", 3600)
+# Client addresses: REMOTE_ADDR, unless the request comes from one of TRUSTED_PROXIES (addresses
+# or networks); then the last address in CLIENT_ADDRESS_HEADER that is not a trusted proxy. A
+# request from a proxy that names no other client (Tor's onion service connects from loopback)
+# has no address of its own and is throttled by browser and site-wide budgets only.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "").strip()
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address") from None
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL", "") or ("locmem://" if DEMO else "db://sanctuary_cache")
+    )
 }
 
 # Uploads never touch the disk in plain: they stay in memory, and a request body larger than the

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -47,34 +47,39 @@ class LoginRefused(AccountError):
     pass
 
 
-def authenticate_staff(request: HttpRequest, username: str, password: str) -> User:
-    """The user for these credentials, or LoginRefused. Throttles per account and per client."""
-    refused = LoginRefused(_("Wrong username or password."))
-    blocked = LoginRefused(_("Too many failed attempts. Wait a few minutes and try again."))
-    if throttle.client_is_blocked(request):
-        record(Action.LOGIN_THROTTLED, actor=None, details={"by": "client"})
-        raise blocked
-    user = User.objects.filter(username=username.lower()).first()
-    if user is None:
-        # Hash anyway so that a missing account answers as slowly as a real one.
-        make_password(password)
-        throttle.note_client_failure(request)
-        if throttle.unknown_account_is_blocked(username):
-            raise blocked
-        throttle.note_unknown_account_failure(username)
-        record(Action.LOGIN_FAILED, actor=None, details={"reason": "credentials"})
-        raise refused
-    if user.is_locked():
-        throttle.note_client_failure(request)
-        record(Action.LOGIN_THROTTLED, actor=user, details={"by": "account"})
-        raise blocked
-    authenticated = authenticate(request, username=user.username, password=password)
+class LoginWait(LoginRefused):
+    """This browser or address failed too often, or the site is under a flood of failures: the
+    try was not checked. Nothing is locked; trying again after `seconds` is checked."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        super().__init__(
+            ngettext(
+                "Too many failed attempts. Wait %(seconds)d second, then try again.",
+                "Too many failed attempts. Wait %(seconds)d seconds, then try again.",
+                seconds,
+            )
+            % {"seconds": seconds}
+        )
+
+
+def authenticate_staff(
+    request: HttpRequest, username: str, password: str, ticket: throttle.Ticket | None = None
+) -> User:
+    """The user for these credentials, or LoginRefused. Failures slow the browser and the
+    address they came from (throttle.py); they never lock an account, so nobody can keep
+    someone else out. Known and unknown usernames take the same path: one Argon2id hash (Django's
+    ModelBackend hashes the password for a missing user too), the same counters, one audit entry."""
+    wait = throttle.login_wait(request, username, ticket)
+    if wait:
+        record(Action.LOGIN_THROTTLED, actor=None, details={"wait": wait})
+        raise LoginWait(wait)
+    authenticated = authenticate(request, username=username.lower(), password=password)
     if authenticated is None:
-        throttle.note_client_failure(request)
-        with transaction.atomic():
-            throttle.note_account_failure(user)
-            record(Action.LOGIN_FAILED, actor=user, details={"reason": "credentials"})
-        raise refused
+        throttle.note_login_failure(request, username, ticket)
+        user = User.objects.filter(username=username.lower()).first()
+        record(Action.LOGIN_FAILED, actor=user, details={"reason": "credentials"})
+        raise LoginRefused(_("Wrong username or password."))
     assert isinstance(authenticated, User)
     return authenticated
 

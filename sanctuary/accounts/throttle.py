@@ -1,22 +1,45 @@
-"""Login throttling per account and per client.
+"""Throttles that slow failures and never lock the door (docs/threat-model.md).
 
-Per account: failures are counted on the user row, and past a few free failures the account
-locks for a time that doubles with each further failure. Per client: failures are counted in
-this process's memory under a keyed digest of the address, so no client address ever reaches
-a disk. Unknown usernames are counted in memory too, so a lock-out does not reveal whether an
-account exists.
+Nothing here refuses a right password or a right codename because of failures that came from
+someone else. What is counted is what an attacker cannot multiply for free:
+
+- a *source*: the client's address when it can be told (`client_address`), and the browser's
+  form, followed from one page to the next by a chain id inside a signed, single-use ticket.
+  Past its free failures a source waits 2, 4, 8 … seconds before its next try is even checked;
+  a person at another address or in another browser is not touched.
+- a *budget*: failures across the whole site, and failures per username (known or unknown
+  alike, so the answer never tells which exist). Past it, a try is checked only if its form has
+  been open for a few seconds: a person who typed it has waited that long anyway, a script must.
+
+Counters live in the shared cache (CACHE_URL: Redis or the database), so every app process
+counts the same failures and a restart forgets none. Keys are keyed digests: no client address,
+username or ticket reaches the cache in clear.
 """
 
 import hashlib
 import hmac
+import ipaddress
+import math
+import secrets
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
 from sanctuary.accounts.models import User
+
+TICKET_MAX_AGE = 6 * 3600  # a long form typed slowly on a phone still goes through
+LOGIN_TICKET_SALT = "sanctuary.accounts.login"
+
+
+def now() -> float:
+    """The clock every throttle reads (the tests move it)."""
+    return time.time()
 
 
 def _digest(kind: str, value: str) -> str:
@@ -24,22 +47,204 @@ def _digest(kind: str, value: str) -> str:
     return f"throttle:{kind}:{mac}"
 
 
+# ---- who is asking -----------------------------------------------------------------------
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES)
+
+
+def _header_key(name: str) -> str:
+    """CLIENT_ADDRESS_HEADER as request.META names it: X-Real-IP and HTTP_X_REAL_IP alike."""
+    name = name.strip().upper().replace("-", "_")
+    return name if name.startswith("HTTP_") or not name else f"HTTP_{name}"
+
+
 def client_address(request: HttpRequest) -> str:
-    header = getattr(settings, "CLIENT_ADDRESS_HEADER", "")
-    if header and request.META.get(header):
-        return str(request.META[header]).split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client's own address, or "" when it cannot be told apart from others.
+
+    REMOTE_ADDR, unless it is one of TRUSTED_PROXIES: only then is CLIENT_ADDRESS_HEADER read
+    (anyone else could write any address into it), and the last address in it that is not a
+    trusted proxy is the client. A trusted proxy that names no other client (Tor's onion
+    service connects from loopback) gives "": all such clients share one address, and
+    counting them together would let one of them slow all the others."""
+    remote = str(request.META.get("REMOTE_ADDR", "")).strip()
+    if not _is_trusted_proxy(remote):
+        return remote
+    header = _header_key(settings.CLIENT_ADDRESS_HEADER)
+    forwarded = str(request.META.get(header, "")) if header else ""
+    for candidate in reversed(forwarded.split(",")):
+        candidate = candidate.strip()
+        if candidate and not _is_trusted_proxy(candidate):
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                return ""
+    return ""
 
 
-def client_is_blocked(request: HttpRequest) -> bool:
-    count = cache.get(_digest("client", client_address(request)), 0)
-    return bool(count >= settings.LOGIN_CLIENT_MAX_FAILURES)
+# ---- tickets: one form, one try ------------------------------------------------------------
 
 
-def note_client_failure(request: HttpRequest) -> None:
-    key = _digest("client", client_address(request))
-    cache.add(key, 0, timeout=settings.LOGIN_CLIENT_WINDOW_SECONDS)
-    cache.incr(key)
+@dataclass(frozen=True)
+class Ticket:
+    """What a signed form token says: which browser's chain of forms it belongs to and when
+    the form was shown."""
+
+    chain: str
+    issued: float
+
+    def age(self) -> float:
+        return max(0.0, now() - self.issued)
+
+
+def ticket_fields(chain: str | None) -> dict[str, object]:
+    """The fields a form token carries: the chain (kept from form to form in one browser), the
+    time it was shown, and a nonce so that no two tokens are alike."""
+    return {"c": chain or secrets.token_urlsafe(12), "t": now(), "n": secrets.token_urlsafe(9)}
+
+
+def ticket_from(data: dict[str, object]) -> Ticket | None:
+    chain, issued = data.get("c"), data.get("t")
+    if not isinstance(chain, str) or not isinstance(issued, (int, float)):
+        return None
+    return Ticket(chain, float(issued))
+
+
+def spend(token: str) -> bool:
+    """Records the token as used; False when it was used before. Atomic in Redis (SET NX) and
+    in the database cache (a unique key), so two processes cannot both accept one token."""
+    return bool(cache.add(_digest("spent", token), 1, timeout=TICKET_MAX_AGE + 60))
+
+
+def login_ticket(chain: str | None) -> str:
+    return signing.dumps(ticket_fields(chain), salt=LOGIN_TICKET_SALT)
+
+
+def redeem_login_ticket(token: str) -> Ticket | None:
+    """The ticket of the login form just posted, spent now; None when it is missing, forged,
+    too old or already used (the try then counts as coming from a fresh browser)."""
+    try:
+        data = signing.loads(token, salt=LOGIN_TICKET_SALT, max_age=TICKET_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not spend(token):
+        return None
+    return ticket_from(data)
+
+
+# ---- counting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    free_failures: int
+
+
+def sources(
+    request: HttpRequest, kind: str, ticket: Ticket | None, client_free: int
+) -> list[Source]:
+    """The sources a try comes from: its client address (when known) and its browser's chain."""
+    found = []
+    address = client_address(request)
+    if address:
+        found.append(Source(_digest(f"{kind}-client", address), client_free))
+    if ticket is not None:
+        found.append(
+            Source(_digest(f"{kind}-browser", ticket.chain), settings.LOGIN_BROWSER_FREE_FAILURES)
+        )
+    return found
+
+
+def _count(key: str, window: int) -> int:
+    cache.add(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # it expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def wait_seconds(found: list[Source]) -> int:
+    """How long the most-failed of these sources must still wait; 0 when none must."""
+    waits = cache.get_many([f"{source.key}:until" for source in found])
+    until = max((float(value) for value in waits.values()), default=0.0)
+    return max(0, math.ceil(until - now()))
+
+
+def note_source_failure(found: list[Source], window: int, base_seconds: int = 1) -> None:
+    """One more failure for each source; once it has had its free failures, each further try
+    waits base × 2, 4, 8 … seconds."""
+    for source in found:
+        over = _count(source.key, window) - source.free_failures + 1
+        if over > 0:
+            delay = min(base_seconds * 2 ** min(over, 30), settings.THROTTLE_MAX_WAIT_SECONDS)
+            cache.set(f"{source.key}:until", now() + delay, timeout=window + delay)
+
+
+def _bucket_keys(name: str, window: int) -> tuple[str, str, float]:
+    slot, into = divmod(now(), window)
+    return f"throttle:budget:{name}:{int(slot)}", f"throttle:budget:{name}:{int(slot) - 1}", into
+
+
+def note_budget(name: str, window: int) -> None:
+    current, _previous, _into = _bucket_keys(name, window)
+    _count(current, 2 * window)
+
+
+def budget_spent(name: str, window: int) -> float:
+    """Failures in the last window, estimated from two fixed buckets (a sliding window)."""
+    current, previous, into = _bucket_keys(name, window)
+    counts = cache.get_many([current, previous])
+    return float(counts.get(current, 0)) + float(counts.get(previous, 0)) * (1 - into / window)
+
+
+def pressure_wait(ticket: Ticket | None, seconds: int) -> int:
+    """Under pressure, how long this form must still stay open before its try is checked."""
+    age = ticket.age() if ticket is not None else 0.0
+    return max(0, math.ceil(seconds - age))
+
+
+# ---- staff login ---------------------------------------------------------------------------
+
+
+def _login_sources(request: HttpRequest, ticket: Ticket | None) -> list[Source]:
+    return sources(request, "login", ticket, settings.LOGIN_CLIENT_MAX_FAILURES)
+
+
+def _account_key(username: str) -> str:
+    return _digest("login-account", username.strip().lower())
+
+
+def login_wait(request: HttpRequest, username: str, ticket: Ticket | None) -> int:
+    """Seconds this try must wait before its password is checked; 0 to check it now. Known and
+    unknown usernames go through exactly the same counters."""
+    window = settings.LOGIN_CLIENT_WINDOW_SECONDS
+    wait = wait_seconds(_login_sources(request, ticket))
+    if wait:
+        return wait
+    account_failures = int(cache.get(_account_key(username), 0))
+    if (
+        budget_spent("login", window) >= settings.LOGIN_GLOBAL_FAILURES
+        or account_failures >= settings.LOGIN_ACCOUNT_FREE_FAILURES
+    ):
+        return pressure_wait(ticket, settings.LOGIN_PRESSURE_SECONDS)
+    return 0
+
+
+def note_login_failure(request: HttpRequest, username: str, ticket: Ticket | None) -> None:
+    window = settings.LOGIN_CLIENT_WINDOW_SECONDS
+    note_source_failure(_login_sources(request, ticket), window)
+    _count(_account_key(username), window)
+    note_budget("login", window)
+
+
+# ---- the second factor's lock (only someone with the right password reaches it) ------------
 
 
 def lock_seconds(failures: int) -> int:
@@ -62,14 +267,3 @@ def clear_account_failures(user: User) -> None:
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-
-
-def unknown_account_is_blocked(username: str) -> bool:
-    count = cache.get(_digest("unknown", username.lower()), 0)
-    return bool(count >= settings.LOGIN_ACCOUNT_FREE_FAILURES)
-
-
-def note_unknown_account_failure(username: str) -> None:
-    key = _digest("unknown", username.lower())
-    cache.add(key, 0, timeout=settings.LOGIN_ACCOUNT_MAX_LOCK_SECONDS)
-    cache.incr(key)

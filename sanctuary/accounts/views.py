@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanctuary.accounts import services
+from sanctuary.accounts import services, throttle
 from sanctuary.accounts.access import (
     acting_user,
     get_invitation_for_user,
@@ -45,10 +45,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):
         return redirect(_next_url(request))
     form = LoginForm(request.POST if request.method == "POST" else None)
+    ticket = None
+    if request.method == "POST":
+        # The form's single-use ticket follows this browser from one try to the next, so its
+        # failures slow it and nobody else (accounts/throttle.py).
+        ticket = throttle.redeem_login_ticket(request.POST.get("attempt", ""))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.authenticate_staff(
-                request, form.cleaned_data["username"], form.cleaned_data["password"]
+                request, form.cleaned_data["username"], form.cleaned_data["password"], ticket
             )
         except services.LoginRefused as refusal:
             form.add_error(None, str(refusal))
@@ -56,7 +61,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.do_login(request, user, form.cleaned_data["password"])
             target = "accounts:verify" if user.has_second_factor() else "accounts:enrol"
             return redirect(f"{reverse(target)}?{urlencode({'next': _next_url(request)})}")
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "attempt": throttle.login_ticket(ticket.chain if ticket else None),
+    }
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST

@@ -7,24 +7,22 @@ keyed with SESSION_PEPPER, and the wrapped secret; a copy of it opens nothing.
 """
 
 import base64
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from sanctuary.accounts import throttle
 from sanctuary.accounts.sessions import key_digest
-from sanctuary.accounts.throttle import client_address
-from sanctuary.cases.models import Case
+from sanctuary.cases.models import Case, Message
 from sanctuary.intake.models import SeekerSession
 from sanctuary.keyring import crypto
 
-FORM_TOKEN_MAX_AGE = 6 * 3600  # a long questionnaire typed slowly on a phone still goes through
+FORM_TOKEN_MAX_AGE = throttle.TICKET_MAX_AGE
 
 
 def cookie_name() -> str:
@@ -116,9 +114,11 @@ def end_session(request: HttpRequest, response: HttpResponse) -> None:
 # ---- cross-site protection without a cookie ------------------------------------------------
 
 
-def form_token(purpose: str, request: HttpRequest) -> str:
-    """A signed token for one form, bound to the seeker's session when there is one."""
-    return signing.dumps({"p": purpose, "s": _binding(request)}, salt="sanctuary.intake.form")
+def form_token(purpose: str, request: HttpRequest, chain: str | None = None) -> str:
+    """A signed, single-use token for one form, bound to the seeker's session when there is
+    one. `chain` carries one browser's sign-in tries from form to form (accounts/throttle.py)."""
+    fields = {"p": purpose, "s": _binding(request), **throttle.ticket_fields(chain)}
+    return signing.dumps(fields, salt="sanctuary.intake.form")
 
 
 def _binding(request: HttpRequest) -> str:
@@ -126,49 +126,94 @@ def _binding(request: HttpRequest) -> str:
     return seeker.session.id_digest[:16] if seeker else "-"
 
 
-def form_is_genuine(request: HttpRequest, purpose: str) -> bool:
-    """The POST came from our own page: the browser does not call it cross-site, any Origin is
-    ours (or opaque, as our no-referrer policy makes it), and the signed token matches."""
+def from_our_site(request: HttpRequest) -> bool:
+    """The browser does not call the POST cross-site, and any Origin is ours (or opaque, as our
+    no-referrer policy makes it)."""
     site = request.META.get("HTTP_SEC_FETCH_SITE")
     if site not in (None, "same-origin", "none"):
         return False
     origin = request.META.get("HTTP_ORIGIN")
-    if origin not in (None, "null") and origin != f"{request.scheme}://{request.get_host()}":
-        return False
+    return origin in (None, "null") or origin == f"{request.scheme}://{request.get_host()}"
+
+
+def form_ticket(request: HttpRequest, purpose: str) -> throttle.Ticket | None:
+    """The ticket of a genuine POST from our own page, spent now; None when the POST is
+    cross-site, or its token is forged, for another form or session, too old or used before.
+    Single use means each submission needs a page of its own: a token cannot be replayed."""
+    if not from_our_site(request):
+        return None
+    token = request.POST.get("form_token", "")
     try:
-        data = signing.loads(
-            request.POST.get("form_token", ""),
-            salt="sanctuary.intake.form",
-            max_age=FORM_TOKEN_MAX_AGE,
-        )
+        data = signing.loads(token, salt="sanctuary.intake.form", max_age=FORM_TOKEN_MAX_AGE)
     except signing.BadSignature:
-        return False
-    return bool(data.get("p") == purpose and data.get("s") == _binding(request))
+        return None
+    if not isinstance(data, dict) or data.get("p") != purpose:
+        return None
+    if data.get("s") != _binding(request) or not throttle.spend(token):
+        return None
+    return throttle.ticket_from(data)
 
 
-# ---- floods and guesses, counted in memory only -------------------------------------------
+def form_is_genuine(request: HttpRequest, purpose: str) -> bool:
+    return form_ticket(request, purpose) is not None
 
 
-def quota_reached() -> bool:
-    """The network-wide limit of new cases per hour (configurable)."""
+# ---- floods and guesses: slowed per source, never refused for someone else's -------------
+
+
+def _window() -> int:
+    return int(settings.LOGIN_CLIENT_WINDOW_SECONDS)
+
+
+def _codename_sources(request: HttpRequest, ticket: throttle.Ticket) -> list[throttle.Source]:
+    return throttle.sources(request, "codename", ticket, settings.INTAKE_CODENAME_FAILURES)
+
+
+def codename_wait(request: HttpRequest, ticket: throttle.Ticket) -> int:
+    """Seconds before this sign-in may be checked: its browser or address failed too often, or
+    the site had more wrong codenames than its budget and this form is younger than a person
+    needs to type eight words. 0 means check it now."""
+    wait = throttle.wait_seconds(_codename_sources(request, ticket))
+    if not wait and throttle.budget_spent("codename", _window()) >= settings.LOGIN_GLOBAL_FAILURES:
+        wait = throttle.pressure_wait(ticket, settings.LOGIN_PRESSURE_SECONDS)
+    return wait
+
+
+def note_failed_guess(request: HttpRequest, ticket: throttle.Ticket) -> None:
+    throttle.note_source_failure(_codename_sources(request, ticket), _window())
+    throttle.note_budget("codename", _window())
+
+
+def _submission_sources(request: HttpRequest) -> list[throttle.Source]:
+    # The address only: a form sent without cookies has no browser of its own to count.
+    return throttle.sources(request, "case", None, settings.INTAKE_CASES_PER_CLIENT)
+
+
+def under_pressure() -> bool:
+    """More new cases in the last hour than the network's budget (INTAKE_CASES_PER_HOUR)."""
     since = timezone.now() - timedelta(hours=1)
     return bool(Case.objects.created_since(since).count() >= settings.INTAKE_CASES_PER_HOUR)
 
 
-def _guess_key(request: HttpRequest) -> str:
-    mac = hashlib.sha256(settings.SECRET_KEY.encode() + client_address(request).encode())
-    return f"intake:guess:{mac.hexdigest()}"
+def submission_wait(request: HttpRequest, ticket: throttle.Ticket) -> int:
+    """Seconds before this new case may be accepted: its address sent many just now, or the
+    network is under pressure and the form was open for less time than answering takes."""
+    wait = throttle.wait_seconds(_submission_sources(request))
+    if not wait and under_pressure():
+        wait = throttle.pressure_wait(ticket, settings.INTAKE_PRESSURE_FORM_SECONDS)
+    return wait
 
 
-def guesses_blocked(request: HttpRequest) -> bool:
-    return bool(cache.get(_guess_key(request), 0) >= settings.INTAKE_CODENAME_FAILURES)
-
-
-def note_failed_guess(request: HttpRequest) -> None:
-    key = _guess_key(request)
-    cache.add(key, 0, timeout=settings.LOGIN_CLIENT_WINDOW_SECONDS)
-    cache.incr(key)
+def note_submission(request: HttpRequest) -> None:
+    throttle.note_source_failure(_submission_sources(request), 3600, base_seconds=30)
 
 
 def message_limit_reached(seeker: Seeker) -> bool:
-    return seeker.session.messages_sent >= settings.INTAKE_MESSAGES_PER_SESSION
+    """The case sent its allowance of messages in the window, or since a counselor last
+    answered; counted per case, so signing in again does not reset it."""
+    since = timezone.now() - timedelta(hours=settings.INTAKE_MESSAGE_WINDOW_HOURS)
+    messages = Message.objects.filter(case=seeker.case, created_at__gte=since)
+    answered = messages.filter(from_seeker=False).order_by("-created_at").first()
+    if answered is not None:
+        messages = messages.filter(created_at__gt=answered.created_at)
+    return bool(messages.filter(from_seeker=True).count() >= settings.INTAKE_MESSAGES_PER_CASE)

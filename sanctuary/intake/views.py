@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -44,51 +44,70 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/landing.html")
 
 
-@csrf_exempt  # no cookie before he submits: seeker.form_is_genuine protects the form instead
+def _start_again(
+    request: HttpRequest, form: QuestionnaireForm, status: int, **notice: object
+) -> HttpResponse:
+    """The questionnaire again with everything he typed and a fresh token, and why."""
+    context = {"form": form, "token": seekers.form_token("start", request), **notice}
+    return render(request, "intake/start.html", context, status=status)
+
+
+@csrf_exempt  # no cookie before he submits: seeker.form_ticket protects the form instead
 def start(request: HttpRequest) -> HttpResponse:
     form = _questionnaire(request, request.POST if request.method == "POST" else None)
-    token = seekers.form_token("start", request)
-    if request.method == "POST":
-        if not seekers.form_is_genuine(request, "start"):
-            return _refused(request)
-        if form.is_valid():
-            if seekers.quota_reached():
-                return render(
-                    request,
-                    "intake/start.html",
-                    {"form": form, "token": token, "busy": True},
-                    status=503,
-                )
-            try:
-                case, codename, keypair = services.do_submit_case(form.answers())
-            except casework.IntakeUnavailable:
-                return render(
-                    request,
-                    "intake/start.html",
-                    {"form": form, "token": token, "busy": True},
-                    status=503,
-                )
-            response = render(request, "intake/codename.html", {"codename": codename})
-            seekers.start_session(response, case, keypair)
-            return response
-    return render(request, "intake/start.html", {"form": form, "token": token})
+    if request.method != "POST":
+        return render(
+            request,
+            "intake/start.html",
+            {"form": form, "token": seekers.form_token("start", request)},
+        )
+    if not seekers.from_our_site(request):
+        return _refused(request)
+    ticket = seekers.form_ticket(request, "start")
+    if ticket is None:
+        # Sent twice, or open for more than six hours: his answers stay, a new token comes.
+        return _start_again(request, form, 400, stale=True)
+    if not form.is_valid():
+        return _start_again(request, form, 200)
+    wait = seekers.submission_wait(request, ticket)
+    if wait:
+        return _start_again(request, form, 429, wait=wait)
+    try:
+        case, codename, keypair = services.do_submit_case(form.answers())
+    except casework.IntakeUnavailable:
+        return _start_again(request, form, 503, busy=True)
+    seekers.note_submission(request)
+    response = render(request, "intake/codename.html", {"codename": codename})
+    seekers.start_session(response, case, keypair)
+    return response
 
 
 @csrf_exempt  # see start()
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = CodenameForm(request.POST if request.method == "POST" else None)
+    ticket = None
     if request.method == "POST":
-        if not seekers.form_is_genuine(request, "sign_in"):
+        ticket = seekers.form_ticket(request, "sign_in")
+        if ticket is None:
             return _refused(request)
-        if seekers.guesses_blocked(request):
-            form.add_error(None, _("Too many attempts. Wait a quarter of an hour and try again."))
+        wait = seekers.codename_wait(request, ticket)
+        if wait:
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many attempts. Wait %(seconds)d second, then press Open again.",
+                    "Too many attempts. Wait %(seconds)d seconds, then press Open again.",
+                    wait,
+                )
+                % {"seconds": wait},
+            )
         elif form.is_valid():
             try:
                 found = services.find_case(form.cleaned_data["codename"])
             except crypto.MalformedCodename:
                 found = None
             if found is None:
-                seekers.note_failed_guess(request)
+                seekers.note_failed_guess(request, ticket)
                 form.add_error(
                     "codename",
                     _("No case opens with this codename. Check each word and try again."),
@@ -97,7 +116,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 response = redirect("intake:mailbox")
                 seekers.start_session(response, *found)
                 return response
-    token = seekers.form_token("sign_in", request)
+    token = seekers.form_token("sign_in", request, chain=ticket.chain if ticket else None)
     return render(request, "intake/sign_in.html", {"form": form, "token": token})
 
 
@@ -136,8 +155,6 @@ def mailbox(request: HttpRequest) -> HttpResponse:
                 casework.do_add_seeker_message(
                     seeker.case, key, body=form.cleaned_data["body"], files=files
                 )
-                seeker.session.messages_sent += 1
-                seeker.session.save(update_fields=["messages_sent"])
                 return redirect(reverse("intake:mailbox") + "#latest")
     context = {
         "form": form,

@@ -82,6 +82,11 @@ def test_it_explains_every_length(field: str, length: int) -> None:
 
 
 @override_settings(INTAKE_CASES_PER_HOUR=100_000)
+def _fresh_token(client: Client) -> str:
+    """Form tokens are single-use: each post needs the page it was typed on."""
+    return token_in(client.get(reverse("intake:start")).content.decode())
+
+
 class PostedBadInputTestCase(HypothesisTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -89,12 +94,11 @@ class PostedBadInputTestCase(HypothesisTestCase):
 
     def setUp(self) -> None:
         self.client = Client()
-        self.token = token_in(self.client.get(reverse("intake:start")).content.decode())
 
     @settings(max_examples=60, deadline=None)
     @given(field=st.sampled_from(TEXT_FIELDS + OTHER_FIELDS), value=st.text(max_size=200))
     def test_it_never_fails_with_a_server_error(self, field: str, value: str) -> None:
-        data = {**ANSWERS, field: value, "form_token": self.token}
+        data = {**ANSWERS, field: value, "form_token": _fresh_token(self.client)}
         response = self.client.post(reverse("intake:start"), data)
         assert response.status_code == 200
         page = response.content.decode()
@@ -108,7 +112,6 @@ class PostedBadInputTestCase(HypothesisTestCase):
 class WrongTypeTestCase(TestCase):
     def setUp(self) -> None:
         make_staff("charlie", Role.COORDINATOR)
-        self.token = token_in(self.client.get(reverse("intake:start")).content.decode())
 
     def test_it_treats_a_wrong_type_as_a_clear_error(self) -> None:
         for field, value in [
@@ -118,7 +121,7 @@ class WrongTypeTestCase(TestCase):
             ("status", "general"),
             ("languages", "klingon"),
         ]:
-            data = {**ANSWERS, field: value, "form_token": self.token}
+            data = {**ANSWERS, field: value, "form_token": _fresh_token(self.client)}
             response = self.client.post(reverse("intake:start"), data)
             self.assertEqual(response.status_code, 200, field)
             self.assertContains(response, "error-summary")

@@ -1,6 +1,6 @@
 import itertools
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,10 +37,10 @@ class MailboxTestCase(BaseTestCase):
         assert keypair is not None
         services.do_staff_reply(self.case, body=body, keychain=keychain_for(self.charlie, keypair))
 
-    def sign_in(self, client: Client, codename: str) -> "_MonkeyPatchedWSGIResponse":
+    def sign_in(self, client: Client, codename: str, **extra: Any) -> "_MonkeyPatchedWSGIResponse":
         page = client.get(reverse("intake:sign_in")).content.decode()
         return client.post(
-            reverse("intake:sign_in"), {"codename": codename, "form_token": token_in(page)}
+            reverse("intake:sign_in"), {"codename": codename, "form_token": token_in(page)}, **extra
         )
 
     def test_it_shows_the_counselors_reply(self) -> None:
@@ -62,11 +62,19 @@ class MailboxTestCase(BaseTestCase):
         other = Client()
         words = self.codename.split()
         wrong = " ".join([*words[:-1], words[0]])
-        response = self.sign_in(other, wrong)
-        self.assertContains(response, "Ни одно дело не открывается")
-        with self.settings(INTAKE_CODENAME_FAILURES=1):
-            response = self.sign_in(other, self.codename)
-        self.assertContains(response, "Слишком много попыток")
+        with (
+            self.settings(INTAKE_CODENAME_FAILURES=1),
+            time_machine.travel(timezone.now(), tick=False),
+        ):
+            response = self.sign_in(other, wrong, REMOTE_ADDR="203.0.113.9")
+            self.assertContains(response, "Ни одно дело не открывается")
+            # That address must now wait before its next try is even checked …
+            response = self.sign_in(other, self.codename, REMOTE_ADDR="203.0.113.9")
+            self.assertContains(response, "Слишком много попыток. Подождите 2 секунды")
+            self.assertNotIn(cookie_name(), response.cookies)
+            # … and nobody else must.
+            response = self.sign_in(Client(), self.codename, REMOTE_ADDR="198.51.100.4")
+            self.assertRedirects(response, reverse("intake:mailbox"), fetch_redirect_response=False)
 
     def test_it_sends_a_message_sealed_under_the_case_key(self) -> None:
         page = self.client.get(reverse("intake:mailbox")).content.decode()
