@@ -8,8 +8,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from sanctuary.cases import services
 from sanctuary.cases.models import Case, Message
-from sanctuary.intake import services
 from sanctuary.intake.seeker import cookie_name
 from sanctuary.intake.tests.helpers import ANSWERS, codename_in, submit, token_in
 from sanctuary.keyring.services import keychain_for, open_staff_secret
