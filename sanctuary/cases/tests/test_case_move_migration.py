@@ -19,7 +19,7 @@ from sanctuary.cases.services import do_add_seeker_message
 from sanctuary.demo.seed import DEMO_CODENAME, DEMO_LOGINS, MORE_CASES
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
-from sanctuary.keyring.models import SealedKey, record_type
+from sanctuary.keyring.models import Holder, SealedKey, record_type
 from sanctuary.keyring.services import Keychain
 
 BEFORE_THE_MOVE = ("intake", "0001_initial")
@@ -131,3 +131,25 @@ class CaseMoveMigrationTestCase(TransactionTestCase):
         )
         self.assertEqual(_row_counts(), counts)
         self.assertEqual(_readable(), readable)
+
+
+class CaseCountryMigrationTestCase(TransactionTestCase):
+    """cases 0009: the case's country in the one country list's spelling, no row lost."""
+
+    def test_it_writes_codes_and_keeps_what_names_no_country(self) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate([("cases", "0008_case_message_attachment")])
+        stored = {"kz": "KZ", "Грузия": "GE", "abkhazia": "abkhazia", "Narnia": "Narnia", "": ""}
+        for number, value in enumerate(stored):
+            seeker = Holder.objects.create(kind=Holder.Kind.SEEKER, public_key=b"k" * 32)
+            Case.objects.create(
+                lookup_id=f"lookup-{number}", seeker=seeker, status="civilian", country=value
+            )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+        self.assertEqual(
+            sorted(Case.objects.values_list("lookup_id", "country")),
+            [(f"lookup-{n}", want) for n, want in enumerate(stored.values())],
+        )
