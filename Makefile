@@ -65,5 +65,5 @@ lint: install ## ruff, mypy, the layering contracts, bandit, pip-audit, migratio
 	$(DEMO_ENV) $(BIN)/python -m sanctuary.i18n_check
 
 messages: install ## refresh the Russian, English and Ukrainian catalogues and compile them
-	cd sanctuary && ../$(BIN)/sanctuary makemessages -l ru -l en -l uk --no-obsolete --no-location
-	cd sanctuary && ../$(BIN)/sanctuary compilemessages
+	cd sanctuary && $(DEMO_ENV) ../$(BIN)/sanctuary makemessages -l ru -l en -l uk --no-obsolete --no-location
+	cd sanctuary && $(DEMO_ENV) ../$(BIN)/sanctuary compilemessages
