@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sanctuary.accounts.models import Role, User
-from sanctuary.accounts.services import second_factor_passed
+from sanctuary.keyring.session import second_factor_passed
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from sanctuary.accounts.models import User
-from sanctuary.accounts.services import second_factor_passed
+from sanctuary.keyring.session import second_factor_passed
 
 # Views a signed-in person may reach before passing the second factor.
 BEFORE_SECOND_FACTOR = {"accounts:enrol", "accounts:verify", "accounts:logout"}

@@ -32,8 +32,7 @@ from sanctuary.audit.services import record
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring import session as keyring_session
 from sanctuary.keyring.crypto import KeyPair
-from sanctuary.keyring.session import SECOND_FACTOR_SESSION_KEY as SECOND_FACTOR_SESSION_KEY
-from sanctuary.keyring.session import second_factor_passed as second_factor_passed
+from sanctuary.keyring.session import SECOND_FACTOR_SESSION_KEY
 
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TOTP_SECRET_BYTES = 20  # 160 bits, as RFC 4226 recommends and every authenticator app reads

@@ -96,7 +96,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if not isinstance(request.user, User):
         return redirect("accounts:login")
     user = request.user
-    if services.second_factor_passed(request) or user.has_second_factor():
+    if keyring_session.second_factor_passed(request) or user.has_second_factor():
         return redirect("accounts:home")
     try:
         device = services.new_totp_device(user)
@@ -129,7 +129,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     if not isinstance(request.user, User):
         return redirect("accounts:login")
-    if services.second_factor_passed(request):
+    if keyring_session.second_factor_passed(request):
         return redirect(_next_url(request))
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

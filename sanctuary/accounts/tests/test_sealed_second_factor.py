@@ -26,6 +26,7 @@ from sanctuary.accounts.hashers import KeyWrapArgon2PasswordHasher
 from sanctuary.accounts.models import RecoveryCode, SealedTOTPSecret, User
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import open_staff_secret
+from sanctuary.keyring.session import SECOND_FACTOR_SESSION_KEY
 from sanctuary.test import PASSWORD, BaseTestCase, log_in, totp_for
 
 
@@ -73,7 +74,7 @@ class SealedTOTPTestCase(BaseTestCase):
         self.assertNotEqual(device.bin_key, secret)
         _client, response = self.pass_second_factor(self.alice, guessed)
         self.assertEqual(response.status_code, 200)
-        self.assertFalse(response.wsgi_request.session.get(services.SECOND_FACTOR_SESSION_KEY))
+        self.assertFalse(response.wsgi_request.session.get(SECOND_FACTOR_SESSION_KEY))
         # Positive control: with the plain secret in hand the code is computable and accepted,
         # and a device made the way django-otp stores it would show its secret to a copy.
         device.refresh_from_db()
