@@ -20,6 +20,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def settle_after_click() -> None:
+    """Makes every click wait until the page it leads to has been parsed.
+
+    A click that submits a form or follows a link returns once the new page's response has been
+    committed, not once its document is parsed: ``page.locator(...).count()`` right after it can
+    still see an empty document (CI once saw a safety report's confirmation missing that way).
+    Waiting for ``domcontentloaded`` after every click settles that; a click that navigates
+    nowhere returns at once, since the current document is already loaded."""
+    from playwright.sync_api import Locator
+
+    if getattr(Locator.click, "settles", False):
+        return
+    click = Locator.click
+
+    def click_and_settle(self: Locator, *args: Any, **kwargs: Any) -> None:
+        click(self, *args, **kwargs)
+        self.page.wait_for_load_state("domcontentloaded")
+
+    click_and_settle.settles = True  # type: ignore[attr-defined]
+    Locator.click = click_and_settle  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM:
@@ -30,6 +52,8 @@ def browser() -> Iterator[object]:
     # test itself are still synchronous, so allow them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
+
+    settle_after_click()
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
