@@ -26,6 +26,9 @@ SCHEMA_DIR = PACKAGE_DIR / "schema"
 PLACES_FILE = "destinations.yaml"
 
 STALE_AFTER_DAYS = 180
+# The research notes the base was first compiled from date from this day; a later last_verified
+# must come with a ``checked`` record of the source that was read.
+FIRST_COMPILED = dt.date(2026, 3, 2)
 MAX_DEPTH = 20  # nesting of YAML collections; a fact needs four
 UNCONFIRMED_STATUSES = frozenset({"verify", "conflict"})
 LOWERED_STATUSES = frozenset({"verify", "conflict", "changed"})
@@ -332,6 +335,17 @@ class Rule:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FactCheck:
+    """A reading of the fact's source that confirmed it: when, by whom, which page and its date."""
+
+    on: dt.date
+    by: str
+    read: str
+    read_date: str
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Fact:
     id: str
     kind: str
@@ -352,6 +366,8 @@ class Fact:
     see: tuple[str, ...]
     rules: tuple[Rule, ...]
     origin: str
+    checked: FactCheck | None = None
+    unconfirmed: tuple[dt.date, str] | None = None
 
     def applies_on(self, today: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= today) and (
@@ -504,6 +520,24 @@ def _fact(data: Mapping[str, Any], origin: str) -> Fact:
         see=tuple(data.get("see", ())),
         rules=tuple(_rule(rule, data) for rule in data.get("rules", ())),
         origin=origin,
+        checked=_check(data.get("checked")),
+        unconfirmed=(
+            (dt.date.fromisoformat(data["unconfirmed"]["on"]), data["unconfirmed"]["reason"])
+            if data.get("unconfirmed")
+            else None
+        ),
+    )
+
+
+def _check(data: Mapping[str, Any] | None) -> FactCheck | None:
+    if not data:
+        return None
+    return FactCheck(
+        on=dt.date.fromisoformat(data["on"]),
+        by=data["by"],
+        read=data["read"],
+        read_date=data["read_date"],
+        note=data["note"].strip(),
     )
 
 
@@ -554,6 +588,18 @@ def _date_problems(data: Mapping[str, Any], origin_of: Any, today: dt.date) -> l
             problems.append(
                 f"{origin_of([*base, 'last_verified'])}: {field_path([*base, 'last_verified'])}: "
                 f"{verified} is in the future"
+            )
+        where = f"{origin_of([*base, 'last_verified'])}: {field_path([*base, 'last_verified'])}"
+        checked = fact.get("checked")
+        if isinstance(checked, Mapping):
+            check_day([*base, "checked", "read_date"], checked.get("read_date"))
+            if checked.get("on") != fact.get("last_verified"):
+                # A date that moves says somebody read the source; the check is that reading.
+                problems.append(f"{where}: differs from checked.on {checked.get('on')!r}")
+        elif verified and FIRST_COMPILED < verified <= today:
+            problems.append(
+                f"{where}: {verified} is later than the first compilation, "
+                "but no check records the reading"
             )
         ranges = [(base, fact)] + [
             ([*base, "rules", rule_index], rule)

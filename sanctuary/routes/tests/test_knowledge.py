@@ -130,6 +130,42 @@ def test_it_reports_a_last_verified_date_in_the_future(tmp_path: Path) -> None:
     ]
 
 
+def test_it_refuses_a_moved_last_verified_date_without_a_recorded_reading(tmp_path: Path) -> None:
+    moved = GOOD_FACT.replace("last_verified: 2026-03-01", "last_verified: 2026-12-01")
+    assert problems_for(tmp_path, moved) == [
+        "data/test.yaml:11: facts[0].last_verified: 2026-12-01 is later than the first "
+        "compilation, but no check records the reading"
+    ]
+
+
+CHECK = """    checked:
+      on: {on}
+      by: A. Lawyer
+      read: "https://example.org/newer-page"
+      read_date: "2026-11-20"
+      note: The page still says so.
+"""
+
+
+def test_it_takes_a_moved_date_with_the_reading_that_moved_it(tmp_path: Path) -> None:
+    moved = GOOD_FACT.replace("last_verified: 2026-03-01", "last_verified: 2026-12-01")
+    kb = load(data_dir(tmp_path, moved + CHECK.format(on="2026-12-01")), TODAY)
+    check = kb.facts["A-XX-001"].checked
+    assert check is not None
+    assert (check.on, check.read, check.read_date) == (
+        dt.date(2026, 12, 1),
+        "https://example.org/newer-page",
+        "2026-11-20",
+    )
+
+
+def test_it_refuses_a_reading_on_another_day_than_last_verified(tmp_path: Path) -> None:
+    moved = GOOD_FACT.replace("last_verified: 2026-03-01", "last_verified: 2026-12-01")
+    assert problems_for(tmp_path, moved + CHECK.format(on="2026-11-30")) == [
+        "data/test.yaml:11: facts[0].last_verified: differs from checked.on '2026-11-30'"
+    ]
+
+
 def test_it_reports_references_to_unknown_facts_and_places(tmp_path: Path) -> None:
     broken = GOOD_FACT.replace("places: [KZ]", "places: [XX]") + "    see: [B-NOPE-001]\n"
     assert problems_for(tmp_path, broken) == [
