@@ -60,8 +60,14 @@ class Documents:
 
 @dataclass(frozen=True)
 class Summons:
+    """A summons as facts: ``date`` is the day it came (handed over or placed in the register)."""
+
     kind: str
     date: dt.date
+    report_by: dt.date | None = None
+    in_register: bool | None = None
+    served: bool | None = None
+    purpose: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class Companion:
     age: int
     international_passport: bool = False
     birth_certificate: bool = True
+    internal_passport: bool | None = None
 
     @property
     def is_young_child(self) -> bool:
@@ -97,6 +104,13 @@ class Situation:
     age: int | None = None
     wants: str | None = None
     protection_claim: ProtectionClaim | None = None
+    other_statuses: tuple[str, ...] = ()
+    travel_date: dt.date | None = None
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        """Every status he has or had: the main one and the others."""
+        return frozenset((self.status, *self.other_statuses))
 
     @property
     def days_here(self) -> int | None:
@@ -144,11 +158,7 @@ class Situation:
                 military_id=documents.get("military_id", False),
             ),
             today=_date(data["today"], "today"),
-            summons=(
-                Summons(summons["kind"], _date(summons["date"], "summons.date"))
-                if summons
-                else None
-            ),
+            summons=_summons(summons) if summons else None,
             left_unit_date=(
                 _date(data["left_unit_date"], "left_unit_date")
                 if data.get("left_unit_date")
@@ -161,6 +171,7 @@ class Situation:
                     age=item["age"],
                     international_passport=item.get("international_passport", False),
                     birth_certificate=item.get("birth_certificate", True),
+                    internal_passport=item.get("internal_passport"),
                 )
                 for item in data.get("companions", ())
             ),
@@ -172,6 +183,10 @@ class Situation:
                 ProtectionClaim(claim["country"], _date(claim["date"], "protection_claim.date"))
                 if (claim := data.get("protection_claim"))
                 else None
+            ),
+            other_statuses=tuple(data.get("other_statuses", ())),
+            travel_date=(
+                _date(data["travel_date"], "travel_date") if data.get("travel_date") else None
             ),
         )
 
@@ -196,11 +211,7 @@ class Situation:
                 ),
                 "military_id": self.documents.military_id,
             },
-            "summons": (
-                {"kind": self.summons.kind, "date": self.summons.date.isoformat()}
-                if self.summons
-                else None
-            ),
+            "summons": _summons_dict(self.summons) if self.summons else None,
             "left_unit_date": self.left_unit_date.isoformat() if self.left_unit_date else None,
             "criminal_case": self.criminal_case,
             "companions": [
@@ -209,6 +220,11 @@ class Situation:
                     "age": companion.age,
                     "international_passport": companion.international_passport,
                     "birth_certificate": companion.birth_certificate,
+                    **(
+                        {"internal_passport": companion.internal_passport}
+                        if companion.internal_passport is not None
+                        else {}
+                    ),
                 }
                 for companion in self.companions
             ],
@@ -223,8 +239,33 @@ class Situation:
         data["protection_claim"] = (
             {"country": claim.country, "date": claim.date.isoformat()} if claim else None
         )
+        if self.other_statuses:
+            data["other_statuses"] = list(self.other_statuses)
+        if self.travel_date is not None:
+            data["travel_date"] = self.travel_date.isoformat()
         data["today"] = self.today.isoformat()
         return data
+
+
+def _summons(data: Mapping[str, Any]) -> Summons:
+    return Summons(
+        kind=data["kind"],
+        date=_date(data["date"], "summons.date"),
+        report_by=_date(data["report_by"], "summons.report_by") if data.get("report_by") else None,
+        in_register=data.get("in_register"),
+        served=data.get("served"),
+        purpose=data.get("purpose"),
+    )
+
+
+def _summons_dict(summons: Summons) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": summons.kind, "date": summons.date.isoformat()}
+    if summons.report_by is not None:
+        data["report_by"] = summons.report_by.isoformat()
+    for name in ("in_register", "served", "purpose"):
+        if (value := getattr(summons, name)) is not None:
+            data[name] = value
+    return data
 
 
 def _date(text: str, field: str) -> dt.date:

@@ -98,5 +98,36 @@ def test_it_round_trips_the_version_2_answers() -> None:
     assert error_for({**data, "wants": "forever"}).field == "wants"
     assert error_for({**data, "age": 9}).field == "age"
     assert error_for({**data, "version": 3}).field == "version"
+
+
+def test_it_round_trips_the_summons_facts_statuses_companions_and_travel_date() -> None:
+    data = {
+        **MINIMAL,
+        "version": 2,
+        "status": "deserter",
+        "other_statuses": ["contract_soldier"],
+        "summons": {
+            "kind": "electronic",
+            "date": "2026-10-01",
+            "report_by": "2026-10-20",
+            "in_register": True,
+            "served": False,
+            "purpose": "mobilisation",
+        },
+        "companions": [
+            {"relation": "partner", "age": 30, "internal_passport": True},
+            {"relation": "child", "age": 8, "birth_certificate": True},
+        ],
+        "travel_date": "2026-12-20",
+    }
+    situation = Situation.from_dict(data)
+    assert situation.statuses == {"deserter", "contract_soldier"}
+    assert situation.summons is not None and situation.summons.report_by is not None
+    assert situation.summons.report_by.isoformat() == "2026-10-20"
+    assert situation.companions[0].internal_passport is True
+    assert situation.companions[1].internal_passport is None
+    assert Situation.from_dict(situation.to_dict()) == situation
+    assert error_for({**data, "other_statuses": ["pirate"]}).field.startswith("other_statuses")
+    assert error_for({**data, "travel_date": "2026-02-30"}).field == "travel_date"
     bad_claim = {**data, "protection_claim": {"country": "DE", "date": "2026-02-30"}}
     assert error_for(bad_claim).field == "protection_claim.date"
