@@ -6,7 +6,7 @@ PYTHON ?= python3
 DEMO_ENV := SANCTUARY_DEMO=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-sqlite test-postgres bench lint messages
+.PHONY: help install demo test test-sqlite test-postgres production-check bench lint messages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,9 @@ test-sqlite: install
 test-postgres: install
 	@echo "== test suite on PostgreSQL"
 	$(BIN)/pytest
+
+production-check: install ## deploy/ for real: nginx, two app servers, the worker, tor and systemd checks (Debian's nginx, tor, systemd)
+	$(BIN)/pytest -m production tests/browser/test_production_stack.py
 
 bench: install ## run every benchmark under bench/ and print its figures
 	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -331,7 +331,13 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Browsers that ship the preload list never make a first plain-HTTP request (the one an
+# on-path observer could strip); the header only allows submitting the domain to the list.
+SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# security.W003 looks for Django's CSRF middleware by its exact path; ours subclasses it
+# (sanctuary/csrf.py) and sanctuary/tests/test_settings.py checks that it is in MIDDLEWARE.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -357,9 +363,20 @@ STATICFILES_DIRS = [BASE_DIR / "sanctuary" / "static"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line carries an invitation's or a referral's secret token (sanctuary/logs.py).
+    "filters": {"link_secrets": {"()": "sanctuary.logs.RedactLinkSecrets"}},
+    "formatters": {"server": {"format": "[{asctime}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["link_secrets"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["link_secrets"],
+            "formatter": "server",
+        },
+    },
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "sanctuary": {"handlers": ["console"], "level": "INFO"},
     },
 }

@@ -83,6 +83,8 @@ class SecurityHeadersTestCase(BaseTestCase):
         self.assert_headers("/ru/no-such-page/", self.client)
         response = self.client.get("/static/css/site.css")
         self.assertIn("default-src 'none'", response["Content-Security-Policy"])
+        # Django's X-Frame-Options middleware sits below WhiteNoise: ours adds it to static files.
+        self.assertEqual(response["X-Frame-Options"], "DENY")
 
     def test_it_sends_hsts_behind_https(self) -> None:
         with self.settings(
