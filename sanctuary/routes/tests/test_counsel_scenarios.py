@@ -545,7 +545,7 @@ SCENARIOS: list[dict[str, Any]] = [
         "situation": {"status": "civilian", "today": LATE_2026},
         "must": [
             ("warning", "stale_fact"),
-            ("stale", "A-KG-001"),
+            ("stale", "A-TJ-001"),
             ("text", "en", "was last checked 276 days ago"),
         ],
         "must_not": [("warning", "stale_facts"), ("text", "en", "more than 180 days")],

@@ -361,7 +361,7 @@ def test_it_advice_in_late_2026_names_only_the_stale_facts_that_decide_a_verdict
     assert stale and set(stale) <= deciding
     cited = {fact_id for o in result.options for fact_id in o.citations}
     assert cited - deciding, "some cited facts decide nothing and must not be named"
-    assert stale["A-KG-001"] == 270  # 2026-03-02 to 2026-11-27
+    assert stale["A-TJ-001"] == 270  # 2026-03-02 to 2026-11-27
     assert all(o.stale == any(f in stale for f in o.deciding) for o in result.options)
     assert not advice(today="2026-03-01").options[0].stale
 
