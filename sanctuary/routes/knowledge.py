@@ -780,12 +780,15 @@ def default_knowledge_base() -> KnowledgeBase:
 
 
 def unconfirmed_facts(kb: KnowledgeBase) -> list[Fact]:
-    """Facts with a vague source date or an unresolved status, for docs/routes.md."""
+    """Facts with a vague source date, an unresolved status or a failed re-verification, for
+    docs/routes.md."""
     return sorted(
         (
             fact
             for fact in kb.facts.values()
-            if fact.vague_source_date or fact.status in UNCONFIRMED_STATUSES
+            if fact.vague_source_date
+            or fact.status in UNCONFIRMED_STATUSES
+            or fact.unconfirmed is not None
         ),
         key=lambda fact: fact.id,
     )
