@@ -49,8 +49,8 @@ test-postgres: install
 	@echo "== test suite on PostgreSQL"
 	$(BIN)/pytest
 
-production-check: install ## deploy/ for real: nginx, two app servers, the worker, tor and systemd checks (Debian's nginx, tor, systemd)
-	$(BIN)/pytest -m production tests/browser/test_production_stack.py
+production-check: install ## deploy/ for real: nginx, two app servers, the worker, tor, systemd; PgBouncer when DATABASE_URL is set
+	$(BIN)/pytest -m production tests/browser/test_production_stack.py tests/integration/test_pgbouncer.py
 
 bench: install ## run every benchmark under bench/ and print its figures
 	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

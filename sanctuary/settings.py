@@ -51,6 +51,15 @@ def envsecret(name: str, demo_value: str) -> str:
     )
 
 
+# Behind PgBouncer in transaction mode a connection's server session changes from one
+# transaction to the next: no prepared statements (psycopg prepares a query on its fifth run)
+# and no server-side cursors, which live across transactions.
+TRANSACTION_POOLER_OPTIONS: dict[str, object] = {
+    "DISABLE_SERVER_SIDE_CURSORS": True,
+    "OPTIONS": {"prepare_threshold": None},
+}
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """DATABASE_URL=postgres://user:password@host:port/name selects PostgreSQL."""
     parts = urlsplit(url)
@@ -65,6 +74,7 @@ def database_from_url(url: str) -> dict[str, object]:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 0),
         "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}_sanctuary"},
+        **(TRANSACTION_POOLER_OPTIONS if envbool("DB_TRANSACTION_POOLER") else {}),
     }
 
 

@@ -85,3 +85,14 @@ def test_it_keeps_our_csrf_middleware_whose_deploy_warning_is_silenced() -> None
 
     assert "security.W003" in settings.SILENCED_SYSTEM_CHECKS
     assert any(issubclass(import_string(path), CsrfViewMiddleware) for path in settings.MIDDLEWARE)
+
+
+def test_it_drops_prepared_statements_behind_a_transaction_pooler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plain = database_from_url("postgres://app@127.0.0.1:6432/sanctuary")
+    assert "OPTIONS" not in plain and "DISABLE_SERVER_SIDE_CURSORS" not in plain
+    monkeypatch.setenv("DB_TRANSACTION_POOLER", "1")
+    pooled = database_from_url("postgres://app@127.0.0.1:6432/sanctuary")
+    assert pooled["OPTIONS"] == {"prepare_threshold": None}
+    assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
