@@ -34,11 +34,18 @@ def random_situation(rng: random.Random, destinations: list[str]) -> Situation:
         if abroad
         else {"kind": rng.choice(["russia", "russia", "occupied"]), "region": "region"}
     )
-    summons = (
+    summons: dict[str, Any] | None = (
         {"kind": rng.choice(["paper", "electronic"]), "date": _day(rng)}
         if status == "summons_received" or rng.random() < 0.2
         else None
     )
+    if summons is not None:
+        # Situation v2: the summons as facts, each answer sometimes left unknown.
+        for name in ("in_register", "served"):
+            if rng.random() < 0.6:
+                summons[name] = rng.random() < 0.5
+        if rng.random() < 0.6:
+            summons["purpose"] = rng.choice(["conscription", "mobilisation", "records"])
     data: dict[str, Any] = {
         "status": status,
         "location": location,
@@ -57,11 +64,28 @@ def random_situation(rng: random.Random, destinations: list[str]) -> Situation:
                 "international_passport": rng.random() < 0.5,
             }
             for _ in range(rng.choice([0, 0, 1, 2]))
+        ]
+        + [
+            {
+                "relation": "partner",
+                "age": rng.randrange(18, 60),
+                "international_passport": rng.random() < 0.5,
+                **({"internal_passport": rng.random() < 0.9} if rng.random() < 0.7 else {}),
+            }
+            for _ in range(rng.choice([0, 0, 1]))
         ],
         "wished_destinations": rng.sample(destinations, rng.choice([0, 1, 2])),
         "public_activism": rng.random() < 0.15,
         "today": _day(rng),
     }
+    if rng.random() < 0.3:
+        data["other_statuses"] = [rng.choice([s for s in STATUSES if s != status])]
+    if rng.random() < 0.3:
+        today = dt.date.fromisoformat(data["today"])
+        data["travel_date"] = (today + dt.timedelta(days=rng.randrange(1, 120))).isoformat()
+    if rng.random() < 0.5:
+        data["age"] = rng.randrange(18, 60)
+        data["wants"] = rng.choice(["transit", "months", "settle"])
     return Situation.from_dict(data)
 
 
