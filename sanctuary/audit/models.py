@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     ROUTES_EDIT_PROPOSED = "routes.edit_proposed", _("Knowledge base edit proposed")
     ROUTES_EDIT_APPROVED = "routes.edit_approved", _("Knowledge base edit approved")
     ROUTES_EDIT_REJECTED = "routes.edit_rejected", _("Knowledge base edit rejected")
+    ROUTES_SOURCE_CHECKED = "routes.source_checked", _("Knowledge base fact checked at the source")
     ROUTES_IMPORTED = "routes.imported", _("Knowledge base imported")
     ROUTES_EXPORTED = "routes.exported", _("Knowledge base exported")
     KEYS_RESET = "keys.reset", _("Password and keys reset")

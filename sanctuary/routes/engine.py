@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from sanctuary.routes.knowledge import (
     LOWERED_STATUSES,
@@ -21,7 +22,7 @@ from sanctuary.routes.knowledge import (
     When,
 )
 from sanctuary.routes.messages import render
-from sanctuary.routes.situation import Situation
+from sanctuary.routes.situation import Situation, Summons
 
 VERDICTS = ("recommended", "possible", "unsafe", "exit_blocked", "not_possible")
 # A high risk of one of these means being sent back to Russia: the route is unsafe.
@@ -57,6 +58,10 @@ STATUS_PROFILES: Mapping[str, frozenset[str]] = {
     "abroad": frozenset({"civilian"}),
     "captivity": frozenset(),
 }
+# A summons for mobilisation calls him as a reservist, whatever his status says.
+MOBILISATION_PROFILES = frozenset({"reservist"})
+# A summons placed in the electronic register counts as delivered this many days later.
+REGISTER_DELIVERY_DAYS = 7
 # Facts about the practice of one country say more about it than the law of its bloc.
 GENERAL_PLACES = frozenset({"EU", "INT"})
 # The ground a claim rests on, strongest first: a mobilised man who leaves claims as a deserter,
@@ -132,6 +137,8 @@ class Option:
     wished: bool
     # The facts its verdict rests on: only these make the option "old" when stale.
     deciding: tuple[str, ...] = ()
+    # One plain line saying why the verdict is what it is.
+    explanation: Reason | None = None
 
     @property
     def id(self) -> str:
@@ -242,6 +249,7 @@ class Advice:
                     "fact_ids": list(stay.fact_ids),
                 },
                 "citations": list(item.citations),
+                "explanation": reason(item.explanation) if item.explanation else None,
             }
 
         cited = sorted(
@@ -265,6 +273,7 @@ def _citation(fact: Fact, lang: str) -> dict[str, Any]:
     return {
         "summary": fact.summary(lang),
         "source_url": fact.source_url,
+        "source_host": urlsplit(fact.source_url).hostname or fact.source_url,
         "source_date": fact.source_date,
         "source_date_approx": fact.source_date_approx,
         "last_verified": fact.last_verified.isoformat(),
@@ -282,19 +291,28 @@ class _Person:
     profiles: frozenset[str]
     has_international_passport: bool
     days_since_left_unit: int | None
+    # The day he means to travel: entry rules, exit controls and his passport are judged then.
+    travel_day: dt.date = dt.date.min
+    # A summons binds him (bars him from leaving): served, in the register, or not known to be
+    # neither, which prudence reads as binding.
+    summons_binds: bool = False
 
     def matches(self, when: When) -> bool:
         situation = self.situation
-        if when.statuses is not None and situation.status not in when.statuses:
+        if when.statuses is not None and not (situation.statuses & when.statuses):
             return False
         if when.profiles is not None and not (
             "any" in when.profiles or when.profiles & self.profiles
         ):
             return False
+        if when.unless_profiles is not None and when.unless_profiles & self.profiles:
+            return False
         if when.criminal_case is not None and situation.criminal_case not in when.criminal_case:
             return False
         if when.summons is not None and (
-            situation.summons is None or situation.summons.kind not in when.summons
+            situation.summons is None
+            or situation.summons.kind not in when.summons
+            or not self.summons_binds
         ):
             return False
         if (
@@ -335,19 +353,43 @@ class _Person:
         return low <= days and (high is None or days <= high)
 
 
+def summons_binds(summons: Summons | None) -> bool:
+    """Whether the summons bars him from leaving Russia.
+
+    Since 437-FZ the ban runs from the day a summons is placed in the register (D-RU-003) or
+    handed to him (D-RU-002). Only a summons known to be neither binds nothing yet; an
+    electronic summons is in the register by nature, and unknown answers read as binding.
+    """
+    if summons is None:
+        return False
+    if summons.served or summons.in_register:
+        return True
+    return not (
+        summons.served is False and summons.in_register is False and summons.kind == "paper"
+    )
+
+
 def _person(situation: Situation) -> _Person:
-    profiles = set(STATUS_PROFILES[situation.status])
+    profiles: set[str] = set()
+    for status in situation.statuses:
+        profiles |= STATUS_PROFILES[status]
+    summons = situation.summons
+    if summons is not None and summons.purpose == "mobilisation":
+        profiles |= MOBILISATION_PROFILES
     if situation.public_activism:
         profiles.add("activist")
     if situation.companions:
         profiles.add("family")
     passport = situation.documents.international_passport
     left = situation.left_unit_date
+    travel_day = max(situation.travel_date or situation.today, situation.today)
     return _Person(
         situation=situation,
         profiles=frozenset(profiles),
-        has_international_passport=passport is not None and passport.expires >= situation.today,
+        has_international_passport=passport is not None and passport.expires >= travel_day,
         days_since_left_unit=(situation.today - left).days if left else None,
+        travel_day=travel_day,
+        summons_binds=summons_binds(summons),
     )
 
 
@@ -383,6 +425,15 @@ def _document_warnings(person: _Person, invalidating: Sequence[Rule]) -> list[Wa
     if passport is not None and passport.expires < person.situation.today:
         warnings.append(
             Warning("passport_expired", "high", (("date", passport.expires.isoformat()),), ())
+        )
+    elif passport is not None and passport.expires < person.travel_day:
+        warnings.append(
+            Warning(
+                "passport_expires_before_travel",
+                "high",
+                (("date", passport.expires.isoformat()),),
+                (),
+            )
         )
     by_document: dict[str, list[str]] = {}
     for rule in invalidating:
@@ -554,6 +605,8 @@ class _Draft:
     visa: bool = False
     # Children travel and the base holds no rule on their documents for this route.
     children_unknown: bool = False
+    # A companion's documents were not said: the route cannot be recommended for the party.
+    companions_unknown: bool = False
     reasons: list[Reason] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     cited: set[str] = field(default_factory=set)
@@ -586,7 +639,7 @@ def _entry(
     draft.documents.append(document)
     draft.add(Reason("entry_allowed", (("document", document),), accepting_ids))
     passport = person.situation.documents.international_passport
-    days_left = (passport.expires - person.situation.today).days if passport else 0
+    days_left = (passport.expires - person.travel_day).days if passport else 0
     for rule in accepting:
         validity = rule.min_passport_validity_days
         if validity and document == "international_passport" and days_left < validity:
@@ -610,18 +663,71 @@ def _children(draft: _Draft, rules: Sequence[Rule], person: _Person) -> None:
         return
     for rule in rules:
         document = rule.requires or ""
-        has = all(
-            c.international_passport
-            if document == "international_passport"
-            else c.birth_certificate
-            for c in children
+        lacking = sorted(
+            {
+                c.age
+                for c in children
+                if not (
+                    c.international_passport
+                    if document == "international_passport"
+                    else c.birth_certificate
+                )
+            }
         )
         draft.documents.append(f"child_{document}")
-        if has:
+        if not lacking:
             draft.add(Reason("child_document_ok", (("document", document),), (rule.fact_id,)))
-        else:
+        for age in lacking:
+            # Each child's own documents: the answer says which child lacks what.
             draft.blocked = True
-            draft.add(Reason("child_needs_document", (("document", document),), (rule.fact_id,)))
+            draft.add(
+                Reason(
+                    "child_lacks_document",
+                    (("age", age), ("document", document)),
+                    (rule.fact_id,),
+                )
+            )
+
+
+def _companions(draft: _Draft, route: Route, entries: Sequence[Rule], person: _Person) -> None:
+    """Every companion of 14 or more travels on his or her own document, checked like his."""
+    if not entries:
+        return
+    for companion in person.situation.companions:
+        if companion.is_young_child:
+            continue
+        held = {
+            "international_passport": companion.international_passport,
+            "internal_passport": companion.internal_passport,
+        }
+        usable = [
+            document
+            for document in route.documents
+            if held[document] and any(_accepts(rule, document) for rule in entries)
+        ]
+        if usable:
+            continue
+        accepts_internal = "internal_passport" in route.documents and any(
+            _accepts(rule, "internal_passport") for rule in entries
+        )
+        params: Params = (("age", companion.age),)
+        if companion.internal_passport is None and accepts_internal:
+            # Not said whether he or she has an internal passport: never assume it.
+            draft.companions_unknown = True
+            draft.reasons.append(Reason("companion_documents_unknown", params, ()))
+            continue
+        needed = next(
+            (doc for doc in route.documents if any(_accepts(rule, doc) for rule in entries)),
+            route.documents[0],
+        )
+        draft.blocked = True
+        draft.add(
+            Reason(
+                "companion_needs_document",
+                (*params, ("document", needed)),
+                tuple(sorted({rule.fact_id for rule in entries})),
+            )
+        )
 
 
 def _verdict(
@@ -640,16 +746,66 @@ def _verdict(
     # Never "recommended" with a real risk, an unverified fact, a visa hurdle, or no known stay.
     if risks and any(LEVELS[risk.level] >= LEVELS["medium"] for risk in risks):
         return "possible"
-    if draft.visa or draft.children_unknown or unconfirmed or stay is None:
+    if draft.visa or draft.children_unknown or draft.companions_unknown:
+        return "possible"
+    if unconfirmed or stay is None:
         return "possible"
     return "recommended"
 
 
 BLOCKING_REASONS = frozenset(
-    {"missing_document", "entry_closed", "passport_validity_short", "child_needs_document"}
+    {
+        "missing_document",
+        "entry_closed",
+        "passport_validity_short",
+        "child_lacks_document",
+        "companion_needs_document",
+    }
 )
 # What makes a route possible rather than recommended, besides risks and unconfirmed facts.
-HURDLE_REASONS = frozenset({"visa_required", "no_child_rule"})
+HURDLE_REASONS = frozenset({"visa_required", "no_child_rule", "companion_documents_unknown"})
+# The one-line explanation of a route that is not possible: the first blocking reason decides.
+WHY_NOT_POSSIBLE = {
+    "entry_closed": "why_not_possible_closed",
+    "missing_document": "why_not_possible_document",
+    "passport_validity_short": "why_not_possible_passport",
+    "child_lacks_document": "why_not_possible_child",
+    "companion_needs_document": "why_not_possible_companion",
+}
+WHY_POSSIBLE = {
+    "visa_required": "why_possible_visa",
+    "no_child_rule": "why_possible_children",
+    "companion_documents_unknown": "why_possible_companions",
+    "relies_on_unconfirmed": "why_possible_unconfirmed",
+    "no_stay_fact": "why_possible_no_stay",
+}
+
+
+def _explanation(
+    verdict: str, reasons: Sequence[Reason], risks: Sequence[Risk], deciding: tuple[str, ...]
+) -> Reason:
+    """One plain line saying why: the verdict's first cause, in the order the verdict weighs."""
+    if verdict == "not_possible":
+        first = next(r for r in reasons if r.code in BLOCKING_REASONS)
+        return Reason(WHY_NOT_POSSIBLE[first.code], (), first.fact_ids)
+    if verdict == "exit_blocked":
+        return Reason("why_exit_blocked", (), deciding)
+    serious = [risk for risk in risks if LEVELS[risk.level] >= LEVELS["medium"]]
+    if verdict == "unsafe":
+        risk = next(r for r in serious if r.level == "high" and r.kind in RETURN_RISK_KINDS)
+        code = "why_unsafe_default" if risk.default else "why_unsafe"
+        return Reason(code, (("kind", risk.kind),), risk.fact_ids)
+    if verdict == "possible":
+        if serious:
+            risk = serious[0]
+            return Reason(
+                "why_possible_risk", (("kind", risk.kind), ("level", risk.level)), risk.fact_ids
+            )
+        first = next(r for r in reasons if r.code in WHY_POSSIBLE)
+        return Reason(WHY_POSSIBLE[first.code], (), first.fact_ids)
+    return Reason("why_recommended", (), deciding)
+
+
 GRANTING_REASONS = frozenset(
     {"entry_allowed", "child_document_ok", "stay_days_in_period", "stay_days", "stay_unlimited"}
 )
@@ -702,6 +858,7 @@ def _score(
     stay: StayLimit | None,
     wished: bool,
     wants: str | None,
+    visa: bool = False,
 ) -> int:
     points = SCORE_BAND_WIDTH // 2
     points += sum(OUTLOOK_POINTS[outlook] for outlook in outlooks)
@@ -712,7 +869,7 @@ def _score(
         points += 3
     if wished:
         points += 2
-    points += _wants_points(wants, stay, outlooks)
+    points += _wants_points(wants, stay, outlooks, visa)
     return VERDICT_BASE_SCORE[verdict] + max(0, min(SCORE_BAND_WIDTH, points))
 
 
@@ -725,11 +882,12 @@ def _option(
     exit_ban_facts: tuple[str, ...],
     checked_on: dt.date,
 ) -> Option | None:
-    today = person.situation.today
+    # What he meets on arrival is what is in force the day he travels.
+    day = person.travel_day
     rules = [
         rule
         for rule in kb.destination_rules[route.destination_id]
-        if rule.in_range(today) and rule.covers_mode(route.mode) and person.matches(rule.when)
+        if rule.in_range(day) and rule.covers_mode(route.mode) and person.matches(rule.when)
     ]
     by_type: dict[str, list[Rule]] = {}
     for rule in rules:
@@ -739,7 +897,13 @@ def _option(
         return None  # Nothing known about entering this way on this date.
 
     draft = _Draft()
-    if exit_ban_facts:
+    if exit_ban_facts and not route.russian_border_post:
+        # No Russian border post on this route: the ban does not stop him at the border, but
+        # the country he reaches may hold Russia's list (the Union State's exchange, D-BY-002).
+        draft.add(Reason("no_border_post", (), exit_ban_facts))
+        exit_risks = [risk for risk in exit_risks if risk.kind != "exit_ban"]
+        exit_ban_facts = ()
+    elif exit_ban_facts:
         # The verdict itself: a border post will stop him; what follows is in the text.
         draft.add(Reason("exit_blocked", (), exit_ban_facts))
         exit_risks = [risk for risk in exit_risks if risk.kind != "exit_ban"]
@@ -754,6 +918,7 @@ def _option(
         )
     else:
         _entry(draft, route, entries, documents, person)
+        _companions(draft, route, entries, person)
     _children(draft, by_type.get("child_document", []), person)
 
     stay = _stay_limit(by_type.get("stay", []))
@@ -793,6 +958,8 @@ def _option(
         )
     verdict = _verdict(draft, risks, unconfirmed, stay, bool(exit_ban_facts))
     deciding = _deciding(verdict, draft.reasons, risks, unconfirmed)
+    # A fact deciding where he goes must still be fresh the day he travels.
+    aged_on = max(checked_on, day)
     wished = route.destination_id in person.situation.wished_destinations
     return Option(
         destination=route.destination_id,
@@ -806,6 +973,7 @@ def _option(
             stay,
             wished,
             person.situation.wants,
+            draft.visa,
         ),
         confidence=_confidence(facts),
         reasons=tuple(draft.reasons),
@@ -813,9 +981,10 @@ def _option(
         documents_required=tuple(draft.documents),
         stay_limit=stay,
         citations=tuple(fact.id for fact in facts),
-        stale=any(kb.facts[fact_id].is_stale(checked_on) for fact_id in deciding),
+        stale=any(kb.facts[fact_id].is_stale(aged_on) for fact_id in deciding),
         wished=wished,
         deciding=deciding,
+        explanation=_explanation(verdict, draft.reasons, risks, deciding),
     )
 
 
@@ -873,7 +1042,7 @@ def _current_country_warning(kb: KnowledgeBase, person: _Person) -> list[Warning
 
 
 def _closing_warnings(
-    options: Sequence[Option], kb: KnowledgeBase, checked_on: dt.date, captivity: bool
+    options: Sequence[Option], kb: KnowledgeBase, aged_on: dt.date, captivity: bool
 ) -> list[Warning]:
     warnings: list[Warning] = []
     if captivity:
@@ -891,16 +1060,42 @@ def _closing_warnings(
         )
         warnings.append(Warning("no_safe_option", "high", (), tuple(fact_ids)))
     # Only the stale facts that decide a verdict are named, each with its age, counted from the
-    # day the advice is given (not the situation's date, which may lie in the past).
+    # day the advice is given (not the situation's date, which may lie in the past), or from
+    # the day he travels when that is later.
     stale = {
         fact_id
         for option in options
         for fact_id in option.deciding
-        if kb.facts[fact_id].is_stale(checked_on)
+        if kb.facts[fact_id].is_stale(aged_on)
     }
     for fact_id in sorted(stale):
-        age = (checked_on - kb.facts[fact_id].last_verified).days
+        age = (aged_on - kb.facts[fact_id].last_verified).days
         warnings.append(Warning("stale_fact", "medium", (("days", age),), (fact_id,)))
+    return warnings
+
+
+# The facts on when a summons bars a man from leaving (service; placing in the register).
+SUMMONS_FACTS = ("D-RU-002", "D-RU-003")
+
+
+def _summons_warnings(kb: KnowledgeBase, person: _Person) -> list[Warning]:
+    """What follows from the summons as he describes it: when it binds him, or that it does not."""
+    summons = person.situation.summons
+    if summons is None or not person.situation.location.in_russia:
+        return []
+    cited = tuple(fact_id for fact_id in SUMMONS_FACTS if fact_id in kb.facts)
+    if not person.summons_binds:
+        return [Warning("summons_not_binding", "medium", (), cited)]
+    warnings: list[Warning] = []
+    if summons.in_register and not summons.served:
+        delivered = summons.date + dt.timedelta(days=REGISTER_DELIVERY_DAYS)
+        warnings.append(
+            Warning("summons_register_delivered", "high", (("date", delivered.isoformat()),), cited)
+        )
+    if summons.report_by is not None:
+        warnings.append(
+            Warning("summons_report_by", "high", (("date", summons.report_by.isoformat()),), cited)
+        )
     return warnings
 
 
@@ -996,10 +1191,15 @@ def _here(kb: KnowledgeBase, person: _Person, local: Sequence[Risk]) -> Here | N
     )
 
 
-def _wants_points(wants: str | None, stay: StayLimit | None, outlooks: Sequence[str]) -> int:
-    """What he wants weighs the ranking: a long stay, or a place to settle with protection."""
-    if wants is None or wants == "transit":
+def _wants_points(
+    wants: str | None, stay: StayLimit | None, outlooks: Sequence[str], visa: bool
+) -> int:
+    """What he wants weighs the ranking: for transit a quick way in (no visa to wait for),
+    for some months a long stay, to settle a long stay and a good protection outlook."""
+    if wants is None:
         return 0
+    if wants == "transit":
+        return -3 if visa else 3
     long_stay = stay is not None and (stay.unlimited or (stay.days or 0) >= 180)
     short_stay = stay is None or (not stay.unlimited and (stay.days or 0) < 90)
     points = 4 if long_stay else -4 if short_stay else 0
@@ -1017,8 +1217,12 @@ def advise(situation: Situation, kb: KnowledgeBase, checked_on: dt.date | None =
     today = situation.today
     checked_on = checked_on or today
     person = _person(situation)
+    # Exit controls meet him the day he travels; every other person rule speaks of today.
     person_rules = [
-        rule for rule in kb.person_rules if rule.in_range(today) and person.matches(rule.when)
+        rule
+        for rule in kb.person_rules
+        if rule.in_range(person.travel_day if rule.type == "exit_control" else today)
+        and person.matches(rule.when)
     ]
     invalidating = [rule for rule in person_rules if rule.type == "document_invalid"]
     exit_rules = [rule for rule in person_rules if rule.type == "exit_control"]
@@ -1027,6 +1231,7 @@ def advise(situation: Situation, kb: KnowledgeBase, checked_on: dt.date | None =
         rule for rule in person_rules if rule.type in ("warning", "exit_control")
     )
     warnings += _current_country_warning(kb, person)
+    warnings += _summons_warnings(kb, person)
 
     exit_risks = _grouped_risks(exit_rules)
     local: list[Risk] = []
@@ -1060,7 +1265,7 @@ def advise(situation: Situation, kb: KnowledgeBase, checked_on: dt.date | None =
             if option is not None:
                 options.append(option)
     options.sort(key=lambda o: (-o.score, VERDICTS.index(o.verdict), o.destination, o.mode))
-    warnings += _closing_warnings(options, kb, checked_on, captivity)
+    warnings += _closing_warnings(options, kb, max(checked_on, person.travel_day), captivity)
     warnings.sort(key=lambda w: (-LEVELS[w.level], w.code, w.params))
 
     where = _here(kb, person, local)

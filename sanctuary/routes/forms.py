@@ -43,7 +43,16 @@ WANTS_CHOICES = [
     ("months", _("To stay some months")),
     ("settle", _("To settle and seek protection")),
 ]
+YES_NO_CHOICES = [("", _("I do not know")), ("yes", _("Yes")), ("no", _("No"))]
+SUMMONS_PURPOSE_CHOICES = [
+    ("", _("I do not know")),
+    ("conscription", _("Conscript service")),
+    ("mobilisation", _("Mobilisation")),
+    ("records", _("Checking or updating my military records")),
+]
+YES_NO = {"yes": True, "no": False}
 MAX_CHILDREN = 10
+MAX_ADULTS = 10
 MAX_FACT_TEXT = 50_000  # characters of YAML for one fact; the longest shipped is a few KB
 
 
@@ -78,6 +87,27 @@ class SituationForm(forms.Form):
     summons_date = forms.DateField(
         label=_("Date of the summons"), required=False, widget=_date_input()
     )
+    summons_in_register = forms.ChoiceField(
+        label=_("If you have a summons: is it in the electronic register (on Gosuslugi)?"),
+        choices=YES_NO_CHOICES,
+        required=False,
+    )
+    summons_served = forms.ChoiceField(
+        label=_("If you have a summons: was it handed to you, or did you sign for it?"),
+        choices=YES_NO_CHOICES,
+        required=False,
+    )
+    summons_purpose = forms.ChoiceField(
+        label=_("If you have a summons: what does it call you for?"),
+        choices=SUMMONS_PURPOSE_CHOICES,
+        required=False,
+    )
+    other_statuses = forms.MultipleChoiceField(
+        label=_("Is any of these also true of you?"),
+        choices=STATUS_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     left_unit = forms.DateField(
         label=_("Date you left your unit"),
         help_text=_("Only if you have left it."),
@@ -93,11 +123,35 @@ class SituationForm(forms.Form):
         max_value=MAX_CHILDREN,
         initial=0,
     )
+    children_ages = forms.CharField(
+        label=_("Their ages, separated by commas"),
+        help_text=_("For example: 3, 8. Which documents a child needs depends on age."),
+        required=False,
+        max_length=60,
+    )
     children_passports = forms.BooleanField(
         label=_("Each of them has a foreign-travel passport of their own"), required=False
     )
     children_certificates = forms.BooleanField(
         label=_("Each of them has a birth certificate"), required=False, initial=True
+    )
+    adults = forms.IntegerField(
+        label=_("Others aged 14 or more travelling with you"),
+        min_value=0,
+        max_value=MAX_ADULTS,
+        initial=0,
+        required=False,
+    )
+    adults_internal_passports = forms.ChoiceField(
+        label=_("Does each of them have a Russian internal passport?"),
+        choices=YES_NO_CHOICES,
+        required=False,
+    )
+    adults_passports = forms.BooleanField(
+        label=_("Each of them has a foreign-travel passport"), required=False
+    )
+    travel_date = forms.DateField(
+        label=_("When do you mean to travel, if not now?"), required=False, widget=_date_input()
     )
     activism = forms.BooleanField(label=_("My anti-war activity is publicly known"), required=False)
     claim_country = forms.ChoiceField(
@@ -148,7 +202,31 @@ class SituationForm(forms.Form):
             day = data.get(name)
             if day and day > self.today:
                 self.add_error(name, _("This date is in the future."))
+        travel = data.get("travel_date")
+        if travel and travel < self.today:
+            self.add_error("travel_date", _("This date is in the past."))
+        if "children_ages" in data:
+            data["children_ages"] = self._children_ages(
+                data["children_ages"], data.get("children") or 0
+            )
         return data
+
+    def _children_ages(self, text: str, count: int) -> list[int]:
+        """Each child's own age; without them every child counts as just under 14."""
+        parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        if not parts:
+            return [CHILD_DOCUMENT_AGE - 1] * count
+        if not all(part.isdigit() and int(part) < CHILD_DOCUMENT_AGE for part in parts):
+            self.add_error(
+                "children_ages", _("Enter each age as a number from 0 to 13, separated by commas.")
+            )
+            return []
+        if len(parts) != count:
+            self.add_error(
+                "children_ages", _("Give one age for each child, as many as the number above.")
+            )
+            return []
+        return [int(part) for part in parts]
 
     def situation_dict(self) -> dict[str, Any]:
         """The answers in the JSON form of situation.schema.json."""
@@ -159,13 +237,23 @@ class SituationForm(forms.Form):
             if data["since"]:
                 location["since"] = data["since"].isoformat()
         expires = data["passport_expires"]
-        # The engine only looks at whether a child is under 14; no age is asked for.
-        child = {
-            "relation": "child",
-            "age": CHILD_DOCUMENT_AGE - 1,
-            "international_passport": data["children_passports"],
-            "birth_certificate": data["children_certificates"],
+        children = [
+            {
+                "relation": "child",
+                "age": age,
+                "international_passport": data["children_passports"],
+                "birth_certificate": data["children_certificates"],
+            }
+            for age in data["children_ages"]
+        ]
+        adult: dict[str, Any] = {
+            "relation": "other",
+            "age": 18,
+            "international_passport": data["adults_passports"],
+            "birth_certificate": True,
         }
+        if data["adults_internal_passports"]:
+            adult["internal_passport"] = YES_NO[data["adults_internal_passports"]]
         answers: dict[str, Any] = {
             "version": 2,
             "status": data["status"],
@@ -174,14 +262,10 @@ class SituationForm(forms.Form):
                 "internal_passport": data["internal_passport"],
                 "international_passport": {"expires": expires.isoformat()} if expires else None,
             },
-            "summons": (
-                {"kind": data["summons"], "date": data["summons_date"].isoformat()}
-                if data["summons"]
-                else None
-            ),
+            "summons": self._summons() if data["summons"] else None,
             "left_unit_date": data["left_unit"].isoformat() if data["left_unit"] else None,
             "criminal_case": data["criminal_case"],
-            "companions": [child] * data["children"],
+            "companions": children + [adult] * (data["adults"] or 0),
             "wished_destinations": list(data["wished"]),
             "public_activism": data["activism"],
             "protection_claim": (
@@ -195,7 +279,26 @@ class SituationForm(forms.Form):
             answers["age"] = data["age"]
         if data["wants"]:
             answers["wants"] = data["wants"]
+        others = [status for status in data["other_statuses"] if status != data["status"]]
+        if others:
+            answers["other_statuses"] = others
+        if data["travel_date"] and data["travel_date"] > self.today:
+            answers["travel_date"] = data["travel_date"].isoformat()
         return answers
+
+    def _summons(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        summons: dict[str, Any] = {
+            "kind": data["summons"],
+            "date": data["summons_date"].isoformat(),
+        }
+        if data["summons_in_register"]:
+            summons["in_register"] = YES_NO[data["summons_in_register"]]
+        if data["summons_served"]:
+            summons["served"] = YES_NO[data["summons_served"]]
+        if data["summons_purpose"]:
+            summons["purpose"] = data["summons_purpose"]
+        return summons
 
 
 FACT_STATUS_CHOICES = [("", _("any status")), *FACT_STATUSES.items()]
@@ -242,6 +345,30 @@ class ProposalForm(forms.Form):
             return parse_fact(self.cleaned_data["text"], self.fact)
         except KnowledgeError as error:
             raise forms.ValidationError(error.problems) from None
+
+
+class SourceCheckForm(forms.Form):
+    """What a lawyer read at the source: the page, the date it states, what it says."""
+
+    read = forms.URLField(
+        label=_("The page you read"),
+        help_text=_("The fact's source, or a newer and better one."),
+        max_length=500,
+        assume_scheme="https",
+    )
+    read_date = forms.RegexField(
+        label=_("The date the page states"),
+        regex=r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|n\.d\.)$",
+        help_text=_("YYYY-MM-DD, YYYY-MM or YYYY; n.d. when the page shows no date."),
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD, YYYY-MM, YYYY or n.d.")},
+        max_length=10,
+    )
+    note = forms.CharField(
+        label=_("What it says"),
+        help_text=_("A sentence or two: that it still says what the fact says."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
 
 class RejectForm(forms.Form):

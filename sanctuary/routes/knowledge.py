@@ -259,6 +259,8 @@ class When:
 
     statuses: frozenset[str] | None = None
     profiles: frozenset[str] | None = None
+    # None of these profiles: conscription advice is never for a reservist.
+    unless_profiles: frozenset[str] | None = None
     criminal_case: frozenset[str] | None = None
     summons: frozenset[str] | None = None
     current_country: frozenset[str] | None = None
@@ -283,6 +285,7 @@ class When:
         return cls(
             statuses=optional_set("statuses"),
             profiles=optional_set("profiles"),
+            unless_profiles=optional_set("unless_profiles"),
             criminal_case=optional_set("criminal_case"),
             summons=optional_set("summons"),
             current_country=optional_set("current_country"),
@@ -394,6 +397,9 @@ class Route:
     documents: tuple[str, ...]
     # Where a land route can start; None for flights, which leave from anywhere.
     starts_from: frozenset[str] | None = None
+    # False where leaving Russia this way passes no Russian border post (the Union State
+    # border with Belarus): a Russian exit ban does not stop him there, Belarus's data does.
+    russian_border_post: bool = True
 
     def starts_in(self, place_id: str) -> bool:
         return self.starts_from is None or place_id in self.starts_from
@@ -557,6 +563,7 @@ def _place(data: Mapping[str, Any], origin: str) -> Place:
                 route["mode"],
                 tuple(route["documents"]),
                 frozenset(route["from"]) if "from" in route else None,
+                route.get("russian_border_post", True),
             )
             for route in data.get("routes", ())
         ),

@@ -41,5 +41,12 @@ FACT_STATUSES = {
 STAY_CODES = frozenset({"stay_days_in_period", "stay_days", "stay_unlimited", "registration"})
 # Why a route is not possible: the only reasons shown for it.
 BLOCKING_CODES = frozenset(
-    {"missing_document", "entry_closed", "passport_validity_short", "child_needs_document"}
+    {
+        "missing_document",
+        "entry_closed",
+        "passport_validity_short",
+        "child_needs_document",
+        "child_lacks_document",
+        "companion_needs_document",
+    }
 )

@@ -47,6 +47,132 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Кожній дитині до 14 років потрібен документ ({document}); у когось із ваших дітей "
         "його немає.",
     },
+    "child_lacks_document": {
+        "en": "Each child under 14 needs a {document}; your child aged {age} does not have it.",
+        "ru": "Каждому ребёнку до 14 лет нужен документ ({document}), а у вашего ребёнка "
+        "{age} {age:года|лет|лет} его нет.",
+        "uk": "Кожній дитині до 14 років потрібен документ ({document}), а у вашої дитини "
+        "{age} {age:року|років|років} його немає.",
+    },
+    "companion_needs_document": {
+        "en": "Everyone from 14 travels on their own document: the person with you aged {age} "
+        "needs a {document} for this route and does not have one.",
+        "ru": "С 14 лет каждый едет по своему документу: вашему спутнику {age} "
+        "{age:года|лет|лет} на этом маршруте нужен документ ({document}), а его нет.",
+        "uk": "З 14 років кожен їде за своїм документом: вашому супутнику {age} "
+        "{age:року|років|років} на цьому маршруті потрібен документ ({document}), а його немає.",
+    },
+    "companion_documents_unknown": {
+        "en": "You have not said whether the person with you aged {age} has an internal passport: "
+        "without one they cannot take this route unless they have a foreign-travel passport.",
+        "ru": "Вы не указали, есть ли у вашего спутника {age} {age:года|лет|лет} внутренний "
+        "паспорт: без него, если нет загранпаспорта, этим маршрутом не проехать.",
+        "uk": "Ви не вказали, чи має ваш супутник {age} {age:року|років|років} внутрішній "
+        "паспорт: без нього, якщо немає закордонного паспорта, цим маршрутом не проїхати.",
+    },
+    "no_border_post": {
+        "en": "There is no Russian border post on the way to Belarus, so the exit ban does not "
+        "stop you at the border. But Belarus receives Russia's list of people barred from "
+        "leaving: you would be stopped there when you try to travel on.",
+        "ru": "На пути в Беларусь нет российского пункта пропуска, поэтому запрет на выезд не "
+        "остановит вас на границе. Но Беларусь получает от России списки тех, кому запрещён "
+        "выезд: вас остановят уже там, когда вы попробуете уехать дальше.",
+        "uk": "На шляху до Білорусі немає російського пункту пропуску, тому заборона на виїзд не "
+        "зупинить вас на кордоні. Але Білорусь отримує від Росії списки тих, кому заборонено "
+        "виїзд: вас зупинять уже там, коли ви спробуєте виїхати далі.",
+    },
+    # One line explaining each verdict
+    "why_recommended": {
+        "en": "Recommended: you can enter with what you hold, the stay is known, and we know of "
+        "no serious risk for you there.",
+        "ru": "Рекомендуем: с вашими документами вас впустят, срок пребывания известен, и "
+        "серьёзных рисков для вас там мы не знаем.",
+        "uk": "Радимо: з вашими документами вас впустять, строк перебування відомий, і "
+        "серйозних ризиків для вас там ми не знаємо.",
+    },
+    "why_possible_risk": {
+        "en": "Possible, but with a {level} risk for you: {kind}.",
+        "ru": "Возможно, но для вас есть {level} риск: {kind}.",
+        "uk": "Можливо, але для вас є {level} ризик: {kind}.",
+    },
+    "why_possible_visa": {
+        "en": "Possible, but only with a visa, which is hard for Russians to get.",
+        "ru": "Возможно, но только с визой, а россиянам её получить трудно.",
+        "uk": "Можливо, але тільки з візою, а росіянам її отримати важко.",
+    },
+    "why_possible_children": {
+        "en": "Possible, but we do not know which documents your children need on this route.",
+        "ru": "Возможно, но мы не знаем, какие документы нужны вашим детям на этом маршруте.",
+        "uk": "Можливо, але ми не знаємо, які документи потрібні вашим дітям на цьому маршруті.",
+    },
+    "why_possible_companions": {
+        "en": "Possible, but we do not know whether everyone with you holds a document this "
+        "route accepts.",
+        "ru": "Возможно, но мы не знаем, у всех ли, кто едет с вами, есть документ, по которому "
+        "пускают на этом маршруте.",
+        "uk": "Можливо, але ми не знаємо, чи всі, хто їде з вами, мають документ, за яким "
+        "пропускають на цьому маршруті.",
+    },
+    "why_possible_unconfirmed": {
+        "en": "Possible, but a fact behind this answer is not confirmed: check it before you go.",
+        "ru": "Возможно, но один из фактов, на которых стоит ответ, не подтверждён: перепроверьте "
+        "его перед поездкой.",
+        "uk": "Можливо, але один із фактів, на яких стоїть відповідь, не підтверджений: "
+        "перевірте його перед поїздкою.",
+    },
+    "why_possible_no_stay": {
+        "en": "Possible, but we do not know how long you may stay there.",
+        "ru": "Возможно, но мы не знаем, сколько там можно оставаться.",
+        "uk": "Можливо, але ми не знаємо, скільки там можна залишатися.",
+    },
+    "why_unsafe": {
+        "en": "Unsafe: for people in your situation there is a documented risk there: {kind}.",
+        "ru": "Опасно: для людей в вашем положении там есть задокументированный риск: {kind}.",
+        "uk": "Небезпечно: для людей у вашому становищі там є задокументований ризик: {kind}.",
+    },
+    "why_unsafe_default": {
+        "en": "Unsafe: we know of no case, but this country's arrangements with Russia make "
+        "{kind} likely for someone in your situation.",
+        "ru": "Опасно: случаев мы не знаем, но из-за договорённостей этой страны с Россией "
+        "человеку в вашем положении нужно исходить из риска: {kind}.",
+        "uk": "Небезпечно: випадків ми не знаємо, але через домовленості цієї країни з Росією "
+        "людині у вашому становищі треба виходити з ризику: {kind}.",
+    },
+    "why_exit_blocked": {
+        "en": "Blocked: you are barred from leaving Russia, and the Russian border post will "
+        "most likely stop you.",
+        "ru": "Закрыто: вам запрещён выезд из России, и на российском пункте пропуска вас, "
+        "скорее всего, остановят.",
+        "uk": "Закрито: вам заборонено виїзд із Росії, і на російському пункті пропуску вас, "
+        "найімовірніше, зупинять.",
+    },
+    "why_not_possible_closed": {
+        "en": "Not possible: the border is closed on this route.",
+        "ru": "Невозможно: на этом маршруте граница закрыта.",
+        "uk": "Неможливо: на цьому маршруті кордон закритий.",
+    },
+    "why_not_possible_document": {
+        "en": "Not possible: you do not hold a document this route accepts.",
+        "ru": "Невозможно: у вас нет документа, по которому пускают на этом маршруте.",
+        "uk": "Неможливо: у вас немає документа, за яким пропускають на цьому маршруті.",
+    },
+    "why_not_possible_passport": {
+        "en": "Not possible: your passport does not stay valid long enough.",
+        "ru": "Невозможно: ваш паспорт действует недостаточно долго.",
+        "uk": "Неможливо: ваш паспорт чинний недостатньо довго.",
+    },
+    "why_not_possible_child": {
+        "en": "Not possible: one of your children lacks the document this route requires.",
+        "ru": "Невозможно: у одного из ваших детей нет документа, который нужен на этом маршруте.",
+        "uk": "Неможливо: в однієї з ваших дітей немає документа, потрібного на цьому маршруті.",
+    },
+    "why_not_possible_companion": {
+        "en": "Not possible: someone travelling with you lacks a document this route accepts.",
+        "ru": "Невозможно: у кого-то из тех, кто едет с вами, нет документа, по которому пускают "
+        "на этом маршруте.",
+        "uk": "Неможливо: у когось із тих, хто їде з вами, немає документа, за яким пропускають "
+        "на цьому маршруті.",
+    },
     "child_document_ok": {
         "en": "Children under 14 travel with a {document}; yours have it.",
         "ru": "Дети до 14 лет едут по документу ({document}); у ваших детей он есть.",
@@ -271,6 +397,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Ваш документ ({document}) анульовано або його треба здати; не розраховуйте на "
         "нього.",
     },
+    "passport_expires_before_travel": {
+        "en": "Your foreign-travel passport expires on {date}, before the day you mean to travel: "
+        "the routes below are judged without it.",
+        "ru": "Ваш загранпаспорт истекает {date}, раньше дня, когда вы собираетесь ехать: "
+        "маршруты ниже оценены без него.",
+        "uk": "Ваш закордонний паспорт спливає {date}, раніше за день, коли ви збираєтеся їхати: "
+        "маршрути нижче оцінено без нього.",
+    },
+    "summons_not_binding": {
+        "en": "A paper summons that was neither handed to you nor placed in the register does not "
+        "bar you from leaving yet. Once it is in the register, the ban applies from that day.",
+        "ru": "Бумажная повестка, которую вам не вручили и не внесли в реестр, пока не запрещает "
+        "выезд. Как только её внесут в реестр, запрет действует с этого дня.",
+        "uk": "Паперова повістка, яку вам не вручили й не внесли до реєстру, поки не забороняє "
+        "виїзд. Щойно її внесуть до реєстру, заборона діє з цього дня.",
+    },
+    "summons_register_delivered": {
+        "en": "A summons in the register counts as delivered on {date}, even if you never open "
+        "it; you are barred from leaving from the day it was placed there.",
+        "ru": "Повестка из реестра считается врученной {date}, даже если вы её не откроете; "
+        "выезд запрещён со дня, когда её туда внесли.",
+        "uk": "Повістка з реєстру вважається врученою {date}, навіть якщо ви її не відкриєте; "
+        "виїзд заборонено з дня, коли її туди внесли.",
+    },
+    "summons_report_by": {
+        "en": "The summons calls you to report on {date}; twenty days after that without a valid "
+        "reason the restrictions on driving, property and loans begin.",
+        "ru": "По повестке нужно явиться {date}; через двадцать дней после этого без "
+        "уважительной причины начинаются запреты на вождение, сделки с имуществом и кредиты.",
+        "uk": "За повісткою треба з'явитися {date}; через двадцять днів після цього без поважної "
+        "причини починаються заборони на керування авто, угоди з майном і кредити.",
+    },
     "passport_expired": {
         "en": "Your foreign-travel passport expired on {date}.",
         "ru": "Срок вашего загранпаспорта истёк {date}.",
@@ -464,6 +622,27 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "ru": "невозможность уехать оттуда дальше",
         "uk": "неможливість виїхати звідти далі",
     },
+    "detention": {"en": "detention", "ru": "задержание", "uk": "затримання"},
+    "expulsion": {"en": "expulsion", "ru": "выдворение", "uk": "видворення"},
+    "refusal_at_border": {
+        "en": "being turned back at the border",
+        "ru": "отказ во въезде на границе",
+        "uk": "відмова у в'їзді на кордоні",
+    },
+    "entry_ban": {"en": "an entry ban", "ru": "запрет на въезд", "uk": "заборона на в'їзд"},
+    "russian_control": {
+        "en": "Russian control",
+        "ru": "российский контроль",
+        "uk": "російський контроль",
+    },
+    "exit_ban": {"en": "an exit ban", "ru": "запрет на выезд", "uk": "заборона на виїзд"},
+    "departure_check": {
+        "en": "being stopped at departure",
+        "ru": "задержание при выезде",
+        "uk": "затримання під час виїзду",
+    },
+    "high": {"en": "high", "ru": "высокий", "uk": "високий"},
+    "medium": {"en": "medium", "ru": "средний", "uk": "середній"},
     "good": {"en": "good", "ru": "хорошие", "uk": "добрі"},
     "limited": {"en": "limited", "ru": "ограниченные", "uk": "обмежені"},
     "poor": {"en": "poor", "ru": "плохие", "uk": "погані"},

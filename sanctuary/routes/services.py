@@ -194,6 +194,10 @@ def do_propose_fact_edit(
         raise ProposalError(_("An edit needs a source and a reason."))
     if data == fact.data:
         raise ProposalError(_("This proposal changes nothing."))
+    if any(data.get(key) != fact.data.get(key) for key in CHECK_FIELDS):
+        raise ProposalError(
+            _("The date a fact was verified moves only with a recorded check of the source.")
+        )
     proposal = FactProposal.objects.create(
         fact=fact,
         base_revision=fact.revision,
@@ -210,6 +214,69 @@ def do_propose_fact_edit(
         details={"fact": fact.fact_id, "base_revision": fact.revision},
     )
     return proposal
+
+
+# The fields only a recorded reading of the source moves (do_record_source_check).
+CHECK_FIELDS = ("last_verified", "checked", "unconfirmed")
+
+
+@transaction.atomic
+def do_record_source_check(
+    *,
+    fact: StoredFact,
+    read: str,
+    read_date: str,
+    note: str,
+    acting_user: User,
+) -> FactRevision:
+    """Somebody read the fact's source (or a newer, better one) and it says what the fact says.
+
+    Records who, when, the page read, its date and a note of what it says in the fact's
+    ``checked``, moves ``last_verified`` to today and clears a failed re-verification. Nothing
+    else of the fact changes: a change of meaning goes through a proposal and a second person.
+    """
+    if not can_edit(acting_user):
+        raise ProposalError(_("Only lawyers and coordinators can record a check of the source."))
+    fact = StoredFact.objects.select_for_update().get(pk=fact.pk)
+    today = timezone.localdate()
+    data = {key: value for key, value in fact.data.items() if key != "unconfirmed"}
+    data["checked"] = {
+        "on": today.isoformat(),
+        "by": acting_user.username,
+        "read": read.strip(),
+        "read_date": read_date.strip(),
+        "note": note.strip(),
+    }
+    data["last_verified"] = today.isoformat()
+    try:
+        data = parse_fact(fact_as_yaml(data), fact)
+    except KnowledgeError as error:
+        raise ProposalError("; ".join(error.problems)) from None
+    now = timezone.now()
+    revision = FactRevision.objects.create(
+        fact=fact,
+        number=fact.revision + 1,
+        data_before=fact.data,
+        data_after=data,
+        source_url=read.strip(),
+        reason=_("Checked at the source: %(note)s") % {"note": note.strip()},
+        proposed_by=acting_user,
+        approved_by=acting_user,
+        created_at=now,
+    )
+    fact.data = data
+    fact.revision = revision.number
+    fact.updated_at = now
+    fact.save(update_fields=["data", "revision", "updated_at"])
+    record(
+        Action.ROUTES_SOURCE_CHECKED,
+        actor=acting_user,
+        object_type="routes.fact",
+        object_id=fact.pk,
+        details={"fact": fact.fact_id, "revision": revision.number, "read": read.strip()},
+    )
+    transaction.on_commit(forget_live_base)
+    return revision
 
 
 def _check_decider(proposal: FactProposal, user: User) -> None:

@@ -17,7 +17,13 @@ from sanctuary.accounts.access import acting_user, staff_only
 from sanctuary.routes import labels
 from sanctuary.routes.access import get_proposal, get_stored_fact
 from sanctuary.routes.engine import VERDICTS
-from sanctuary.routes.forms import FactFilterForm, ProposalForm, RejectForm, SituationForm
+from sanctuary.routes.forms import (
+    FactFilterForm,
+    ProposalForm,
+    RejectForm,
+    SituationForm,
+    SourceCheckForm,
+)
 from sanctuary.routes.knowledge import (
     DESTINATION_RULE_TYPES,
     STALE_AFTER_DAYS,
@@ -35,11 +41,13 @@ from sanctuary.routes.services import (
     can_edit,
     do_approve_fact_edit,
     do_propose_fact_edit,
+    do_record_source_check,
     do_reject_fact_edit,
     fact_as_yaml,
     live_knowledge_base,
 )
 from sanctuary.routes.situation import SituationError
+from sanctuary.routes.upkeep import reverification_queue
 
 # --- The public options check -----------------------------------------------------------------
 
@@ -87,19 +95,28 @@ def present_advice(advice: dict[str, Any]) -> dict[str, Any]:
     A route that is not possible shows only why; its stay and risks would be noise.
     """
     numbers: dict[str, int] = {}
+    # The facts an answer turns on (those behind a warning, "where you are now" and each
+    # route's one-line explanation) are shown in their own words with their source; the others
+    # keep their source and date, which keeps the page light on a phone.
+    worded: set[str] = set()
 
-    def line(item: dict[str, Any]) -> dict[str, Any]:
+    def line(item: dict[str, Any], full: bool = False) -> dict[str, Any]:
         refs = [numbers.setdefault(fact_id, len(numbers) + 1) for fact_id in item["fact_ids"]]
+        if full:
+            worded.update(item["fact_ids"])
         return {"text": item["text"], "refs": refs}
 
-    warnings = [{**line(w), "level": w["level"]} for w in advice["warnings"]]
+    # A stale-fact line names a fact's age, not what it says: it does not word the fact.
+    warnings = [
+        {**line(w, w["code"] != "stale_fact"), "level": w["level"]} for w in advice["warnings"]
+    ]
     here = None
     if advice.get("here"):
         here = {
             "name": advice["here"]["country_name"],
-            "lines": [line(r) for r in advice["here"]["reasons"]],
+            "lines": [line(r, True) for r in advice["here"]["reasons"]],
             "risks": [
-                {**line(r), "level": r["level"], "level_label": labels.LEVELS[r["level"]]}
+                {**line(r, True), "level": r["level"], "level_label": labels.LEVELS[r["level"]]}
                 for r in advice["here"]["risks"]
             ],
         }
@@ -117,18 +134,20 @@ def present_advice(advice: dict[str, Any]) -> dict[str, Any]:
         sources.append(
             {
                 "number": number,
+                # The fact's own words, in the reader's language (Ukrainian readers get the
+                # Russian summary), with the source it rests on, its host and date.
+                "summary": citation["summary"] if fact_id in worded else "",
                 "url": citation["source_url"],
                 "host": urlsplit(citation["source_url"]).hostname or citation["source_url"],
                 "date": citation["source_date"],
+                "verified": citation["last_verified"],
                 "stale": (today - verified).days > STALE_AFTER_DAYS,
             }
         )
     return {"warnings": warnings, "here": here, "groups": groups, "sources": sources}
 
 
-def _present_option(
-    option: dict[str, Any], line: Callable[[dict[str, Any]], dict[str, Any]]
-) -> dict[str, Any]:
+def _present_option(option: dict[str, Any], line: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     if option["verdict"] == "not_possible":
         return {
             "name": option["destination_name"],
@@ -138,6 +157,7 @@ def _present_option(
     return {
         "name": option["destination_name"],
         "mode": labels.MODES[option["mode"]],
+        "why": line(option["explanation"], True) if option.get("explanation") else None,
         "confidence": labels.CONFIDENCES[option["confidence"]],
         "stale": option["stale"],
         "wished": option["wished"],
@@ -324,6 +344,55 @@ def fact(request: HttpRequest, fact_id: str) -> HttpResponse:
             "can_propose": can_edit(acting_user(request)),
         },
     )
+
+
+# --- Staff: keeping the base current ----------------------------------------------------------
+
+QUEUE_LENGTH = 40
+
+
+@staff_only(*EDITOR_ROLES)
+def queue(request: HttpRequest) -> HttpResponse:
+    """The facts to re-read at their source first: age x use x risk (see routes.upkeep)."""
+    lang = get_language()
+    today = timezone.localdate()
+    items = reverification_queue(live_knowledge_base(), today)[:QUEUE_LENGTH]
+    rows = [
+        {
+            **_fact_row(item.fact, lang, today),
+            "age_days": item.age_days,
+            "uses": item.uses,
+            "risk": item.risk,
+            "priority": f"{item.priority:.1f}",
+        }
+        for item in items
+    ]
+    return render(request, "routes/queue.html", {"rows": rows, "stale_after": STALE_AFTER_DAYS})
+
+
+@staff_only(*EDITOR_ROLES)
+def check_source(request: HttpRequest, fact_id: str) -> HttpResponse:
+    """Record that the source was read and still says what the fact says."""
+    stored = get_stored_fact(fact_id)
+    form = SourceCheckForm(
+        request.POST if request.method == "POST" else None,
+        initial={"read": stored.data.get("source_url", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_record_source_check(
+                fact=stored,
+                read=form.cleaned_data["read"],
+                read_date=form.cleaned_data["read_date"],
+                note=form.cleaned_data["note"],
+                acting_user=acting_user(request),
+            )
+        except ProposalError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Check recorded: the fact is verified as of today."))
+            return redirect("routes:fact", stored.fact_id)
+    return render(request, "routes/check.html", {"stored": stored, "form": form})
 
 
 # --- Staff: the four-eyes edit flow -----------------------------------------------------------

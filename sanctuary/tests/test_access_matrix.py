@@ -81,6 +81,8 @@ MATRIX: dict[str, Row] = {
     "routes:country": Row("get", ALL_STAFF, lambda w: ["KG"], lambda w: ["XX"]),
     "routes:fact": Row("get", ALL_STAFF, lambda w: ["A-KG-001"], lambda w: ["A-XX-999"]),
     "routes:propose": Row("get", EDITORS, lambda w: ["A-KG-001"], lambda w: ["A-XX-999"]),
+    "routes:check_source": Row("get", EDITORS, lambda w: ["A-KG-001"], lambda w: ["A-XX-999"]),
+    "routes:queue": Row("get", EDITORS),
     "routes:proposals": Row("get", ALL_STAFF),
     "routes:proposal": Row(
         "get", ALL_STAFF, lambda w: [w.fact_proposal.pk], lambda w: [MISSING_INT]

@@ -61,6 +61,9 @@ class StaffMailboxTestCase(BaseTestCase):
         self.assertIsNotNone(response.context["answer"])
         self.assertTrue(response.context["answer"]["sources"])
         self.assertContains(response, 'rel="noreferrer noopener"')
+        # Each route says why in one line, and the deciding facts are shown in their own words.
+        self.assertContains(response, '<p class="why">Закрыто: вам запрещён выезд из России')
+        self.assertContains(response, "Закон об электронных повестках")
 
     def test_it_shows_one_timeline_of_messages_notes_tasks_stages_and_access(self) -> None:
         self.log_in(self.charlie)

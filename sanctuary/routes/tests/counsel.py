@@ -17,7 +17,14 @@ helpers' default: a civilian in Russia with only an internal passport on 2026-03
 - ``("text", "ru", "допущение")`` — the rendered answer in that language contains the words;
 - ``("protection", "DE-air", "asylum", "good")`` — the protection outlook shown;
 - ``("here", "here_days_left", {"left": 57})`` — a line of "where you are now" (with params);
-- ``("here_risk", "handover", "high")`` — a local risk where he is now.
+- ``("here_risk", "handover", "high")`` — a local risk where he is now;
+- ``("explanation", "BY-land", "why_unsafe")`` — the option's one-line explanation;
+- ``("explained", "ru")`` — every option carries a one-line explanation, rendered in that
+  language;
+- ``("warning_param", "summons_register_delivered", "date", "2026-12-07")`` — a warning with
+  this parameter;
+- ``("citation", "ru", "D-RU-003", "437")`` — the fact is cited with its own words in that
+  language (its summary contains the words) and its source host and date.
 
 ``must_not`` negates each check; a check on a missing option is false, so ``must_not`` of
 ``("verdict", X, "recommended")`` also holds when X is not offered.
@@ -62,6 +69,23 @@ def holds(result: Advice, check: Check) -> bool:
     if name == "here_risk":
         risks = result.here.risks if result.here else ()
         return any(r.kind == args[0] and (len(args) < 2 or r.level == args[1]) for r in risks)
+    if name == "warning_param":
+        return any(
+            w.code == args[0] and dict(w.params).get(args[1]) == args[2] for w in result.warnings
+        )
+    if name == "explained":
+        rendered = result.to_dict(args[0])["options"]
+        return bool(rendered) and all(
+            o["explanation"] and o["explanation"]["text"] for o in rendered
+        )
+    if name == "citation":
+        cited = result.to_dict(args[0])["citations"].get(args[1])
+        return (
+            cited is not None
+            and str(args[2]).lower() in cited["summary"].lower()
+            and bool(cited["source_host"])
+            and bool(cited["source_date"])
+        )
     if name == "text":
         return str(args[1]).lower() in _rendered(result, args[0]).lower()
     if name == "above":
@@ -84,6 +108,8 @@ def holds(result: Advice, check: Check) -> bool:
         return any(r.kind == args[1] and r.default for r in found.risks)
     if name == "reason":
         return any(r.code == args[1] for r in found.reasons)
+    if name == "explanation":
+        return found.explanation is not None and found.explanation.code == args[1]
     if name == "cites":
         return args[1] in found.citations
     if name == "protection":

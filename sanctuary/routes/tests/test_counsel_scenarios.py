@@ -2,7 +2,10 @@
 
 Every error class of issue 14 that this branch addresses has several scenarios here:
 3 (a missing fact read as safety), 4 (protection by profile), 5 (a summons in the register and
-the exit ban).
+the exit ban; in the register, served or neither, and what it calls him for), 8 (every person
+in the party on his or her own documents), 9 (reservists never get conscripts' advice; several
+statuses), 10 (a fact's own words and a plain line for every verdict), the travel date, the
+Belarus route with no Russian border post, and ranking by what he wants.
 """
 
 from __future__ import annotations
@@ -506,7 +509,7 @@ SCENARIOS: list[dict[str, Any]] = [
         "must": [
             ("reason", "AM-air", "no_child_rule"),
             ("verdict", "KZ-land", "not_possible"),
-            ("reason", "KZ-land", "child_needs_document"),
+            ("reason", "KZ-land", "child_lacks_document"),
             ("text", "ru", "нет проверенного правила о том, какие документы нужны детям"),
         ],
         "must_not": [("verdict", "AM-air", "recommended"), ("any_verdict", "recommended")],
@@ -719,6 +722,441 @@ SCENARIOS: list[dict[str, Any]] = [
         "must": [("any_verdict", "recommended")],
         "must_not": [("any_verdict", "exit_blocked")],
     },
+    # --- Error class 5 (summons as facts): in the register, served, neither; what for ---------
+    {
+        "name": "e-summons placed in the register four days ago: blocked at the border now",
+        "situation": {
+            "status": "summons_received",
+            "age": 22,
+            "summons": {
+                "kind": "electronic",
+                "date": "2026-11-29",
+                "in_register": True,
+                "purpose": "conscription",
+            },
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "GE-air", "exit_blocked"),
+            ("explanation", "GE-air", "why_exit_blocked"),
+            ("warning_param", "summons_register_delivered", "date", "2026-12-06"),
+            ("text", "ru", "считается врученной"),
+        ],
+        "must_not": [("any_verdict", "recommended"), ("any_verdict", "possible")],
+    },
+    {
+        "name": "paper summons neither handed over nor in the register does not bar leaving yet",
+        "situation": {
+            "status": "summons_received",
+            "age": 24,
+            "summons": {
+                "kind": "paper",
+                "date": "2026-11-30",
+                "in_register": False,
+                "served": False,
+                "purpose": "conscription",
+            },
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [("warning", "summons_not_binding"), ("verdict", "AM-air", "recommended")],
+        "must_not": [
+            ("any_verdict", "exit_blocked"),
+            ("warning", "exit_ban_after_summons"),
+            ("warning", "restrictions_after_20_days"),
+        ],
+    },
+    {
+        "name": "paper summons signed for: blocked, and the day to report is said",
+        "situation": {
+            "status": "summons_received",
+            "age": 23,
+            "summons": {
+                "kind": "paper",
+                "date": "2026-11-28",
+                "served": True,
+                "report_by": "2026-12-10",
+                "purpose": "conscription",
+            },
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "AM-air", "exit_blocked"),
+            ("warning", "exit_ban_after_summons"),
+            ("warning_param", "summons_report_by", "date", "2026-12-10"),
+        ],
+        "must_not": [("warning", "summons_not_binding"), ("any_verdict", "recommended")],
+    },
+    {
+        "name": "paper summons, he does not know if it is in the register: prudence reads it so",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2026-11-28"},
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "GE-air", "exit_blocked")],
+        "must_not": [("warning", "summons_not_binding"), ("any_verdict", "recommended")],
+    },
+    {
+        "name": "the register's own words reach the reader in every language, with their source",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-11-29", "in_register": True},
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [
+            ("citation", "en", "D-RU-003", "437-FZ"),
+            ("citation", "ru", "D-RU-003", "437-ФЗ"),
+            ("citation", "uk", "D-RU-003", "437-ФЗ"),
+            ("citation", "ru", "D-RU-002", "Госуслуг"),
+        ],
+    },
+    # --- Error class 9: what the summons calls him for; reservists; several statuses ---------
+    {
+        "name": "a 20-year-old called up for conscription hears of alternative civilian service",
+        "situation": {
+            "status": "summons_received",
+            "age": 20,
+            "summons": {
+                "kind": "electronic",
+                "date": "2026-11-29",
+                "in_register": True,
+                "purpose": "conscription",
+            },
+            "today": LATE_2026,
+        },
+        "must": [("warning", "alternative_service"), ("warning", "exposure_evasion")],
+    },
+    {
+        "name": "a 28-year-old called up for mobilisation is not given conscripts' advice",
+        "situation": {
+            "status": "summons_received",
+            "age": 28,
+            "summons": {
+                "kind": "paper",
+                "date": "2026-11-29",
+                "served": True,
+                "purpose": "mobilisation",
+            },
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "KZ-land", "exit_blocked")],
+        "must_not": [("warning", "alternative_service"), ("warning", "exposure_evasion")],
+    },
+    {
+        "name": "a 45-year-old reservist with a summons is past conscription age",
+        "situation": {
+            "status": "summons_received",
+            "age": 45,
+            "summons": {"kind": "electronic", "date": "2026-11-29"},
+            "today": LATE_2026,
+        },
+        "must": [("warning", "exit_ban_after_summons")],
+        "must_not": [("warning", "alternative_service"), ("warning", "exposure_evasion")],
+    },
+    {
+        "name": "a mobilised man who also got a summons earlier is still no conscript",
+        "situation": {
+            "status": "mobilized",
+            "other_statuses": ["summons_received"],
+            "age": 26,
+            "today": LATE_2026,
+        },
+        "must": [("warning", "alternative_service_mobilized")],
+        "must_not": [("warning", "alternative_service"), ("warning", "exposure_evasion")],
+    },
+    {
+        "name": "a contract soldier who left his unit: deserter's and contract soldier's exposure",
+        "situation": {
+            "status": "deserter",
+            "other_statuses": ["contract_soldier"],
+            "left_unit_date": "2026-11-01",
+            "today": LATE_2026,
+        },
+        "must": [
+            ("warning", "exposure_desertion"),
+            ("warning", "exposure_leaving_unit"),
+            ("warning", "servicemen_without_passport"),
+        ],
+        "must_not": [("warning", "alternative_service"), ("any_verdict", "recommended")],
+    },
+    {
+        "name": "a deserter who never served on contract gets no contract soldier's exposure",
+        "situation": {"status": "deserter", "left_unit_date": "2026-11-01", "today": LATE_2026},
+        "must": [("warning", "exposure_desertion")],
+        "must_not": [("warning", "exposure_leaving_unit")],
+    },
+    {
+        "name": "abroad in Georgia after mobilisation: mobilisation has not ended for him",
+        "situation": {
+            "status": "abroad",
+            "other_statuses": ["mobilized"],
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must": [("warning", "mobilisation_not_ended"), ("option", "TR-air")],
+        "must_not": [("warning", "alternative_service")],
+    },
+    # --- Error class 8: every person in the party, each on his or her own documents ----------
+    {
+        "name": "his wife has no internal passport and no passport: no CIS route for them",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "partner", "age": 30, "internal_passport": False}],
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "KZ-land", "not_possible"),
+            ("reason", "KZ-land", "companion_needs_document"),
+            ("explanation", "KZ-land", "why_not_possible_companion"),
+        ],
+        "must_not": [("any_verdict", "recommended"), ("any_verdict", "possible")],
+    },
+    {
+        "name": "his wife's internal passport not said: not recommended, and it says why",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "partner", "age": 30}],
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "KZ-land", "possible"),
+            ("reason", "KZ-land", "companion_documents_unknown"),
+            ("explanation", "AM-air", "why_possible_companions"),
+        ],
+        "must_not": [("any_verdict", "recommended")],
+    },
+    {
+        "name": "his wife holds an internal passport: the CIS routes are open to both",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "partner", "age": 30, "internal_passport": True}],
+            "today": LATE_2026,
+        },
+        "must": [("verdict", "AM-air", "recommended")],
+        "must_not": [
+            ("reason", "AM-air", "companion_documents_unknown"),
+            ("reason", "AM-air", "companion_needs_document"),
+        ],
+    },
+    {
+        "name": "father with a passport, son of 16 with only his internal passport",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "companions": [{"relation": "child", "age": 16, "internal_passport": True}],
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "GE-air", "not_possible"),
+            ("reason", "GE-air", "companion_needs_document"),
+            ("verdict", "AM-air", "recommended"),
+        ],
+        "must_not": [("verdict", "TR-air", ("recommended", "possible"))],
+    },
+    {
+        "name": "two children, only the younger has a passport: Kazakhstan says which child",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "companions": [
+                {"relation": "child", "age": 8, "birth_certificate": True},
+                {"relation": "child", "age": 5, "international_passport": True},
+            ],
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "KZ-land", "not_possible"),
+            ("reason", "KZ-land", "child_lacks_document"),
+            ("text", "en", "your child aged 8 does not have it"),
+            ("text", "ru", "у вашего ребёнка 8 лет его нет"),
+            ("reason", "AM-air", "no_child_rule"),
+        ],
+        "must_not": [("any_verdict", "recommended"), ("text", "en", "child aged 5 does not")],
+    },
+    {
+        "name": "an 8-year-old with a birth certificate only is never recommended Armenia by air",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "child", "age": 8, "birth_certificate": True}],
+            "today": LATE_2026,
+        },
+        "must": [
+            ("reason", "AM-air", "no_child_rule"),
+            ("explanation", "AM-air", "why_possible_children"),
+        ],
+        "must_not": [("verdict", "AM-air", "recommended")],
+    },
+    # --- Travel date: entry rules and staleness on the day he travels -------------------------
+    {
+        "name": "advice on 10 January for a trip on 25 January: the child's passport rule applies",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "child", "age": 8, "birth_certificate": True}],
+            "today": "2026-01-10",
+            "travel_date": "2026-01-25",
+        },
+        "must": [
+            ("verdict", "KZ-land", "not_possible"),
+            ("cites", "KZ-land", "A-INTPASS-002"),
+        ],
+        "must_not": [("verdict", "KZ-land", ("recommended", "possible"))],
+    },
+    {
+        "name": "the same family travelling on 10 January still goes on the birth certificate",
+        "situation": {
+            "status": "civilian",
+            "companions": [{"relation": "child", "age": 8, "birth_certificate": True}],
+            "today": "2026-01-10",
+        },
+        "must": [("verdict", "KZ-land", ("recommended", "possible"))],
+        "must_not": [("verdict", "KZ-land", "not_possible")],
+    },
+    {
+        "name": "his passport runs out before the day he travels",
+        "situation": {
+            "status": "civilian",
+            "documents": {
+                "internal_passport": True,
+                "international_passport": {"expires": "2027-01-15"},
+            },
+            "today": LATE_2026,
+            "travel_date": "2027-02-01",
+        },
+        "must": [
+            ("warning", "passport_expires_before_travel"),
+            ("verdict", "GE-air", "not_possible"),
+            ("verdict", "AM-air", "recommended"),
+        ],
+        "must_not": [("verdict", "TR-air", ("recommended", "possible"))],
+    },
+    {
+        "name": "facts fresh on the day of advice but old by the day he travels are named",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "today": "2026-08-01",
+            "travel_date": "2026-10-01",
+        },
+        "must": [("stale", "A-AM-001")],
+    },
+    {
+        "name": "travelling the same week, the same facts are not yet old",
+        "situation": {"status": "civilian", "documents": PASSPORT, "today": "2026-08-01"},
+        "must_not": [("stale", "A-AM-001")],
+    },
+    # --- Belarus: no Russian border post on the way -------------------------------------------
+    {
+        "name": "summons served: Belarus is not stopped at a Russian border post but is unsafe",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "paper", "date": "2026-11-20", "served": True},
+            "today": LATE_2026,
+        },
+        "must": [
+            ("verdict", "BY-land", "unsafe"),
+            ("reason", "BY-land", "no_border_post"),
+            ("default_risk", "BY-land", "trap"),
+            ("verdict", "KZ-land", "exit_blocked"),
+            ("text", "ru", "нет российского пункта пропуска"),
+        ],
+        "must_not": [
+            ("verdict", "BY-land", "exit_blocked"),
+            ("reason", "BY-land", "exit_blocked"),
+            ("verdict", "BY-land", ("recommended", "possible")),
+        ],
+    },
+    {
+        "name": "e-summons for a man with his internal passport only: Belarus still a trap",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-11-25", "in_register": True},
+            "today": LATE_2026,
+        },
+        "must": [("reason", "BY-land", "no_border_post"), ("verdict", "AM-air", "exit_blocked")],
+        "must_not": [("verdict", "BY-land", "exit_blocked"), ("any_verdict", "recommended")],
+    },
+    {
+        "name": "no summons: Belarus carries no word about border posts",
+        "situation": {"status": "civilian", "today": LATE_2026},
+        "must": [("option", "BY-land")],
+        "must_not": [("reason", "BY-land", "no_border_post"), ("any_verdict", "exit_blocked")],
+    },
+    # --- Error class 10 and the plain line: every verdict explained, facts in their words ----
+    {
+        "name": "every route is explained in one line, in Russian and Ukrainian",
+        "situation": {"status": "deserter", "documents": PASSPORT, "today": LATE_2026},
+        "must": [("explained", "ru"), ("explained", "uk"), ("explained", "en")],
+    },
+    {
+        "name": "a wanted deserter in Georgia: documented and default dangers are told apart",
+        "situation": {
+            "status": "deserter",
+            "criminal_case": "wanted",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "today": LATE_2026,
+        },
+        "must": [
+            ("explanation", "UZ-air", "why_unsafe_default"),
+            ("explanation", "KZ-air", "why_unsafe"),
+            ("text", "ru", "случаев мы не знаем"),
+            ("citation", "ru", "D-CIS-002", "розыск"),
+        ],
+        "must_not": [("explanation", "UZ-air", "why_unsafe")],
+    },
+    {
+        "name": "a civilian with a passport: recommended routes say why in plain words",
+        "situation": {"status": "civilian", "documents": PASSPORT, "today": LATE_2026},
+        "must": [
+            ("explanation", "AM-air", "why_recommended"),
+            ("explanation", "GE-air", "why_possible_risk"),
+            ("text", "en", "Possible, but with a medium risk for you"),
+        ],
+    },
+    # --- What he wants weighs the ranking -----------------------------------------------------
+    {
+        "name": "a stay of some months puts Armenia's 180 days above Kyrgyzstan's 90",
+        "situation": {
+            "status": "civilian",
+            "documents": PASSPORT,
+            "wants": "months",
+            "today": LATE_2026,
+        },
+        "must": [("above", "AM-air", "KG-air")],
+    },
+    {
+        "name": "a short visit leaves Kyrgyzstan first",
+        "situation": {"status": "civilian", "documents": PASSPORT, "today": LATE_2026},
+        "must": [("above", "KG-air", "AM-air")],
+    },
+    {
+        "name": "a deserter in Georgia who wants to settle ranks France's asylum above Serbia",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "wants": "settle",
+            "today": LATE_2026,
+        },
+        "must": [("above", "FR-air", "RS-air"), ("protection", "FR-air", "asylum", "good")],
+    },
+    {
+        "name": "the same deserter only passing through puts visa-free Serbia above France",
+        "situation": {
+            "status": "deserter",
+            "documents": PASSPORT,
+            "location": abroad("GE"),
+            "wants": "transit",
+            "today": LATE_2026,
+        },
+        "must": [("above", "RS-air", "FR-air")],
+    },
 ]
 
 
@@ -740,3 +1178,24 @@ def test_it_can_see_a_wrong_answer() -> None:
         "must_not": [("any_verdict", "recommended")],
     }
     assert len(failures(wrong)) == 3
+
+
+def test_it_can_see_a_wrong_explanation_citation_or_warning() -> None:
+    """Positive control for the newer checks: each fails on an answer that breaks it."""
+    wrong = {
+        "name": "control",
+        "situation": {
+            "status": "summons_received",
+            "summons": {"kind": "electronic", "date": "2026-11-29", "in_register": True},
+            "documents": PASSPORT,
+            "today": LATE_2026,
+        },
+        "must": [
+            ("explanation", "GE-air", "why_recommended"),
+            ("warning_param", "summons_register_delivered", "date", "2026-11-29"),
+            ("citation", "ru", "D-RU-003", "words the summary does not hold"),
+            ("citation", "ru", "D-KZ-002", "Казахстан"),  # not cited for him
+        ],
+        "must_not": [("explained", "uk"), ("reason", "BY-land", "no_border_post")],
+    }
+    assert len(failures(wrong)) == 6

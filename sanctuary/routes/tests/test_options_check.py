@@ -9,7 +9,9 @@ from sanctuary.routes.models import StoredFact
 from sanctuary.routes.services import do_import_knowledge, forget_live_base
 from sanctuary.test import BaseTestCase
 
-PAGE_BUDGET = 30_000
+# 30 KB until issue 14: the facts an answer turns on are now shown in their own words with
+# their source (about 8 KB more for a mobilised man with a passport, the longest answer here).
+PAGE_BUDGET = 40_000
 MOBILISED_WITH_PASSPORT = {
     "status": "mobilized",
     "location": "russia",
@@ -57,7 +59,7 @@ class OptionsCheckTestCase(BaseTestCase):
         self.assertIn("Небезопасно", page)
         self.assertIn("Киргизия", page)
         self.assertIn('rel="noreferrer noopener"', page)
-        self.assertIn('<li id=s1><a href="https://', page)
+        self.assertRegex(page, r'<li id=s1>[^<]*<a href="https://')
         self.assertIn("<a href=#s1>1</a>", page)
         self.assertIn("это не юридическая консультация", page.lower())
         self.assertIn(f'href="{reverse("intake:start")}"', page)
@@ -169,7 +171,8 @@ class OptionsCheckTestCase(BaseTestCase):
         self.assertIn("осталось 57 дней, до 2027-01-29", page)
         self.assertIn("отъезд может прекратить рассмотрение", page)
         # Russia's land borders are not offered from Kazakhstan.
-        self.assertNotIn("Абхазия", page)
+        self.assertNotIn("<h4>Абхазия", page)
+        self.assertNotIn("<b>Абхазия", page)
         english = self.check(answers, "en").content.decode()
         self.assertIn("Where you are now: Kazakhstan", english)
         self.assertIn("57 days left", english)
@@ -190,3 +193,82 @@ class OptionsCheckTestCase(BaseTestCase):
         self.assertIn("Введите дату заявления.", page)
         self.assertIn('value="2027-01-01"', page)
         self.assertIn('<option value="DE" selected>', page)
+
+
+class OptionsCheckNewQuestionsTestCase(BaseTestCase):
+    """The summons as facts, other statuses, companions' ages and documents, the travel date."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        do_import_knowledge()
+
+    def check(self, answers: dict[str, Any], lang: str = "en") -> str:
+        return str(Client().get(options_url(lang), answers).content.decode())
+
+    @time_machine.travel("2026-12-03 12:00 +0000", tick=False)
+    def test_it_reads_a_summons_neither_handed_over_nor_registered(self) -> None:
+        answers = {
+            **MOBILISED_WITH_PASSPORT,
+            "status": "summons_received",
+            "summons": "paper",
+            "summons_date": "2026-11-30",
+        }
+        unknown = self.check(answers)
+        self.assertNotIn("does not bar you from leaving yet", unknown)
+        self.assertIn("Russian border post will most likely stop you", unknown)
+        page = self.check({**answers, "summons_in_register": "no", "summons_served": "no"})
+        self.assertIn("does not bar you from leaving yet", page)
+        self.assertNotIn("Russian border post will most likely stop you", page)
+
+    @time_machine.travel("2026-12-03 12:00 +0000", tick=False)
+    def test_it_gives_no_conscript_advice_for_a_mobilisation_summons(self) -> None:
+        answers = {
+            **MOBILISED_WITH_PASSPORT,
+            "status": "summons_received",
+            "age": "24",
+            "summons": "electronic",
+            "summons_date": "2026-11-30",
+        }
+        conscription = self.check({**answers, "summons_purpose": "conscription"})
+        self.assertIn("alternative civilian service", conscription.lower())
+        mobilisation = self.check({**answers, "summons_purpose": "mobilisation"})
+        self.assertNotIn("alternative civilian service", mobilisation.lower())
+
+    @time_machine.travel("2026-12-03 12:00 +0000", tick=False)
+    def test_it_checks_each_child_by_age_and_each_adult_companion(self) -> None:
+        answers = {
+            **MOBILISED_WITH_PASSPORT,
+            "status": "civilian",
+            "children": "2",
+            "children_ages": "3, 8",
+            "adults": "1",
+            "adults_internal_passports": "no",
+        }
+        page = self.check(answers)
+        self.assertIn("your child aged 8 does not have it", page)
+        self.assertIn("the person with you aged 18", page)
+        wrong = self.check({**answers, "children_ages": "3"})
+        self.assertIn("Give one age for each child", wrong)
+        self.assertIn('value="3"', wrong)  # what was entered is kept
+        too_old = self.check({**answers, "children_ages": "3, 15"}, "ru")
+        self.assertIn("от 0 до 13", too_old)
+
+    @time_machine.travel("2026-12-03 12:00 +0000", tick=False)
+    def test_it_refuses_a_travel_date_in_the_past_and_reads_a_future_one(self) -> None:
+        past = self.check({**MOBILISED_WITH_PASSPORT, "travel_date": "2026-11-01"})
+        self.assertIn("This date is in the past.", past)
+        answers = {**MOBILISED_WITH_PASSPORT, "passport_expires": "2027-01-15"}
+        self.assertNotIn("before the day you mean to travel", self.check(answers))
+        later = self.check({**answers, "travel_date": "2027-02-01"})
+        self.assertIn("before the day you mean to travel", later)
+
+    @time_machine.travel("2026-12-03 12:00 +0000", tick=False)
+    def test_it_shows_each_verdict_explained_and_each_fact_in_its_own_words(self) -> None:
+        answers = {**MOBILISED_WITH_PASSPORT, "status": "civilian"}
+        english = self.check(answers)
+        self.assertIn("Recommended: you can enter with what you hold", english)
+        self.assertIn("Russians need no visa for Armenia and may spend up to 180 days", english)
+        ukrainian = self.check(answers, "uk")
+        # Ukrainian readers get the Russian summary; the explanation is Ukrainian.
+        self.assertIn("Россиянам не нужна виза в Армению", ukrainian)
+        self.assertIn("Радимо:", ukrainian)

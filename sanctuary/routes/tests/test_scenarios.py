@@ -59,8 +59,16 @@ def test_it_reservist_with_an_electronic_summons_and_a_valid_international_passp
     )
     assert warning_facts(result, "exit_ban_after_summons") == ("D-RU-002",)
     assert warning_facts(result, "exit_ban_from_sending") == ("D-RU-003",)
-    # The exit ban is the verdict, not a side risk: every border post will stop him.
-    assert {o.verdict for o in result.options} <= {"exit_blocked", "not_possible"}
+    # The exit ban is the verdict, not a side risk: every Russian border post will stop him.
+    # Belarus alone has none on the way; it is judged by its own risks and says why.
+    assert {o.verdict for o in result.options if o.destination != "BY"} <= {
+        "exit_blocked",
+        "not_possible",
+    }
+    belarus = option(result, "BY", "land")
+    assert belarus.verdict == "unsafe"
+    assert "no_border_post" in reason_codes(belarus)
+    assert "exit_blocked" not in reason_codes(belarus)
     assert option(result, "AM", "air").verdict == "exit_blocked"
     assert reason_facts(option(result, "AM", "air"), "exit_blocked") == ("D-RU-002", "D-RU-003")
     assert "exposure_evasion" in warning_codes(result)
@@ -94,7 +102,7 @@ def test_it_family_with_a_child_under_14_after_20_january_2026() -> None:
     result = advice(companions=CHILD_WITHOUT_PASSPORT, today="2026-02-01")
     kazakhstan = option(result, "KZ", "land")
     assert kazakhstan.verdict == "not_possible"
-    assert reason_facts(kazakhstan, "child_needs_document") == ("A-INTPASS-002",)
+    assert reason_facts(kazakhstan, "child_lacks_document") == ("A-INTPASS-002",)
     assert option(result, "KG", "air").verdict == "not_possible"
     # Armenia has no child-document rule: no rule is not permission, so it is never
     # recommended for the family, and the answer says why.
