@@ -19,7 +19,6 @@ from sanctuary.routes.forms import (
     SituationForm,
 )
 
-
 STATUS_VALUES = {value for value, _label in STATUS_CHOICES}
 OTHER_STATUS_CHOICES = [
     (value, label) for value, label in STATUS_CHOICES if value not in ("civilian", "abroad")
@@ -200,7 +199,7 @@ class QuestionnaireForm(SituationForm):
         label=_("Who is asking for help?"),
         choices=[("0", _("I am asking for myself")), ("1", _("I am asking for a relative"))],
         coerce=lambda value: value == "1",
-        empty_value=False,
+        empty_value=False,  # type: ignore[arg-type]  # Django returns it as given
         initial="0",
         required=False,
         widget=forms.RadioSelect,
@@ -225,9 +224,7 @@ class QuestionnaireForm(SituationForm):
     in_register = forms.BooleanField(
         label=_("It is in the electronic register of summonses"), required=False
     )
-    served = forms.BooleanField(
-        label=_("It was handed to me, or I signed for it"), required=False
-    )
+    served = forms.BooleanField(label=_("It was handed to me, or I signed for it"), required=False)
     purpose = forms.ChoiceField(
         label=_("What does it call you for?"), choices=PURPOSE_CHOICES, required=False
     )

@@ -15,10 +15,16 @@ from django.views.decorators.csrf import csrf_exempt
 from sanctuary.cases import services as casework
 from sanctuary.cases.models import Attachment, Case, CheckIn
 from sanctuary.cases.services import do_confirm_check_in
-from sanctuary.intake import sections, services
+from sanctuary.intake import questionnaire, sections, services
 from sanctuary.intake import seeker as seekers
-from sanctuary.intake import questionnaire
-from sanctuary.intake.forms import STEP_NAMES, STEPS, CodenameForm, MessageForm, QuestionnaireForm, Step
+from sanctuary.intake.forms import (
+    STEP_NAMES,
+    STEPS,
+    CodenameForm,
+    MessageForm,
+    QuestionnaireForm,
+    Step,
+)
 from sanctuary.intake.questionnaire import Progress
 from sanctuary.intake.scrub import RejectedFile, scrub
 from sanctuary.keyring import crypto
@@ -123,9 +129,15 @@ def start(request: HttpRequest) -> HttpResponse:
     if after is not None:
         return _show_step(request, progress, after, chain=ticket.chain)
     if not form.is_valid():
-        wrong = next(
-            s for s in progress.steps() if any(form[n].errors for n in s.field_names(progress.values))
-        ) if form.errors.keys() - {"__all__"} else step
+        wrong = (
+            next(
+                s
+                for s in progress.steps()
+                if any(form[n].errors for n in s.field_names(progress.values))
+            )
+            if form.errors.keys() - {"__all__"}
+            else step
+        )
         return _show_step(request, progress, wrong, chain=ticket.chain, form=form)
     wait = seekers.submission_wait(
         request, progress.started_ticket(ticket, seekers.FORM_TOKEN_MAX_AGE)
@@ -282,9 +294,7 @@ def update_situation(request: HttpRequest) -> HttpResponse:
     counts = {"children": [str(form.children_count)], "adults": [str(form.adults_count)]}
     groups = [group for step in STEPS for group in questionnaire.groups(form, step, counts)]
     token = seekers.form_token("update", request)
-    return render(
-        request, "intake/update.html", {"form": form, "groups": groups, "token": token}
-    )
+    return render(request, "intake/update.html", {"form": form, "groups": groups, "token": token})
 
 
 def initial_from_case(data: dict[str, Any], case: Case) -> dict[str, Any]:
