@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from sanctuary.cases.models import Case
 from sanctuary.intake import services
 from sanctuary.intake.forms import REPLACED_FIELDS, STEPS, QuestionnaireForm
-from sanctuary.intake.questionnaire import Progress
 from sanctuary.intake.tests.helpers import answers_in, codename_in, token_in
 from sanctuary.routes.knowledge import default_knowledge_base
 from sanctuary.routes.services import do_import_knowledge
