@@ -48,11 +48,12 @@ PLAIN_ERRORS: dict[type[forms.Field], dict[str, Any]] = {
         "min_value": _("The number is too small: it cannot be below %(limit_value)s."),
         "max_value": _("The number is too large: it cannot be above %(limit_value)s."),
     },
+    forms.ChoiceField: {"invalid_choice": _("Choose one of the answers offered.")},
+    # After ChoiceField, of which it is a kind: its own sentence wins.
     forms.MultipleChoiceField: {
         "invalid_choice": _("Choose from the answers offered."),
         "invalid_list": _("Choose from the answers offered."),
     },
-    forms.ChoiceField: {"invalid_choice": _("Choose one of the answers offered.")},
     forms.CharField: {
         "max_length": _(
             "This text is too long: write no more than %(limit_value)d characters (now "

@@ -93,6 +93,12 @@ def _show_step(
     return render(request, "intake/start.html", context, status=status)
 
 
+def _wrong_in(form: QuestionnaireForm, step: Step, progress: Progress) -> bool:
+    return not form.is_valid() and any(
+        form[name].errors for name in step.field_names(progress.values)
+    )
+
+
 @csrf_exempt  # no cookie before he submits: seeker.form_ticket protects the form instead
 def start(request: HttpRequest) -> HttpResponse:
     """The questionnaire, one step at a time, without JavaScript: a step is asked only when an
@@ -123,21 +129,14 @@ def start(request: HttpRequest) -> HttpResponse:
         before = questionnaire.step_before(step, progress.values)
         return _show_step(request, progress, before, chain=ticket.chain)
     form = _bound(request, progress)
-    if not form.is_valid() and any(form[n].errors for n in step.field_names(progress.values)):
+    if _wrong_in(form, step, progress):
         return _show_step(request, progress, step, chain=ticket.chain, form=form)
     after = questionnaire.step_after(step, progress.values)
     if after is not None:
         return _show_step(request, progress, after, chain=ticket.chain)
     if not form.is_valid():
-        wrong = (
-            next(
-                s
-                for s in progress.steps()
-                if any(form[n].errors for n in s.field_names(progress.values))
-            )
-            if form.errors.keys() - {"__all__"}
-            else step
-        )
+        # The last step, with an earlier answer wrong: the first step that has one.
+        wrong = next((s for s in progress.steps() if _wrong_in(form, s, progress)), step)
         return _show_step(request, progress, wrong, chain=ticket.chain, form=form)
     wait = seekers.submission_wait(
         request, progress.started_ticket(ticket, seekers.FORM_TOKEN_MAX_AGE)
