@@ -20,10 +20,10 @@ from sanctuary.routes.services import do_import_knowledge
 from sanctuary.routes.situation import Situation
 from sanctuary.test import BaseTestCase
 
-YOU = {"status": "civilian", "location": "russia", "on_behalf": "0"}
-DOCUMENTS = {"internal_passport": "on", "criminal_case": "none"}
-TRIP = {"children": "0", "adults": "0"}
-CONTACT = {"story": "canary-story-5c1e", "languages": ["ru"]}
+YOU: dict[str, Any] = {"status": "civilian", "location": "russia", "on_behalf": "0"}
+DOCUMENTS: dict[str, Any] = {"internal_passport": "on", "criminal_case": "none"}
+TRIP: dict[str, Any] = {"children": "0", "adults": "0"}
+CONTACT: dict[str, Any] = {"story": "canary-story-5c1e", "languages": ["ru"]}
 
 
 def step_in(page: str) -> str:
