@@ -215,4 +215,7 @@ QUESTIONNAIRE: list[tuple[str, str]] = [
     ("help_wanted", "route"),
     ("contact_channel", "signal"),
     ("contact_handle", "bench-handle"),
+    # Every answer at once, as the questionnaire's last step sends them with the earlier ones.
+    ("step", "contact"),
+    ("go", "send"),
 ]

@@ -15,9 +15,17 @@ from django.views.decorators.csrf import csrf_exempt
 from sanctuary.cases import services as casework
 from sanctuary.cases.models import Attachment, Case, CheckIn
 from sanctuary.cases.services import do_confirm_check_in
-from sanctuary.intake import sections, services
+from sanctuary.intake import questionnaire, sections, services
 from sanctuary.intake import seeker as seekers
-from sanctuary.intake.forms import CodenameForm, MessageForm, QuestionnaireForm
+from sanctuary.intake.forms import (
+    STEP_NAMES,
+    STEPS,
+    CodenameForm,
+    MessageForm,
+    QuestionnaireForm,
+    Step,
+)
+from sanctuary.intake.questionnaire import Progress
 from sanctuary.intake.scrub import RejectedFile, scrub
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import read_bytes, read_field
@@ -30,9 +38,13 @@ REJECTED_FILE_MESSAGES = {
 }
 
 
-def _questionnaire(request: HttpRequest, data: object = None) -> QuestionnaireForm:
+def _questionnaire(request: HttpRequest, data: object = None, **kwargs: Any) -> QuestionnaireForm:
     return QuestionnaireForm(
-        data, kb=live_knowledge_base(), lang=get_language() or "ru", today=timezone.localdate()
+        data,
+        kb=live_knowledge_base(),
+        lang=get_language() or "ru",
+        today=timezone.localdate(),
+        **kwargs,
     )
 
 
@@ -44,38 +56,97 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/landing.html")
 
 
-def _start_again(
-    request: HttpRequest, form: QuestionnaireForm, status: int, **notice: object
+def _bound(request: HttpRequest, progress: Progress) -> QuestionnaireForm:
+    """The questionnaire checked as far as it applies to him now."""
+    return _questionnaire(request, progress.querydict(progress.asked()))
+
+
+def _show_step(
+    request: HttpRequest,
+    progress: Progress,
+    step: Step,
+    *,
+    chain: str | None,
+    form: QuestionnaireForm | None = None,
+    status: int = 200,
+    **notice: object,
 ) -> HttpResponse:
-    """The questionnaire again with everything he typed and a fresh token, and why."""
-    context = {"form": form, "token": seekers.form_token("start", request), **notice}
+    """One page of the questionnaire, with everything he typed so far and a fresh token."""
+    steps = progress.steps()
+    if step not in steps:
+        step = questionnaire.step_before(step, progress.values)
+    if form is None:
+        form = _questionnaire(request, initial=progress.querydict(["children", "adults"]))
+        questionnaire.initial(form, progress)
+    context = {
+        "form": form,
+        "step": step,
+        "number": steps.index(step) + 1,
+        "total": len(steps),
+        "last": step is steps[-1],
+        "groups": questionnaire.groups(form, step, progress.values),
+        "has_errors": any(form[name].errors for name in step.field_names(progress.values)),
+        "answers": progress.sign(),
+        "token": seekers.form_token("start", request, chain=chain),
+        **notice,
+    }
     return render(request, "intake/start.html", context, status=status)
+
+
+def _wrong_in(form: QuestionnaireForm, step: Step, progress: Progress) -> bool:
+    return not form.is_valid() and any(
+        form[name].errors for name in step.field_names(progress.values)
+    )
 
 
 @csrf_exempt  # no cookie before he submits: seeker.form_ticket protects the form instead
 def start(request: HttpRequest) -> HttpResponse:
-    form = _questionnaire(request, request.POST if request.method == "POST" else None)
+    """The questionnaire, one step at a time, without JavaScript: a step is asked only when an
+    earlier answer calls for it. Each page carries his answers so far (signed, in the page)
+    and a single-use token; a stale token or a refused origin shows the same step again with
+    his answers, never an empty form."""
     if request.method != "POST":
-        return render(
-            request,
-            "intake/start.html",
-            {"form": form, "token": seekers.form_token("start", request)},
-        )
-    if not seekers.from_our_site(request):
-        return _refused(request)
+        return _show_step(request, Progress(), STEPS[0], chain=None)
+    progress = Progress.unsign(request.POST.get("answers", ""))
+    step = STEP_NAMES.get(request.POST.get("step", ""))
+    if step is None:
+        # Carried over from the options check: its answers fill the questionnaire in.
+        progress.take_options_check(request.POST)
+        step = STEPS[0]
+    else:
+        progress.take(request.POST, step)
     ticket = seekers.form_ticket(request, "start")
     if ticket is None:
+        if not seekers.from_our_site(request):
+            return _show_step(request, progress, step, chain=None, status=403, refused=True)
         # Sent twice, or open for more than six hours: his answers stay, a new token comes.
-        return _start_again(request, form, 400, stale=True)
+        return _show_step(request, progress, step, chain=None, status=400, stale=True)
+    if progress.started is None:
+        progress.started = ticket.issued
+    if "step" not in request.POST:
+        return _show_step(request, progress, step, chain=ticket.chain, carried=True)
+    if request.POST.get("go") == "back":
+        before = questionnaire.step_before(step, progress.values)
+        return _show_step(request, progress, before, chain=ticket.chain)
+    form = _bound(request, progress)
+    if _wrong_in(form, step, progress):
+        return _show_step(request, progress, step, chain=ticket.chain, form=form)
+    after = questionnaire.step_after(step, progress.values)
+    if after is not None:
+        return _show_step(request, progress, after, chain=ticket.chain)
     if not form.is_valid():
-        return _start_again(request, form, 200)
-    wait = seekers.submission_wait(request, ticket)
+        # The last step, with an earlier answer wrong: the first step that has one.
+        wrong = next((s for s in progress.steps() if _wrong_in(form, s, progress)), step)
+        return _show_step(request, progress, wrong, chain=ticket.chain, form=form)
+    wait = seekers.submission_wait(
+        request, progress.started_ticket(ticket, seekers.FORM_TOKEN_MAX_AGE)
+    )
     if wait:
-        return _start_again(request, form, 429, wait=wait)
+        return _show_step(request, progress, step, chain=ticket.chain, status=429, wait=wait)
     try:
         case, codename, keypair = services.do_submit_case(form.answers())
     except casework.IntakeUnavailable:
-        return _start_again(request, form, 503, busy=True)
+        return _show_step(request, progress, step, chain=ticket.chain, status=503, busy=True)
     seekers.note_submission(request)
     response = render(request, "intake/codename.html", {"codename": codename})
     seekers.start_session(response, case, keypair)
@@ -203,6 +274,8 @@ def attachment(request: HttpRequest, pk: str) -> HttpResponse:
 
 @csrf_exempt  # see start()
 def update_situation(request: HttpRequest) -> HttpResponse:
+    """Every question on one page, filled in from his case: he is signed in, and may change any
+    answer, including those that bring new questions (they show, marked, when he saves)."""
     seeker = _signed_in(request)
     if seeker is None:
         return redirect("intake:sign_in")
@@ -215,33 +288,51 @@ def update_situation(request: HttpRequest) -> HttpResponse:
             casework.do_update_case(seeker.case, key, form.answers())
             return redirect("intake:mailbox")
     else:
-        form = _questionnaire(request)
-        form.initial = initial_from_case(casework.read_case(seeker.case, key), seeker.case)
+        initial = initial_from_case(casework.read_case(seeker.case, key), seeker.case)
+        form = _questionnaire(request, initial=initial)
+    counts = {"children": [str(form.children_count)], "adults": [str(form.adults_count)]}
+    groups = [group for step in STEPS for group in questionnaire.groups(form, step, counts)]
     token = seekers.form_token("update", request)
-    return render(request, "intake/update.html", {"form": form, "token": token})
+    return render(request, "intake/update.html", {"form": form, "groups": groups, "token": token})
 
 
 def initial_from_case(data: dict[str, Any], case: Case) -> dict[str, Any]:
-    """The questionnaire filled in again from his case, for him to change."""
+    """The questionnaire filled in again from his case, for him to change. A situation stored
+    before version 2 has none of the newer answers, and reads as if they were left empty."""
     situation = data["situation"]
     documents = situation.get("documents", {})
     passport = documents.get("international_passport") or {}
     summons = situation.get("summons") or {}
     location = situation.get("location", {})
+    claim = situation.get("protection_claim") or {}
     contact = data["contact"]
-    children = [c for c in situation.get("companions", []) if c.get("relation") == "child"]
-    return {
+    companions = situation.get("companions", [])
+    children = [c for c in companions if c.get("relation") == "child"]
+    adults = [c for c in companions if c.get("relation") != "child"]
+    initial: dict[str, Any] = {
         "status": situation.get("status"),
+        "other_statuses": situation.get("other_statuses", []),
         "location": location.get("kind"),
         "country": location.get("country", ""),
+        "since": location.get("since"),
+        "age": situation.get("age"),
+        "wants": situation.get("wants", ""),
+        "claim_country": claim.get("country", ""),
+        "claim_date": claim.get("date"),
         "internal_passport": documents.get("internal_passport"),
         "military_id": documents.get("military_id", False),
         "passport_expires": passport.get("expires"),
         "summons": summons.get("kind", ""),
         "summons_date": summons.get("date"),
+        "report_by": summons.get("report_by"),
+        "in_register": summons.get("in_register", False),
+        "served": summons.get("served", False),
+        "purpose": summons.get("purpose", ""),
         "left_unit": situation.get("left_unit_date"),
         "criminal_case": situation.get("criminal_case", "none"),
+        "travel_date": situation.get("travel_date"),
         "children": len(children),
+        "adults": len(adults),
         "wished": situation.get("wished_destinations", []),
         "activism": situation.get("public_activism", False),
         "on_behalf": "1" if case.on_behalf else "0",
@@ -251,6 +342,19 @@ def initial_from_case(data: dict[str, Any], case: Case) -> dict[str, Any]:
         "contact_channel": contact.get("channel", ""),
         "contact_handle": contact.get("handle", ""),
     }
+    if initial["purpose"] == "unknown":
+        initial["purpose"] = ""
+    for i, child in enumerate(children):
+        initial[f"child_{i}_age"] = child.get("age")
+        initial[f"child_{i}_birth_certificate"] = child.get("birth_certificate", True)
+        initial[f"child_{i}_passport"] = child.get("international_passport", False)
+        initial[f"child_{i}_internal_passport"] = child.get("internal_passport", False)
+    for i, adult in enumerate(adults):
+        initial[f"adult_{i}_relation"] = adult.get("relation", "other")
+        initial[f"adult_{i}_age"] = adult.get("age")
+        initial[f"adult_{i}_internal_passport"] = adult.get("internal_passport", True)
+        initial[f"adult_{i}_passport"] = adult.get("international_passport", False)
+    return initial
 
 
 @csrf_exempt  # see start()

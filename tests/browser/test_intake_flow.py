@@ -75,8 +75,11 @@ def submit_questionnaire(visit: Visit, labels: dict[str, str], landing: str) -> 
 
     page.get_by_label(labels["status"]).select_option("mobilized")
     page.get_by_label(labels["location"]).select_option("russia")
+    page.get_by_role("button", name=labels["next"]).click()
     assert page.get_by_label(labels["internal_passport"]).is_checked()
     page.get_by_label(labels["passport"]).fill("2030-05-01")
+    page.get_by_role("button", name=labels["next"]).click()  # his documents
+    page.get_by_role("button", name=labels["next"]).click()  # his journey
     page.get_by_label(labels["english"], exact=True).check()
     page.get_by_label(labels["legal"]).check()
     page.get_by_label(labels["route"]).check()
@@ -117,6 +120,7 @@ RUSSIAN = {
     "channel": "Другой способ связаться с вами (необязательно)",
     "handle": "Ваше имя пользователя в Signal, имя в Telegram или адрес почты",
     "send": "Отправить",
+    "next": "Дальше",
     "received": "Ваше обращение получено",
     "mailbox": "Почтовый ящик",
     "leave": "Выйти и очистить этот браузер",
@@ -138,6 +142,7 @@ ENGLISH = {
     "channel": "Another way to reach you (optional)",
     "handle": "Your Signal username, Telegram name or email address",
     "send": "Send",
+    "next": "Next",
     "received": "Your request is received",
     "mailbox": "Mailbox",
     "leave": "Leave and clear this browser",

@@ -22,6 +22,9 @@ ANSWERS: dict[str, Any] = {
     "story": "canary-story-7f3a: I received an electronic summons and want to leave.",
     "contact_channel": "signal",
     "contact_handle": "canary-handle-91bd",
+    # Every answer at once, as the questionnaire's last page sends it with his earlier answers.
+    "step": "contact",
+    "go": "send",
 }
 
 
@@ -29,6 +32,15 @@ def token_in(page: str) -> str:
     match = re.search(r'name="form_token" value="([^"]+)"', page)
     assert match, "the page has no form token"
     return match[1]
+
+
+def answers_in(page: str) -> dict[str, list[str]]:
+    """The answers a questionnaire page carries for its next page (signed, in the page)."""
+    from sanctuary.intake.questionnaire import Progress
+
+    match = re.search(r'name="answers" value="([^"]+)"', page)
+    assert match, "the page carries no answers"
+    return Progress.unsign(match[1]).values
 
 
 def submit(client: Client, **changes: Any) -> Any:

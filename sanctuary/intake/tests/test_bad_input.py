@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from sanctuary.accounts.models import Role
 from sanctuary.intake.forms import QuestionnaireForm
-from sanctuary.intake.tests.helpers import ANSWERS, token_in
+from sanctuary.intake.tests.helpers import ANSWERS, answers_in, token_in
 from sanctuary.routes.knowledge import default_knowledge_base
 from sanctuary.test import make_staff
 
@@ -77,8 +77,9 @@ def test_it_explains_every_length(field: str, length: int) -> None:
     if length > limit:
         assert not form.is_valid()
         assert "не более" in str(form.errors[field])
-    elif field == "story" and length == 0:
-        assert "Обязательное поле." in str(form.errors["story"])
+    elif field == "story":
+        # Answer what you can: an empty story is no error.
+        assert field not in form.errors
 
 
 @override_settings(INTAKE_CASES_PER_HOUR=100_000)
@@ -121,8 +122,12 @@ class WrongTypeTestCase(TestCase):
             ("status", "general"),
             ("languages", "klingon"),
         ]:
-            data = {**ANSWERS, field: value, "form_token": _fresh_token(self.client)}
+            # A summons, so that its date is asked.
+            data = {**ANSWERS, "status": "summons_received", field: value}
+            data["form_token"] = _fresh_token(self.client)
             response = self.client.post(reverse("intake:start"), data)
             self.assertEqual(response.status_code, 200, field)
             self.assertContains(response, "error-summary")
-            self.assertContains(response, "canary-story-7f3a")
+            # The page with the wrong answer carries the others, the story among them.
+            story = answers_in(response.content.decode())["story"]
+            self.assertEqual(story, [ANSWERS["story"]])

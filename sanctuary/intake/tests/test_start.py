@@ -5,7 +5,7 @@ from django.urls import reverse
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases.models import Case
 from sanctuary.intake.seeker import cookie_name
-from sanctuary.intake.tests.helpers import ANSWERS, codename_in, submit, token_in
+from sanctuary.intake.tests.helpers import ANSWERS, answers_in, codename_in, submit, token_in
 from sanctuary.keyring.models import Holder, SealedKey
 from sanctuary.test import BaseTestCase
 
@@ -51,10 +51,16 @@ class StartTestCase(BaseTestCase):
         self.assertEqual(cookie["max-age"], "")
 
     def test_it_keeps_everything_typed_when_an_answer_is_wrong(self) -> None:
-        response = submit(self.client, summons_date="", story="my long story stays here")
+        response = submit(
+            self.client,
+            status="summons_received",
+            summons_date="",
+            story="my long story stays here",
+        )
         self.assertContains(response, "Укажите дату повестки")
-        self.assertContains(response, "my long story stays here")
-        self.assertContains(response, 'value="canary-handle-91bd"')
+        answers = answers_in(response.content.decode())
+        self.assertEqual(answers["story"], ["my long story stays here"])
+        self.assertEqual(answers["contact_handle"], ["canary-handle-91bd"])
         self.assertFalse(Case.objects.exists())
         self.assertEqual(response.cookies, {})
 
