@@ -540,8 +540,8 @@ def test_it_reads_back_any_codename_however_typed(
         ("", "word_count", 0, 0),
         ("tiger lemon xqzw spruce ember walrus quiet harbor", "unknown_word", 3, 0),
         ("tiger lem cobalt spruce ember walrus quiet harbor", "unknown_word", 2, 0),
-        ("tiger lemon cobalt spruce ember walrus quiet harbor7", "characters", 0, 0),
-        ("tiger lemon cobalt spruce ember walrus quiet хлеб", "characters", 0, 0),
+        ("tiger lemon cobalt spruce ember walrus quiet harbor\u263a", "characters", 0, 0),
+        ("tiger lemon cobalt spruce ember walrus quiet σκύλος", "unknown_word", 8, 0),
     ],
 )
 def test_it_says_why_a_codename_cannot_be_read(
@@ -613,6 +613,15 @@ def test_it_does_not_import_django() -> None:
     }
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(name.split(".")[0] == "django" for name in imported)
+    # Its one project import is the pure codename module (test_codenames checks that one).
+    assert {name for name in imported if name.startswith("sanctuary")} == {"sanctuary.keyring"}
+    assert "codenames" in {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    imported = {name for name in imported if not name.startswith("sanctuary")}
     assert {name.split(".")[0] for name in imported} <= {
         "__future__",
         "base64",
