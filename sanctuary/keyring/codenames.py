@@ -5,7 +5,8 @@ eight words from one list, English (sanctuary/keyring/words/en.txt) or Russian (
 lists have at least 2048 words, so eight words carry at least 88 bits. What the key derivation
 reads is the canonical form ``normalize()`` returns, so every spelling it accepts opens the
 same case: either keyboard layout, ё or е, any case, extra spaces, punctuation or the numbers
-of the numbered list, and a word's first four letters alone.
+of the numbered list, and a word's first four letters alone. docs/keys.md ("Seeker codename")
+says how the lists were chosen.
 
 Do not remove or change a word in either list: every seeker whose codename contains it would be
 locked out. The tests pin both lists.
@@ -30,6 +31,7 @@ __all__ = [
     "list_for_language",
     "new_codename",
     "normalize",
+    "read_word",
 ]
 
 WORD_COUNT: Final = 8
@@ -46,8 +48,8 @@ RUSSIAN_WORDS: Final[tuple[str, ...]] = _load("ru.txt")
 WORD_LISTS: Final[dict[str, tuple[str, ...]]] = {"en": ENGLISH_WORDS, "ru": RUSSIAN_WORDS}
 
 # Russian and Ukrainian pages give Russian words: Cyrillic script every reader of those pages
-# reads, and a Ukrainian keyboard has the same letters on the same keys (docs/codenames.md says
-# why Ukrainian pages do not get a list of their own). Every other language gets English.
+# reads; docs/keys.md ("Why Russian words on Ukrainian pages") says why Ukrainian pages do not
+# get a list of their own. Every other language gets English.
 _LIST_BY_LANGUAGE: Final = {"ru": "ru", "uk": "ru"}
 
 
@@ -216,9 +218,7 @@ def _read_chunk(chunk: str) -> tuple[list[str], int | None, bool]:
     return words, unknown_at, False
 
 
-def normalize(text: str) -> str:
-    """The canonical form of a typed codename: eight list words joined by single spaces.
-    Raises UnreadableCodename saying what is wrong (never anything about any case)."""
+def _read_all(text: str) -> list[str]:
     cleaned = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD_CYRILLIC)
     words: list[str] = []
     for chunk in cleaned.split():
@@ -236,6 +236,13 @@ def normalize(text: str) -> str:
                 position=position,
             )
         words.extend(read)
+    return words
+
+
+def normalize(text: str) -> str:
+    """The canonical form of a typed codename: eight list words joined by single spaces.
+    Raises UnreadableCodename saying what is wrong (never anything about any case)."""
+    words = _read_all(text)
     if len(words) != WORD_COUNT:
         raise UnreadableCodename(
             f"a codename has {WORD_COUNT} words, {len(words)} were read",
@@ -243,3 +250,12 @@ def normalize(text: str) -> str:
             count=len(words),
         )
     return " ".join(words)
+
+
+def read_word(text: str) -> str | None:
+    """The one list word typed (forgiven as in a codename), or None."""
+    try:
+        words = _read_all(text)
+    except UnreadableCodename:
+        return None
+    return words[0] if len(words) == 1 else None

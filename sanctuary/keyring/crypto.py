@@ -61,6 +61,7 @@ __all__ = [
     "normalize_codename",
     "normalize_referral_code",
     "open_archive",
+    "open_codename_note",
     "password_wrap_limits",
     "password_wrap_needs_upgrade",
     "recovery_code_matches",
@@ -70,6 +71,7 @@ __all__ = [
     "reseal",
     "seal",
     "seal_archive",
+    "seal_codename_note",
     "seal_secret",
     "unseal",
     "unseal_secret",
@@ -742,6 +744,32 @@ def normalize_codename(text: str) -> str:
             position=unreadable.position,
             count=unreadable.count,
         ) from None
+
+
+# The codename page carries the codename to its confirmation step sealed in a hidden field, so
+# the server stores it nowhere: only the seeker's own session (his secret key) opens it again.
+_CODENAME_NOTE_PERSON: Final = b"sanctuary-cnnote"
+
+
+def _codename_note_key(keypair: KeyPair) -> bytes:
+    return _blake2b(keypair.secret_key, size=KEY_BYTES, person=_CODENAME_NOTE_PERSON)
+
+
+def seal_codename_note(note: str, keypair: KeyPair, *, aad: bytes) -> str:
+    """A short text (the codename and the words to check) sealed for the seeker's own key pair,
+    as URL-safe base64 for a form field."""
+    blob = wrap_with_key(note.encode("utf-8"), _codename_note_key(keypair), aad=aad)
+    return base64.urlsafe_b64encode(blob).decode("ascii")
+
+
+def open_codename_note(sealed: str, keypair: KeyPair, *, aad: bytes) -> str:
+    """Raises CannotOpen for a note sealed for someone else, elsewhere, or changed."""
+    try:
+        blob = base64.urlsafe_b64decode(sealed.encode("ascii"))
+    except (ValueError, binascii.Error):
+        raise CannotOpen("cannot open codename note: not base64") from None
+    opened = unwrap_with_key(blob, _codename_note_key(keypair), aad=aad)
+    return opened.decode("utf-8")
 
 
 class SeekerKeys(NamedTuple):
