@@ -105,10 +105,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     ticket = None
     status = 200
     if request.method == "POST":
+        if not seekers.from_our_site(request):
+            return _refused(request)
         ticket = seekers.form_ticket(request, "sign_in")
         if ticket is None:
-            # Sent twice, open for more than six hours, or not from our page: nothing is
-            # checked, what he typed stays, and a fresh token comes with the form.
+            # Sent twice or open for more than six hours: nothing is checked, what he typed
+            # stays, and a fresh token comes with the form.
             status = 400
             form.add_error(
                 None,

@@ -203,6 +203,18 @@ class CodenameTestCase(BaseTestCase):
         again = browser.post(reverse("intake:sign_in"), {**data, "form_token": fresh})
         self.assertRedirects(again, reverse("intake:mailbox"))
 
+    def test_it_refuses_a_cross_site_sign_in_without_checking_it(self) -> None:
+        codename = codename_in(submit(self.client).content.decode())
+        browser = Client()
+        page = browser.get(reverse("intake:sign_in")).content.decode()
+        data = {"codename": codename, "form_token": token_in(page)}
+        response = browser.post(reverse("intake:sign_in"), data, HTTP_SEC_FETCH_SITE="cross-site")
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn(codename, response.content.decode())
+        # Control: the same form from our own page opens the mailbox.
+        response = browser.post(reverse("intake:sign_in"), data, HTTP_SEC_FETCH_SITE="same-origin")
+        self.assertRedirects(response, reverse("intake:mailbox"))
+
     def test_it_tells_him_how_to_go_on_when_the_codename_is_lost(self) -> None:
         response = self.client.get(reverse("intake:sign_in"))
         self.assertContains(response, "Потеряли кодовое имя?")
