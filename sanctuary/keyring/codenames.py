@@ -89,7 +89,7 @@ class UnreadableCodename(ValueError):
 # (х [, ъ ], ж ;, э ', б ",", ю .), so a chunk typed on the wrong layout is read whole before
 # punctuation is taken for a separator.
 _QWERTY: Final = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
-_JCUKEN: Final = "йцукенгшщзхъфывапролджэячсмитьбюё"
+_JCUKEN: Final = "йцукенгшщзхъфывапролджэячсмитьбюе"  # the ё key (`) read as е, as the list is
 _LATIN_TO_CYRILLIC: Final = str.maketrans(_QWERTY, _JCUKEN)
 _CYRILLIC_TO_LATIN: Final = str.maketrans(  # the 26 letter keys only: English has no others
     "йцукенгшщзфывапролдячсмить", "qwertyuiopasdfghjklzxcvbnm"

@@ -151,6 +151,7 @@ def test_it_writes_e_for_yo_so_no_two_words_differ_only_by_it() -> None:
     folded = {word.replace("ё", "е") for word in RUSSIAN_WORDS}
     assert len(folded) == len(RUSSIAN_WORDS)
     assert normalize(" ".join(["ёлка"] * 8)) == " ".join(["елка"] * 8)
+    assert normalize(" ".join(["`krf"] * 8)) == " ".join(["елка"] * 8)  # the ё key, Latin layout
 
 
 def test_it_keeps_the_russian_list_unchanged() -> None:
