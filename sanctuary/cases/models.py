@@ -1,5 +1,6 @@
+import statistics
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -43,9 +44,33 @@ class HelpWanted(models.TextChoices):
     PSYCHOLOGICAL = "psychological", _("Psychological support")
 
 
+# A median over fewer answered cases would say too much about each of them (and too little
+# about the network): below this many, seekers read a general sentence instead.
+FIRST_REPLY_MIN_CASES = 10
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def created_since(self, moment: datetime) -> "CaseQuerySet":
         return self.filter(created_at__gte=moment)
+
+    def median_first_reply(self, minimum: int = FIRST_REPLY_MIN_CASES) -> timedelta | None:
+        """The median, over these cases that staff have answered, of the time from the case's
+        creation to the first message from staff; None when fewer than `minimum` were
+        answered. Reads two timestamps per case, nothing sealed."""
+        answered = (
+            self.annotate(
+                first_reply=models.Min(
+                    "messages__created_at", filter=models.Q(messages__from_seeker=False)
+                )
+            )
+            .filter(first_reply__isnull=False)
+            .order_by()
+            .values_list("created_at", "first_reply")
+        )
+        delays = [reply - created for created, reply in answered]
+        if len(delays) < minimum:
+            return None
+        return timedelta(seconds=statistics.median(d.total_seconds() for d in delays))
 
 
 class Case(SealedRecord):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from sanctuary.intake import views
+from sanctuary.intake import codename, views
 
 app_name = "intake"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("help/", views.start, name="start"),
+    path("help/codename/", codename.confirm, name="confirm"),
     path("return/", views.sign_in, name="sign_in"),
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/file/<uuid:pk>/", views.attachment, name="attachment"),

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from sanctuary.cases import services as casework
 from sanctuary.cases.models import Attachment, Case, CheckIn
 from sanctuary.cases.services import do_confirm_check_in
+from sanctuary.intake import codename as codename_pages
 from sanctuary.intake import questionnaire, sections, services
 from sanctuary.intake import seeker as seekers
 from sanctuary.intake.forms import (
@@ -148,21 +149,48 @@ def start(request: HttpRequest) -> HttpResponse:
     except casework.IntakeUnavailable:
         return _show_step(request, progress, step, chain=ticket.chain, status=503, busy=True)
     seekers.note_submission(request)
-    response = render(request, "intake/codename.html", {"codename": codename})
-    seekers.start_session(response, case, keypair)
-    return response
+    return codename_pages.show_new_codename(request, case, codename, keypair)
+
+
+def _unreadable_message(unreadable: crypto.MalformedCodename) -> str:
+    """What is wrong with typed text that is no codename. Safe to say: it depends on the text
+    alone, never on whether any case exists."""
+    if unreadable.reason == "word_count":
+        return ngettext(
+            "A codename has eight words; we read %(count)d. Check that no word is missing or "
+            "written twice.",
+            "A codename has eight words; we read %(count)d. Check that no word is missing or "
+            "written twice.",
+            unreadable.count,
+        ) % {"count": unreadable.count}
+    if unreadable.reason == "unknown_word":
+        return _(
+            "Word %(number)d is not one of our words. Check its first four letters on your paper."
+        ) % {"number": unreadable.position}
+    return _("A codename has only letters. Leave out other signs.")
 
 
 @csrf_exempt  # see start()
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = CodenameForm(request.POST if request.method == "POST" else None)
     ticket = None
+    status = 200
     if request.method == "POST":
+        if not seekers.from_our_site(request):
+            return _refused(request)
         ticket = seekers.form_ticket(request, "sign_in")
         if ticket is None:
-            return _refused(request)
-        wait = seekers.codename_wait(request, ticket)
-        if wait:
+            # Sent twice or open for more than six hours: nothing is checked, what he typed
+            # stays, and a fresh token comes with the form.
+            status = 400
+            form.add_error(
+                None,
+                _(
+                    "This page was open for too long or was sent twice, so we did not check "
+                    "the codename. Press Open again."
+                ),
+            )
+        elif wait := seekers.codename_wait(request, ticket):
             form.add_error(
                 None,
                 ngettext(
@@ -175,20 +203,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 found = services.find_case(form.cleaned_data["codename"])
-            except crypto.MalformedCodename:
-                found = None
-            if found is None:
-                seekers.note_failed_guess(request, ticket)
-                form.add_error(
-                    "codename",
-                    _("No case opens with this codename. Check each word and try again."),
-                )
+            except crypto.MalformedCodename as unreadable:
+                # No case was looked up: this is not a guess, and says nothing about a case.
+                form.add_error("codename", _unreadable_message(unreadable))
             else:
-                response = redirect("intake:mailbox")
-                seekers.start_session(response, *found)
-                return response
+                if found is None:
+                    seekers.note_failed_guess(request, ticket)
+                    form.add_error(
+                        "codename",
+                        _("No case opens with this codename. Check each word and try again."),
+                    )
+                else:
+                    response = redirect("intake:mailbox")
+                    seekers.start_session(response, *found)
+                    return response
     token = seekers.form_token("sign_in", request, chain=ticket.chain if ticket else None)
-    return render(request, "intake/sign_in.html", {"form": form, "token": token})
+    return render(request, "intake/sign_in.html", {"form": form, "token": token}, status=status)
 
 
 def _signed_in(request: HttpRequest) -> seekers.Seeker | None:

@@ -23,6 +23,8 @@ import nacl.hash
 import nacl.pwhash.argon2id as argon2id
 import nacl.utils
 
+from sanctuary.keyring import codenames
+
 __all__ = [
     "BACKUP_MAGIC",
     "CODENAME_WORDS",
@@ -59,6 +61,7 @@ __all__ = [
     "normalize_codename",
     "normalize_referral_code",
     "open_archive",
+    "open_codename_note",
     "password_wrap_limits",
     "password_wrap_needs_upgrade",
     "recovery_code_matches",
@@ -68,6 +71,7 @@ __all__ = [
     "reseal",
     "seal",
     "seal_archive",
+    "seal_codename_note",
     "seal_secret",
     "unseal",
     "unseal_secret",
@@ -716,78 +720,56 @@ def referral_key(token: str, code: str, kdf: bytes, server_secret: bytes) -> Dat
 
 
 # --- Seeker codenames ---------------------------------------------------------------------------
+# The word lists and the reading of a typed codename live in sanctuary.keyring.codenames (plain
+# Python, no cryptography); this module derives keys from the canonical form it returns.
 
-CODENAME_WORD_COUNT: Final = 8  # 8 words of 11 bits: 88 bits of entropy
-
-
-def new_codename() -> str:
-    """Eight words from the 2048-word list, lowercase, single spaces: 88 bits of entropy."""
-    return " ".join(secrets.choice(CODENAME_WORDS) for _ in range(CODENAME_WORD_COUNT))
+CODENAME_WORD_COUNT: Final = codenames.WORD_COUNT  # 8 words of >= 11 bits: >= 88 bits
+CODENAME_WORDS: Final = codenames.ENGLISH_WORDS
 
 
-# A seeker whose phone still has the Russian ЙЦУКЕН layout active types "ешпук" for "tiger":
-# the same keys, other letters. Mapping the Cyrillic letter keys back to QWERTY forgives that.
-_RUSSIAN_LAYOUT_TO_QWERTY: Final = str.maketrans(
-    "йцукенгшщзфывапролдячсмить", "qwertyuiopasdfghjklzxcvbnm"
-)
-_SEPARATORS: Final = str.maketrans({c: " " for c in "-‐‑‒–—_.,;:/\\|+"})
-
-
-def _word_for_token(token: str) -> str | None:
-    # Every word is 4 to 7 letters and no two share their first four letters, so four letters
-    # identify a word: "harb", "harbour" and "harbor" all mean "harbor".
-    if token in _WORD_SET:
-        return token
-    if len(token) >= 4:
-        return _WORD_BY_PREFIX.get(token[:4])
-    return None
-
-
-def _split_run(token: str) -> list[str] | None:
-    # Words typed without spaces ("ablebaker"): the list is prefix-free, so at most one reading.
-    words: list[str] = []
-    position = 0
-    while position < len(token):
-        word = _WORD_BY_PREFIX.get(token[position : position + 4])
-        if word is None or not token.startswith(word, position):
-            return None
-        words.append(word)
-        position += len(word)
-    return words
+def new_codename(list_name: str = "en") -> str:
+    """Eight words from one list ("en" or "ru"), lowercase, single spaces: >= 88 bits."""
+    return codenames.new_codename(list_name)
 
 
 def normalize_codename(text: str) -> str:
-    """Read a typed codename, forgiving case, extra spaces, hyphens or dots between words,
-    missing spaces, a misspelt tail after a word's first four letters, and a Russian keyboard
-    layout left on. Returns the canonical form: eight full words joined by single spaces.
-    """
-    cleaned = unicodedata.normalize("NFKC", text).casefold()
-    cleaned = cleaned.translate(_RUSSIAN_LAYOUT_TO_QWERTY).translate(_SEPARATORS)
-    tokens = cleaned.split()
-    if any(not (token.isascii() and token.isalpha()) for token in tokens):
-        raise MalformedCodename("a codename contains only letters and spaces", reason="characters")
-    words: list[str] = []
-    for token in tokens:
-        run = _split_run(token) if len(token) > 7 else None
-        if run is not None:
-            words.extend(run)
-            continue
-        word = _word_for_token(token)
-        if word is None:
-            position = len(words) + 1
-            raise MalformedCodename(
-                f"word {position} of the codename is not in the word list",
-                reason="unknown_word",
-                position=position,
-            )
-        words.append(word)
-    if len(words) != CODENAME_WORD_COUNT:
+    """The canonical form of a typed codename (codenames.normalize): eight list words joined by
+    single spaces, whichever layout, case, ё/е, separators or numbers it was typed with."""
+    try:
+        return codenames.normalize(text)
+    except codenames.UnreadableCodename as unreadable:
         raise MalformedCodename(
-            f"a codename has {CODENAME_WORD_COUNT} words, {len(words)} were given",
-            reason="word_count",
-            count=len(words),
-        )
-    return " ".join(words)
+            str(unreadable),
+            reason=unreadable.reason,
+            position=unreadable.position,
+            count=unreadable.count,
+        ) from None
+
+
+# The codename page carries the codename to its confirmation step sealed in a hidden field, so
+# the server stores it nowhere: only the seeker's own session (his secret key) opens it again.
+_CODENAME_NOTE_PERSON: Final = b"sanctuary-cnnote"
+
+
+def _codename_note_key(keypair: KeyPair) -> bytes:
+    return _blake2b(keypair.secret_key, size=KEY_BYTES, person=_CODENAME_NOTE_PERSON)
+
+
+def seal_codename_note(note: str, keypair: KeyPair, *, aad: bytes) -> str:
+    """A short text (the codename and the words to check) sealed for the seeker's own key pair,
+    as URL-safe base64 for a form field."""
+    blob = wrap_with_key(note.encode("utf-8"), _codename_note_key(keypair), aad=aad)
+    return base64.urlsafe_b64encode(blob).decode("ascii")
+
+
+def open_codename_note(sealed: str, keypair: KeyPair, *, aad: bytes) -> str:
+    """Raises CannotOpen for a note sealed for someone else, elsewhere, or changed."""
+    try:
+        blob = base64.urlsafe_b64decode(sealed.encode("ascii"))
+    except (ValueError, binascii.Error):
+        raise CannotOpen("cannot open codename note: not base64") from None
+    opened = unwrap_with_key(blob, _codename_note_key(keypair), aad=aad)
+    return opened.decode("utf-8")
 
 
 class SeekerKeys(NamedTuple):
@@ -830,13 +812,15 @@ def derive_seeker_keys(
     The pepper (``server_secret``) lives in the server's configuration, never in the database,
     so a database copy alone cannot test a single guess. Version 1:
       salt      = BLAKE2b-128(pepper, person="sanctuary-salt-1")
-      master    = Argon2id(normalized codename, salt, limits) -> 32 bytes
+      master    = Argon2id(normalized codename in UTF-8, salt, limits) -> 32 bytes
+      (an English codename's UTF-8 is its ASCII: codenames made before the Russian list
+      derive exactly what they did)
       lookup_id = BLAKE2b-256(master, key=pepper, person="sanctuary-lookup")
       seed      = BLAKE2b-256(master, key=pepper, person="sanctuary-boxkey")
       keypair   = X25519 key pair from seed (crypto_box_seed_keypair)
     """
     _require_pepper(server_secret, _PEPPER_MIN_BYTES, "seeker")
-    normalized = normalize_codename(codename).encode("ascii")
+    normalized = normalize_codename(codename).encode("utf-8")
     salt = _blake2b(server_secret, size=_SALT_BYTES, person=b"sanctuary-salt-1")
     master = argon2id.kdf(
         KEY_BYTES, normalized, salt, opslimit=limits.opslimit, memlimit=limits.memlimit
@@ -844,156 +828,3 @@ def derive_seeker_keys(
     lookup_id = _blake2b(master, size=KEY_BYTES, key=server_secret, person=b"sanctuary-lookup")
     seed = _blake2b(master, size=KEY_BYTES, key=server_secret, person=b"sanctuary-boxkey")
     return SeekerKeys(lookup_id=lookup_id, keypair=KeyPair.from_seed(seed))
-
-
-# The 2048 codename words, chosen for Sanctuary: common, concrete English words of 4 to 7 lowercase
-# ASCII letters; no two share their first four letters (so the list is also prefix-free); words
-# about war, borders, flight, police or crime are left out, so a codename written on paper draws
-# no attention at a border search. Kept in alphabetical order. Do not remove or change a word:
-# every seeker whose codename contains it would be locked out (the tests pin the list).
-_CODENAME_WORDS_TEXT: Final = """
-abbey able abyss accent acid acorn acre actor adapt added adobe adult advice aerial affair
-afford afraid again agile agree ahead aisle ajar akin alarm album alcove alder alert algae
-alley allow almond alone aloud alpha alpine already also alter always amaze amber amigo
-amount amulet amuse anchor ancient angel angle angora animal anise ankle annex annual answer
-antique antler anvil aorta apart apollo apple april apron aqua arbor arch arctic ardent area
-arena argon argue aria arid aroma around arrive arrow aside aspen aspic asset astral atlas
-atom atrium attic august aunt auto autumn avenue average avid avocado avoid awake award away
-awful awning axis axle azure baby bacon badge baker balance balcony ball balmy balsa bamboo
-banana band banjo bank banter barber bare barge barley barn baron barrel basalt basil basket
-bath baton bauble bayou bazaar beach bead beak beam bean bear beauty beaver begin behind
-beige bell belt bench beret berry beryl best better bias bicycle bike bingo bird birth
-biscuit bison bitter black blade blanket blaze blend bless blimp blind bliss blob block
-blonde bloom blossom blue bluff blush board boat bobcat bodice body boil bold bolt bone
-bonnet bonsai bonus book boot boring borrow boss bottle boulder bounce bowl bracket braid
-bramble branch brass brave bread breeze brick bride brief bright brine brisk brook brother
-brown brush bubble bucket buddy budget buffalo buggy bugle bulb bundle bunny burger burlap
-burrow bushel busy butane butter buyer buzz bypass cabbage cabin cable cactus cafe cage cake
-calico calm camel camp canal candy canoe canvas canyon cape capsule case cash castle casual
-cause cave caviar cedar ceiling celery cell cement cereal chair chalk change chapel charm
-chase cheap check cheek chef cherry chess chicken chief child chimney chin chip chirp chives
-chorus chrome chuckle chunky cider cinder cinema circle citrus city civic clam clap clarify
-claw clay clean cleft clerk clever click client cliff climb clinic clip clock close cloth
-cloud clover clown club clue coach coast coat cobalt cobra cobweb cockpit cocoa coffee coil
-coin cold collar color comb comet comfort comic comma compass conch condor cookie copper
-coral core corn cosmic cotton couch cougar country cousin cover cowboy coyote cozy crab
-craft crane crater crayon cream credit creek crepe crew cricket crisp crocus crop crow
-cruise crumb crystal cube cuckoo cuddle cumin cupcake curious curry curtain curve cushion
-custom cute cutlet cycle cymbal dahlia dairy daisy damp dance dandy dapper daring dart dash
-dawn dazzle deal debate debut decade decide deck decor deer deft degree delay deliver delta
-demand denim dentist depth derby design desk detail dial diamond diary diesel diet digital
-dingo dinner direct dirt disco dish disk distant ditto diva divot dizzy docile doctor dodge
-doll dolphin domain domino donkey donut doodle door dose double dough dove dozen draft
-dragon drama drawer dream dress drift drink drip drive drizzle drop drum duck duet duffel
-dugout dune during dusk dust duty dwarf dynamo eager eagle earl earn earth easel east easy
-ebony echo eclair eclipse edge edible effort egret eight elbow elder elegy eleven elite
-elixir else elude email ember emblem embrace emerald empty enact enamel encore energy engine
-enigma enjoy enough enroll ensure enter entire entry enzyme epic epoxy equal equip ermine
-errand essay estate ether ethic event ever evolve exact example excel exhale exhibit exist
-exotic expand expert explain extra fable fabric face fact fade fairy faith fajita falcon
-fame family famous fancy farm fashion fast father fauna favor fawn feast feather feed feel
-feline felt fence fennel fern ferry fever fiber fiction fiddle field fiesta filly film
-filter final finch find fine finger finish fire firm first fish five fjord flag flair flame
-flask flat flavor flax fleece flint flipper float flock floor flop flour flower fluffy fluid
-flurry flute foal foam focus foil fold folk follow fondue food foot forest forge fork form
-fossil found fowl fragile frame frappe fresh friday friend fringe frog frolic frost fruit
-fudge fuel fusion future fuzzy gadget gala gallon galore gambit game garage garden garlic
-garnet gasket gate gather gauge gauze gazebo gear gecko geese genius gentle genuine gesture
-geyser giant gift giggle ginger giraffe girl give gizmo glacier glad glance glass glaze glen
-glide glimpse glitter globe glove glow glue gnome goat goblet gold golf gondola good goose
-gopher gorilla gossip gourd gown grab grace grain grant grape grass gravy great green grid
-grill grin grocery grotto group grove grow gruel grunt guava guess guide guitar gulf gull
-gust gutter gypsum habit haiku hair half hall halo halt hamlet hammer hamster hand hangar
-happy harbor hard harp harvest have hawk hazel head health heap heart heat heaven hedge
-height helix hello help hemp herb hermit hero hiccup high hiking hill hinge hint history
-hobby hockey holiday hollow home honey hood hoof hook hoop hope hopper horizon horn horse
-hotdog hotel hound hour house hover hula human humble humid humor hunch hundred hungry hurry
-husband hush hybrid hymn icon idea idiom idle idol igloo iguana image immune inch include
-income index indigo indoor infant infer inform ingot inhale inlet input insect inside intact
-invite iris iron island itch item ivory jackal jade jaguar january jasmine jazz jeans jelly
-jester jetty jewel jiffy jigsaw jingle jockey join joke jolly journey jovial juggle juice
-jukebox july jumbo jump jungle junior just jute kale kappa karma kayak kazoo kebab keel keen
-keep kelp kennel kernel ketchup kettle khaki kilo kilt kimono kiosk kipper kiss kiwi knack
-knead knee knight knit knob knoll knot know koala kudos lace ladder lady lagoon lair lake
-lamb lament lamp lanky lantern lapel laptop large lark lasso latch later lathe laugh laundry
-laurel lava lavish lawn layer lazy leader leaf lean learn leash leather lecture ledge leek
-left legal legend legume lemon lemur lend length lens lentil leopard lesson letter levee
-library lichen lift light lilac lily limb lime limit linen lingo lint lion liquid list
-litmus little live lizard llama load loaf lobby lobster local lock locust lodge loft logic
-logo lonely long loom loop lotion lotus loud lounge love loyal lucid lucky luggage lullaby
-lumber lumen lunar lunch lung lure lush lute luxury lynx lyrics macaw machine madam magic
-magma magnet magpie maid mail main maize major make mallet malt mammal mango manor mantle
-manual maple marble march margin marine market marlin marrow marsh mascot mask mass master
-match math matter mauve maze meadow meager meal measure meat medal media medley mellow melon
-member memory mentor menu meow mercy merge merit merlot merry mesh message metal meteor
-method mica micro middle midway mild milk million mimic mind mineral mingle mint minute
-mirror misty mobile mocha model mohair molar mole moment monday money monkey month moody
-moon moose moral more morning morsel mosaic moss moth motion motor mouse move movie much
-muddy muffin mulch mule mural murky muse music mustang mutt muzzle myth nacho nail name
-nanny napkin nappy narrow nature navel navy near neck nectar needle neon nephew nerve nest
-never news newt next nibble nice nickel niece night nimble nine nitro noble noise nomad
-noodle nook normal north nose notch note nothing notice nougat nova novel nudge nugget
-number nurse nylon oasis obey object oboe ocean ocelot octave october offer office often
-okay okra olive omega omelet onion online only onset onyx opal open opera opinion optic
-oracle orange orbit orca orchid order organ orient ornate ostrich other otter outdoor outer
-outfit outlet oval oven over oxbow oxygen oyster ozone paddle page pagoda pair paisley
-palace palm pancake panda panel panther papaya paper parade parcel parent park parrot
-parsley party pass pasta patch patent path patio pause pave peach peanut pear pebble pecan
-pedal pelican peony people pepper perch perfect person pesto pewter phone photo phrase piano
-pickle picnic picture piece pier pilaf pillow pilot pinch pine pink pint pioneer pipe piston
-pitch pixel pizza place plaid plank plastic plate play plaza please pledge pluck plug plum
-plunge plush pocket podium poem poet point polar pole polka pollen polo pompom pond pony
-pool popcorn poppy popular porch possum potato pottery pouch poultry powder power praise
-prawn prefer prepare present pretty price pride print prism prize problem profit project
-proof proud prune public pudding pudgy puffin pull pulp pulse puma pumpkin punch pupil puppy
-purple purse push puzzle pyramid python quail quality quantum quarry quasar queen quest
-quick quiet quilt quirky quiz quota rabbit raccoon race rack radar radio raft ragged rail
-rain raise rally ramen ramp ranch random range rapid rare rascal raspy raven ravine rayon
-razor ready real reason recall recess recipe record recycle reduce reef reflect regal relax
-release relief rely remain remedy remind remove render renew rent reopen repair repeat
-replace report reptile resin result retina return reunion reveal review reward rhino rhythm
-rice rich riddle ride ridge right rigid rigor rind ring rinse ripe ripple risotto ritual
-rival river road roam roast robe robin robot rocky rodeo roller romance roof rookie room
-rooster rose rosy rotate rough round route rowboat royal rubber ruby ruddy rude ruffle rule
-rumba rural rustic safari saga sage sail salad salmon salon salsa salt same sample sand
-sapling sardine sash satin saturn sauce sauna sausage save savvy scale scarf scene scheme
-school science scone scooter scrap screen script scrub scuba sculpt second section sedan
-seed seek select sell seminar senior sense sepia sequin serene series service sesame session
-settle setup seven shabby shadow shaft shaggy shallow shanty share shed shell shift shine
-ship shirt shoe shop short shove shrimp shrub shuffle sibling side sierra sight sign silent
-silk silly silo silver similar simple since sing siren sister sitcom size skate sketch skunk
-skylark slab slam sleek sleigh slender slice slide slight slim slipper slogan slot slow
-slush small smart smile smooth smudge snack snail snake snap sniff snorkel snow snug soap
-soccer social sock soda sofa soft soggy solar solid solo sonar song sonnet soon sorbet sorry
-sort soul sound soup source south space spare spawn speak special speed spell spend sphere
-spice spider spike spin spirit split spoil sponsor spoon sport spot spray spread spring
-spruce squash squid stable stadium staff stage stairs stamp stand start state stay steak
-steel stem step stereo stick still sting stock stone stool stork stout stove street strong
-student stuff stumble sturdy style subject submit subway success such sudden suede suffer
-sugar suggest suit summer super supply supreme sure surface surge survey swallow swamp swan
-swap swarm sweet swift swim swing switch swivel symbol syrup system tabby table tackle taco
-tadpole taffy tahini tail talent talk talon tamale tango tank tape tapir tardy tartan task
-taste tattoo tavern taxi teach teal team teapot tell tepid term terrace test text thank that
-theme then theory there they thing this thought three thrive throw thumb thunder thyme tiara
-ticket tidbit tide tiger tilt timber time timid tinsel tiny tired tissue title toast today
-toddler toffee tofu toga token tomato tone tongue tonight tool tooth torch tornado toss
-total toucan tourist toward tower town track trade traffic train trash travel tray treat
-tree trend trial tribe trick trim trip trophy trouble truck true truly trumpet trust truth
-tube tulip tumble tuna tundra tunnel turkey turn turtle tutor tuxedo tweed twelve twenty
-twice twig twin twist type udon ultra umber umpire unable uncle uncover under undo unfair
-unfold unhappy unicorn uniform unique unit unknown unlock until unusual unveil upbeat update
-upgrade uphold upon upper uproar upset uptown urban urchin urge usage usual utopia vacant
-vacuum vague valid valley valor valve vapor vase vast vault veggie vehicle velcro velvet
-vendor venue verb verify very vessel vest viable vibrant video view village vintage vinyl
-viola viper visit visor vista visual vital vivid vocal voice void volcano volley volume
-vortex vote voucher vowel voyage waffle wage wagon wait walk wall walnut walrus wand want
-warble warm wasabi wash wasp waste water wave wealth wear weasel weather weaver wedding
-wedge weekend weevil weird welcome west whale what wheat wheel when where whip whisk wicker
-wide widget width wife wiggle wild will wire wisdom wise wish wizard wobble wolf woman
-wombat wonder wood wool word work world worry worth wrap wren wrestle wrist write wrong
-xenon yacht yard yarn year yeast yellow yeti yodel yogurt yolk yonder yoyo yummy zany zeal
-zebra zenith zephyr zero zest zigzag zinc zipper zodiac zone
-"""
-CODENAME_WORDS: Final[tuple[str, ...]] = tuple(_CODENAME_WORDS_TEXT.split())
-_WORD_SET: Final = frozenset(CODENAME_WORDS)
-_WORD_BY_PREFIX: Final = {word[:4]: word for word in CODENAME_WORDS}

@@ -245,6 +245,7 @@ SEEKER_PAGES: dict[str, tuple[list[Any], str | int]] = {
     "intake:update": ([], SIGN_IN),
     "intake:delete": ([], SIGN_IN),
     "intake:leave": ([], "intake:mailbox"),
+    "intake:confirm": ([], SIGN_IN),
     "stay:safe": ([MISSING_UUID], SIGN_IN),
     "stay:report": ([MISSING_UUID], SIGN_IN),
 }

@@ -139,8 +139,11 @@ def test_it_finds_no_accessibility_violations_on_the_seeker_pages(
     page.locator("[name=help_wanted][value=legal]").check()
     page.fill("[name=story]", "A summons came; I want to leave.")
     send(page)
-    assert page.locator("p.codename code").is_visible()
+    assert page.locator("ol.codename code").first.is_visible()
     audit.check("codename")
+    send(page)  # "I have written it down": the check of two words
+    assert page.locator("#word-first").is_visible()
+    audit.check("codename check")
 
     reply_as(coordinator, "We can help. Do not go to the enlistment office.")
     photo = tmp_path / "summons.jpg"

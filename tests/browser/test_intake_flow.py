@@ -26,10 +26,16 @@ class Visit:
     it asks for."""
 
     def __init__(
-        self, browser: Any, live_server: Any, locale: str, javascript: bool = False
+        self,
+        browser: Any,
+        live_server: Any,
+        locale: str,
+        javascript: bool = False,
+        viewport: dict[str, int] | None = None,
     ) -> None:
         self.base = live_server.url
-        self.context = browser.new_context(java_script_enabled=javascript, locale=locale)
+        extra = {"viewport": viewport} if viewport else {}
+        self.context = browser.new_context(java_script_enabled=javascript, locale=locale, **extra)
         self.external: list[str] = []
         self.urls: list[str] = []
         self.context.on("request", self._note_request)
@@ -90,10 +96,26 @@ def submit_questionnaire(visit: Visit, labels: dict[str, str], landing: str) -> 
     page.get_by_role("button", name=labels["send"]).click()
 
     assert page.get_by_role("heading", level=1, name=labels["received"]).is_visible()
-    codename: str = page.locator("p.codename code").inner_text()
+    codename = " ".join(page.locator("ol.codename code").all_inner_texts())
     assert len(codename.split()) == 8
     assert len(visit.cookies()) == 1
     return codename
+
+
+def asked_numbers(page: Any) -> list[int]:
+    """The numbers of the two words the check asks for, from its labels ("Word 3")."""
+    labels = page.locator("label[for^=word-]").all_inner_texts()
+    return [int(re.findall(r"\d+", label)[0]) for label in labels]
+
+
+def confirm_codename(page: Any, labels: dict[str, str], codename: str) -> None:
+    """From the codename page through the check to the mailbox, typing the two words asked."""
+    page.get_by_role("button", name=labels["written"]).click()
+    words = codename.split()
+    for number in asked_numbers(page):
+        page.get_by_label(labels["word"].format(number), exact=True).fill(words[number - 1])
+    page.get_by_role("button", name=labels["check"]).click()
+    assert page.get_by_role("heading", level=1, name=labels["mailbox"]).is_visible()
 
 
 def sign_in(visit: Visit, labels: dict[str, str], codename: str, landing: str) -> None:
@@ -127,6 +149,10 @@ RUSSIAN = {
     "have_codename": "У меня уже есть кодовое имя",
     "codename": "Ваше кодовое имя",
     "open": "Открыть",
+    "written": "Слова записаны",
+    "word": "Слово {}",
+    "check": "Проверить и продолжить",
+    "checking": "Проверка кодового имени",
 }
 ENGLISH = {
     "ask": "Ask for help",
@@ -149,6 +175,10 @@ ENGLISH = {
     "have_codename": "I already have a codename",
     "codename": "Your codename",
     "open": "Open",
+    "written": "I have written it down",
+    "word": "Word {}",
+    "check": "Check and go on",
+    "checking": "Check your codename",
 }
 
 
@@ -161,12 +191,11 @@ def test_it_walks_the_seeker_from_landing_to_deletion_without_javascript(
     page = visit.page
 
     codename = submit_questionnaire(visit, RUSSIAN, "/")
-    assert not re.search(r"[A-Z]", codename)
+    assert re.fullmatch(r"[а-я ]+", codename)  # Russian words on a Russian page
     reply_as(coordinator, "Мы можем помочь. Не ходите в военкомат.")
 
-    # The mailbox, then leaving: the button clears the cookie.
-    page.get_by_role("link", name="Перейти в почтовый ящик").click()
-    assert page.get_by_role("heading", level=1, name="Почтовый ящик").is_visible()
+    # The check of two words, then the mailbox, then leaving: the button clears the cookie.
+    confirm_codename(page, RUSSIAN, codename)
     assert "Не ходите в военкомат." in page.locator("ol.thread").inner_text()
     page.get_by_role("button", name=RUSSIAN["leave"]).click()
     assert page.get_by_role("heading", level=1, name="Помощь и консультации").is_visible()
@@ -238,9 +267,9 @@ def test_it_quick_exits_and_back_reaches_none_of_his_pages(
     settings.QUICK_EXIT_URL = live_server.url + "/en/"  # stands in for a neutral site
     visit = Visit(browser, live_server, "ru-RU")
     page = visit.page
-    submit_questionnaire(visit, RUSSIAN, "/")
+    codename = submit_questionnaire(visit, RUSSIAN, "/")
     reply_as(coordinator, "Не ходите в военкомат.")
-    page.get_by_role("link", name="Перейти в почтовый ящик").click()
+    confirm_codename(page, RUSSIAN, codename)
     assert "Не ходите в военкомат." in page.locator("ol.thread").inner_text()
 
     # The control: Back reaches his mailbox while he is signed in.
@@ -262,3 +291,47 @@ def test_it_quick_exits_and_back_reaches_none_of_his_pages(
         assert "Не ходите в военкомат." not in page.content()
         assert "/mailbox/" not in page.url
     visit.close()
+
+
+def test_it_checks_two_words_of_the_codename_at_phone_width_without_javascript(
+    browser: Any, live_server: Any
+) -> None:
+    make_staff("coord", Role.COORDINATOR)
+    visit = Visit(browser, live_server, "ru-RU", viewport={"width": 360, "height": 640})
+    page = visit.page
+    codename = submit_questionnaire(visit, RUSSIAN, "/")
+    words = codename.split()
+    # Numbered, one word a line, each whole within the screen's width.
+    items = page.locator("ol.codename li")
+    assert items.count() == 8
+    for n in range(8):
+        box = items.nth(n).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The check hides the codename and asks for two words by number.
+    page.get_by_role("button", name=RUSSIAN["written"]).click()
+    assert page.get_by_role("heading", level=1, name=RUSSIAN["checking"]).is_visible()
+    assert not any(word in page.locator("main").inner_text() for word in words)
+    first, second = asked_numbers(page)
+    assert 1 <= first < second <= 8
+
+    # A wrong word brings the codename back with which word was wrong; nothing is lost.
+    page.get_by_label(RUSSIAN["word"].format(first), exact=True).fill(words[first - 1])
+    page.get_by_label(RUSSIAN["word"].format(second), exact=True).fill("ыыыы")
+    page.get_by_role("button", name=RUSSIAN["check"]).click()
+    assert f"Слово {second} не совпадает" in page.locator("[role=alert]").inner_text()
+    assert " ".join(page.locator("ol.codename code").all_inner_texts()) == codename
+
+    # Asked again, the same two words, typed on the Latin layout in capitals, let him on.
+    page.get_by_role("button", name=RUSSIAN["written"]).click()
+    assert asked_numbers(page) == [first, second]
+    latin = str.maketrans("йцукенгшщзхъфывапролджэячсмитьбю", "qwertyuiop[]asdfghjkl;'zxcvbnm,.")
+    for number in (first, second):
+        typed = words[number - 1].translate(latin).upper()
+        page.get_by_label(RUSSIAN["word"].format(number), exact=True).fill(typed)
+    page.get_by_role("button", name=RUSSIAN["check"]).click()
+    assert page.get_by_role("heading", level=1, name=RUSSIAN["mailbox"]).is_visible()
+    visit.close()
+    assert visit.external == []
+    assert_nowhere_in(visit.urls, codename)

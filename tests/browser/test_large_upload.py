@@ -11,7 +11,7 @@ from sanctuary.accounts.models import Role
 from sanctuary.cases.models import Message
 from sanctuary.routes.services import do_import_knowledge
 from sanctuary.test import make_staff
-from tests.browser.test_intake_flow import RUSSIAN, Visit, submit_questionnaire
+from tests.browser.test_intake_flow import RUSSIAN, Visit, confirm_codename, submit_questionnaire
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +23,8 @@ def test_it_refuses_too_large_files_and_keeps_the_seekers_text(
     make_staff("coord", Role.COORDINATOR)
     visit = Visit(browser, live_server, "ru-RU")
     page = visit.page
-    submit_questionnaire(visit, RUSSIAN, "/")
-    page.get_by_role("link", name="Перейти в почтовый ящик").click()
+    codename = submit_questionnaire(visit, RUSSIAN, "/")
+    confirm_codename(page, RUSSIAN, codename)
     messages_before = Message.objects.count()
 
     scan = tmp_path / "scan.pdf"

@@ -50,6 +50,7 @@ def submit(client: Client, **changes: Any) -> Any:
 
 
 def codename_in(page: str) -> str:
-    match = re.search(r'<p class="codename"><code>([^<]+)</code>', page)
+    """The codename a page shows as its numbered list of words, joined by spaces."""
+    match = re.search(r'<ol class="codename">(.*?)</ol>', page, re.S)
     assert match, "the page shows no codename"
-    return match[1]
+    return " ".join(re.findall(r"<code>([^<]+)</code>", match[1]))

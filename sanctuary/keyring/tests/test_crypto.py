@@ -540,8 +540,8 @@ def test_it_reads_back_any_codename_however_typed(
         ("", "word_count", 0, 0),
         ("tiger lemon xqzw spruce ember walrus quiet harbor", "unknown_word", 3, 0),
         ("tiger lem cobalt spruce ember walrus quiet harbor", "unknown_word", 2, 0),
-        ("tiger lemon cobalt spruce ember walrus quiet harbor7", "characters", 0, 0),
-        ("tiger lemon cobalt spruce ember walrus quiet хлеб", "characters", 0, 0),
+        ("tiger lemon cobalt spruce ember walrus quiet harbor\u263a", "characters", 0, 0),
+        ("tiger lemon cobalt spruce ember walrus quiet σκύλος", "unknown_word", 8, 0),
     ],
 )
 def test_it_says_why_a_codename_cannot_be_read(
@@ -613,6 +613,15 @@ def test_it_does_not_import_django() -> None:
     }
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(name.split(".")[0] == "django" for name in imported)
+    # Its one project import is the pure codename module (test_codenames checks that one).
+    assert {name for name in imported if name.startswith("sanctuary")} == {"sanctuary.keyring"}
+    assert "codenames" in {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    imported = {name for name in imported if not name.startswith("sanctuary")}
     assert {name.split(".")[0] for name in imported} <= {
         "__future__",
         "base64",
@@ -723,3 +732,45 @@ def test_it_refuses_malformed_backup_keys_without_repeating_them(text: str) -> N
     with pytest.raises(MalformedInput, match="BACKUP_SECRET_KEY") as raised:
         decode_backup_key(text, what="BACKUP_SECRET_KEY")
     assert not text or text not in str(raised.value)
+
+
+def test_it_derives_an_old_english_codename_exactly_as_before_the_russian_list() -> None:
+    # Computed with the derivation as it was when codenames were English only (ASCII input):
+    # cases made then must still open.
+    pepper = bytes(range(32))
+    typed = "Tiger LEMON-cobalt spru ember walrus quiet harbour"
+    derived = derive_seeker_keys(typed, pepper)
+    assert derived.lookup_id.hex() == (
+        "c770d27218d1422d56a9c293509deb5f53f7b67417ad5357c89df5075c2fc56c"
+    )
+    assert derived.keypair.public_key.hex() == (
+        "9db99ae973f6973d04f0edc13d87878256194b856ee0657dbaf9007b58d45303"
+    )
+
+
+def test_it_derives_one_key_for_every_spelling_of_a_russian_codename() -> None:
+    canonical = new_codename("ru")
+    latin = str.maketrans("йцукенгшщзхъфывапролджэячсмитьбю", "qwertyuiop[]asdfghjkl;'zxcvbnm,.")
+    spellings = [
+        canonical,
+        canonical.upper().replace("Е", "Ё"),
+        " ".join(f"{n}. {w[:4]}" for n, w in enumerate(canonical.split(), 1)),
+        canonical.translate(latin),
+    ]
+    keys = {derive_seeker_keys(s, PEPPER, limits=FAST).lookup_id for s in spellings}
+    assert len(keys) == 1
+    other = derive_seeker_keys(new_codename("ru"), PEPPER, limits=FAST).lookup_id
+    assert other not in keys  # control: another codename derives another key
+
+
+def test_it_opens_a_codename_note_only_with_the_key_pair_and_context_it_was_sealed_for() -> None:
+    mine, theirs = KeyPair.generate(), KeyPair.generate()
+    sealed = crypto.seal_codename_note("3 7|кошка жираф", mine, aad=b"case-1")
+    assert "кошка" not in sealed and "3 7" not in sealed
+    assert crypto.open_codename_note(sealed, mine, aad=b"case-1") == "3 7|кошка жираф"
+    with pytest.raises(CannotOpen):
+        crypto.open_codename_note(sealed, theirs, aad=b"case-1")
+    with pytest.raises(CannotOpen):
+        crypto.open_codename_note(sealed, mine, aad=b"case-2")
+    with pytest.raises(CannotOpen):
+        crypto.open_codename_note("not base64 at all!", mine, aad=b"case-1")
