@@ -27,7 +27,7 @@ from django.test import TestCase, TransactionTestCase, override_settings
 
 from sanctuary.accounts import throttle
 from sanctuary.accounts.models import Role
-from sanctuary.intake.tests.helpers import ANSWERS
+from sanctuary.intake.tests.helpers import ANSWERS, codename_in
 from sanctuary.test import make_staff
 
 DB_CACHE = {
@@ -207,14 +207,14 @@ class TwoProcessesTestCase(TransactionTestCase):
             # A case submitted through the first process …
             token = one.token("/ru/help/")
             status, page = one.request("POST", "/ru/help/", {**ANSWERS, "form_token": token})
-            codename = re.search(r'<p class="codename"><code>([^<]+)</code>', page)
-            assert status == 200 and codename, page[-2000:]
+            assert status == 200 and 'class="codename"' in page, page[-2000:]
+            codename = codename_in(page)
             # … and its token, replayed on the second, is refused there: spent is spent.
             status, page = two.request("POST", "/ru/help/", {**ANSWERS, "form_token": token})
             self.assertEqual(status, 400)
             self.assertIn("уже была отправлена", page)
             # Six wrong codenames, three on each process, spend the site's budget of six.
-            words = codename[1].split()
+            words = codename.split()
             wrong = " ".join([*words[:-1], words[0]])
             for n in range(6):
                 server = (one, two)[n % 2]
@@ -224,11 +224,11 @@ class TwoProcessesTestCase(TransactionTestCase):
                 )
                 self.assertIn("Ни одно дело не открывается", page)
             # Either process now slows a form posted at once …
-            form = {"codename": codename[1], "form_token": two.token("/ru/return/")}
+            form = {"codename": codename, "form_token": two.token("/ru/return/")}
             status, page = two.request("POST", "/ru/return/", form, client="198.51.100.7")
             self.assertIn("Слишком много попыток. Подождите", page)
             # … and lets the seeker in once his form was open as long as typing takes.
-            form = {"codename": codename[1], "form_token": one.token("/ru/return/")}
+            form = {"codename": codename, "form_token": one.token("/ru/return/")}
             time.sleep(2)
             status, _page = one.request("POST", "/ru/return/", form, client="198.51.100.7")
             self.assertEqual(status, 302)
