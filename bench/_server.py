@@ -145,9 +145,14 @@ def answers(port: int, path: str = "/ru/") -> bool:
 
 @contextlib.contextmanager
 def gunicorn(
-    env: Mapping[str, str], workers: int = 2, worker_class: str = "sync", threads: int = 1
+    env: Mapping[str, str],
+    workers: int = 2,
+    worker_class: str = "sync",
+    threads: int = 1,
+    access_log: Path | None = None,
 ) -> Iterator[int]:
-    """Serves the app with gunicorn on a free 127.0.0.1 port; yields the port."""
+    """Serves the app with gunicorn on a free 127.0.0.1 port; yields the port. With
+    `access_log`, gunicorn writes its access log (default format) to that file."""
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
@@ -160,6 +165,8 @@ def gunicorn(
         "--backlog=2048",
         "--log-level=warning",
     ]
+    if access_log is not None:
+        command.append(f"--access-logfile={access_log}")
     with _running(command, env, port):
         yield port
 

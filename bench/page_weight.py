@@ -1,14 +1,15 @@
 """Benchmark: what a seeker's browser downloads for the seeker's pages.
 
 Run with ``.venv/bin/python bench/page_weight.py``. Starts the app (gunicorn, demo mode, a fresh
-temporary SQLite database), then loads the landing page and the questionnaire in Russian,
-English and Ukrainian, and the mailbox in Russian (signed in after a submission), in Debian's
+temporary SQLite database), then loads the landing page, the questionnaire and the options
+check in Russian, English and Ukrainian, and the mailbox in Russian (signed in after a
+submission), in Debian's
 Chromium driven by Playwright, with JavaScript disabled as in Tor Browser's safest mode. Every
 request is recorded; sizes are those of the response bodies as the browser received them.
 
-Targets: landing <= 25 KB and <= 2 requests; questionnaire <= 40 KB (HTML + every stylesheet
-it links; 1 KB = 1024 bytes); no script at all and no origin but our own on every page. Prints
-the figures and whether each target is met; it asserts nothing.
+Targets: landing <= 25 KB and <= 2 requests; questionnaire and options check <= 40 KB (HTML +
+every stylesheet it links; 1 KB = 1024 bytes); no script at all and no origin but our own on
+every page. Prints the figures and whether each target is met; it asserts nothing.
 
 Without Chromium it says so and measures HTML + CSS bytes over plain HTTP only.
 """
@@ -45,6 +46,7 @@ PAGES: list[tuple[str, str, int | None, int | None]] = [
     ("landing", "/{lang}/", 25 * KB, 2),
     # The questionnaire's first step; the whole form on one page was held to 40 KB.
     ("questionnaire", "/{lang}/help/", 20 * KB, None),
+    ("options check", "/{lang}/options/", 40 * KB, None),
 ]
 LANGUAGES = ["ru", "en", "uk"]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sanctuary import countries
+from sanctuary import cities, countries
 from sanctuary.cases.models import LANGUAGE_CHOICES
 from sanctuary.country_fields import CountryField
 from sanctuary.hosts import sheet
@@ -26,6 +26,13 @@ def country_name(code: str) -> str:
 def host_country_field() -> CountryField:
     """The countries of the network's policy list, by their localised names."""
     return CountryField(label=_("Country"), only=COUNTRY_CODES, not_offered=HOST_COUNTRY_REFUSED)
+
+
+def _city(text: str) -> str:
+    """One form of each city (sanctuary/cities.py): "Алматы" and "almaty" are stored as
+    "Almaty", so offers and stay requests in one city match; an unknown city stays as typed."""
+    typed = _one_line(text)
+    return cities.normalise(typed) or typed
 
 
 def _one_line(value: str) -> str:
@@ -63,7 +70,7 @@ class HostForm(forms.Form):
     )
 
     def clean_city(self) -> str:
-        return _one_line(self.cleaned_data["city"])
+        return _city(self.cleaned_data["city"])
 
     def clean_name(self) -> str:
         return _one_line(self.cleaned_data["name"])
@@ -150,7 +157,7 @@ class OfferForm(forms.Form):
         self.previous_first_night = previous_first_night
 
     def clean_city(self) -> str:
-        return _one_line(self.cleaned_data["city"])
+        return _city(self.cleaned_data["city"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sanctuary import countries
+from sanctuary import cities, countries
 from sanctuary.country_fields import validate_country
 from sanctuary.keyring.fields import EncryptedField
 from sanctuary.keyring.models import SealedRecord
@@ -91,6 +91,11 @@ class Host(SealedRecord):
 
     def __str__(self) -> str:
         return f"host {self.pk}"
+
+    @property
+    def city_name(self) -> str:
+        """The city's name in the active language (sanctuary/cities.py)."""
+        return cities.name(self.city, get_language())
 
 
 class VettingStep(models.Model):
@@ -176,3 +181,8 @@ class Offer(models.Model):
     def country_name(self) -> str:
         """The country's name in the active language (sanctuary/countries.py)."""
         return countries.name(self.country, get_language())
+
+    @property
+    def city_name(self) -> str:
+        """The city's name in the active language (sanctuary/cities.py)."""
+        return cities.name(self.city, get_language())

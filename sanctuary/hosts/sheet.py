@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
 
-from sanctuary import countries
+from sanctuary import cities, countries
 from sanctuary.hosts.countries import COUNTRY_CODES
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -538,6 +538,7 @@ def check_row(
         row.problem("country", "no_hosts_in_country", country=country)
         country = None
     city = row.text("city", limit=MAX_CITY, required=True)
+    city = cities.normalise(city) or city  # one form of each city (sanctuary/cities.py)
     beds = row.number_in("beds", 1, MAX_BEDS)
     first = row.date("first_night")
     last = row.date("last_night")

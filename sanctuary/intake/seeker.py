@@ -12,17 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from sanctuary.accounts import throttle
+from sanctuary.accounts import form_tokens, throttle
 from sanctuary.accounts.sessions import key_digest
 from sanctuary.cases.models import Case, Message
 from sanctuary.intake.models import SeekerSession
 from sanctuary.keyring import crypto
-
-FORM_TOKEN_MAX_AGE = throttle.TICKET_MAX_AGE
 
 
 def cookie_name() -> str:
@@ -111,47 +108,26 @@ def end_session(request: HttpRequest, response: HttpResponse) -> None:
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
 
 
-# ---- cross-site protection without a cookie ------------------------------------------------
+# ---- cross-site protection without a cookie (sanctuary/accounts/form_tokens.py) ------------
+
+from_our_site = form_tokens.from_our_site
 
 
 def form_token(purpose: str, request: HttpRequest, chain: str | None = None) -> str:
     """A signed, single-use token for one form, bound to the seeker's session when there is
     one. `chain` carries one browser's sign-in tries from form to form (accounts/throttle.py)."""
-    fields = {"p": purpose, "s": _binding(request), **throttle.ticket_fields(chain)}
-    return signing.dumps(fields, salt="sanctuary.intake.form")
+    return form_tokens.make(purpose, _binding(request), chain)
 
 
 def _binding(request: HttpRequest) -> str:
     seeker = current_seeker(request)
-    return seeker.session.id_digest[:16] if seeker else "-"
-
-
-def from_our_site(request: HttpRequest) -> bool:
-    """The browser does not call the POST cross-site, and any Origin is ours (or opaque, as our
-    no-referrer policy makes it)."""
-    site = request.META.get("HTTP_SEC_FETCH_SITE")
-    if site not in (None, "same-origin", "none"):
-        return False
-    origin = request.META.get("HTTP_ORIGIN")
-    return origin in (None, "null") or origin == f"{request.scheme}://{request.get_host()}"
+    return seeker.session.id_digest[:16] if seeker else form_tokens.UNBOUND
 
 
 def form_ticket(request: HttpRequest, purpose: str) -> throttle.Ticket | None:
     """The ticket of a genuine POST from our own page, spent now; None when the POST is
-    cross-site, or its token is forged, for another form or session, too old or used before.
-    Single use means each submission needs a page of its own: a token cannot be replayed."""
-    if not from_our_site(request):
-        return None
-    token = request.POST.get("form_token", "")
-    try:
-        data = signing.loads(token, salt="sanctuary.intake.form", max_age=FORM_TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("p") != purpose:
-        return None
-    if data.get("s") != _binding(request) or not throttle.spend(token):
-        return None
-    return throttle.ticket_from(data)
+    cross-site, or its token is forged, for another form or session, too old or used before."""
+    return form_tokens.spend(request, purpose, _binding(request))
 
 
 def form_is_genuine(request: HttpRequest, purpose: str) -> bool:

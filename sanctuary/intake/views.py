@@ -39,6 +39,9 @@ REJECTED_FILE_MESSAGES = {
 }
 
 
+SENT_FLAG = "sent"  # the mailbox's address after he sends a message: ?sent=1
+
+
 def _questionnaire(request: HttpRequest, data: object = None, **kwargs: Any) -> QuestionnaireForm:
     return QuestionnaireForm(
         data,
@@ -256,9 +259,12 @@ def mailbox(request: HttpRequest) -> HttpResponse:
                 casework.do_add_seeker_message(
                     seeker.case, key, body=form.cleaned_data["body"], files=files
                 )
-                return redirect(reverse("intake:mailbox") + "#latest")
+                # A flag, not the message: the next page says it was sent, and a reload of it
+                # sends nothing again.
+                return redirect(reverse("intake:mailbox") + f"?{SENT_FLAG}=1#latest")
     context = {
         "form": form,
+        "sent": request.method == "GET" and request.GET.get(SENT_FLAG) == "1",
         "token": seekers.form_token("message", request),
         "leave_token": seekers.form_token("leave", request),
         "checkin_token": seekers.form_token("checkin", request),

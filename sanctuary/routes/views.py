@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from sanctuary.accounts import form_tokens
 from sanctuary.accounts.access import acting_user, staff_only
 from sanctuary.routes import labels
 from sanctuary.routes.access import get_proposal, get_stored_fact
@@ -51,41 +53,56 @@ from sanctuary.routes.upkeep import reverification_queue
 
 # --- The public options check -----------------------------------------------------------------
 
+OPTIONS_FORM = "options"  # the purpose its form tokens are made for
 
+
+@csrf_exempt  # no cookie on the seeker's side: a signed, single-use form token guards it instead
 def options_check(request: HttpRequest) -> HttpResponse:
-    """The seeker's self-service check. Stores nothing and sets no cookie.
+    """The seeker's self-service check. Stores nothing, sets no cookie, and leaves no trace.
 
-    The form is sent with GET on purpose: a POST would need a CSRF cookie (a cookie before the
-    seeker has chosen to contact anyone, and a trace on a searched phone), while a GET that
-    only computes an answer writes nothing that a forged request could abuse. The price is
-    that the answers sit in the URL: nothing on our side keeps it (access logs are off, see
-    docs/operations.md; Referrer-Policy is no-referrer), but the browser's history does, which
-    the quick-exit notice and Tor Browser's private mode address.
+    The answers are POSTed, so they reach no URL: not the browser's history, not a server's
+    access log (which records the method, path and query), not a Referer. The form carries a
+    signed, single-use token (sanctuary/accounts/form_tokens.py) in place of a CSRF cookie; a
+    stale or spent one shows the form again with his answers and a fresh token. A GET always
+    shows an empty form: answers in a query string are not read, so no link can carry them.
     """
     lang = get_language()
     kb = live_knowledge_base()
-    form = SituationForm(request.GET or None, kb=kb, lang=lang, today=timezone.localdate())
-    # The answer page carries no form, to stay small; "change your answers" reopens the form
-    # filled in from the same query string.
-    editing = "edit" in request.GET
+    posted = request.method == "POST"
+    form = SituationForm(
+        request.POST if posted else None, kb=kb, lang=lang, today=timezone.localdate()
+    )
+    # The answer page carries no visible form, to stay small; "change your answers" posts his
+    # answers back in hidden fields, and the form comes back filled in.
+    editing = "edit" in request.POST
+    stale = False
     answer = None
-    if form.is_bound and not editing and form.is_valid():
-        try:
-            answer = present_advice(advice_for_situation(form.situation_dict(), lang))
-        except SituationError:
-            form.add_error(None, _("These answers cannot be checked. Please review them."))
-    query = request.GET.copy()
-    query["edit"] = "1"
+    if posted and not editing:
+        stale = form_tokens.spend(request, OPTIONS_FORM) is None
+        if not stale and form.is_valid():
+            try:
+                answer = present_advice(advice_for_situation(form.situation_dict(), lang))
+            except SituationError:
+                form.add_error(None, _("These answers cannot be checked. Please review them."))
+    kept = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name in form.fields
+        for value in values
+    ]
     return render(
         request,
         "routes/options.html",
         {
             "form": form,
             "answer": answer,
-            "edit_url": f"{request.path}?{query.urlencode()}",
+            "kept": kept,
+            "token": form_tokens.make(OPTIONS_FORM),
+            "stale": stale,
             "stale_after": STALE_AFTER_DAYS,
             "counselor_url": reverse("intake:start"),
         },
+        status=400 if stale else 200,
     )
 
 

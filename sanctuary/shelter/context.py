@@ -65,7 +65,7 @@ def seeker_context(
         rows.append(
             {
                 "stay": stay,
-                "city": stay.offer.city,
+                "city": stay.offer.city_name,
                 "last_day": stay.departure,
                 "address": opened["address"] if opened else "",
                 "contact": opened["contact"] if opened else "",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanctuary import cities
 from sanctuary.country_fields import CountryField
 from sanctuary.hosts.countries import COUNTRY_CODES
 from sanctuary.hosts.models import Offer
@@ -60,7 +61,9 @@ class StayRequestForm(forms.Form):
         city = str(self.cleaned_data["city"]).strip()
         if not city:
             raise forms.ValidationError(_("Name the city."))
-        return city
+        # One form of each city (sanctuary/cities.py), so the matcher pairs "Алматы" with
+        # offers in "Almaty"; an unknown city stays as typed.
+        return cities.normalise(city) or city
 
     def clean_arrival(self) -> dt.date:
         arrival: dt.date = self.cleaned_data["arrival"]
@@ -91,14 +94,14 @@ class StayRequestForm(forms.Form):
 
 def _request_label(request: StayRequest) -> str:
     return (
-        f"{request.city}, {request.country_name} · {request.arrival.isoformat()} · "
+        f"{request.city_name}, {request.country_name} · {request.arrival.isoformat()} · "
         f"{request.nights} × {request.persons} · #{str(request.pk)[:8]}"
     )
 
 
 def _offer_label(offer: Offer) -> str:
     return (
-        f"{offer.city}, {offer.country_name} · {offer.beds} · {offer.first_night.isoformat()}–"
+        f"{offer.city_name}, {offer.country_name} · {offer.beds} · {offer.first_night.isoformat()}–"
         f"{offer.last_night.isoformat()} · #{str(offer.pk)[:8]}"
     )
 

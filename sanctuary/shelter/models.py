@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sanctuary import countries
+from sanctuary import cities, countries
 from sanctuary.country_fields import validate_country
 from sanctuary.keyring.fields import EncryptedField
 from sanctuary.keyring.models import SealedRecord
@@ -82,6 +82,11 @@ class StayRequest(models.Model):
     def country_name(self) -> str:
         """The country's name in the active language (sanctuary/countries.py)."""
         return countries.name(self.country, get_language())
+
+    @property
+    def city_name(self) -> str:
+        """The city's name in the active language (sanctuary/cities.py)."""
+        return cities.name(self.city, get_language())
 
     @property
     def persons(self) -> int:

@@ -3,9 +3,10 @@
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from sanctuary import cities, countries
 from sanctuary.shelter.matcher import Rule, Segment
 from sanctuary.shelter.models import RULE_CHOICES
 
@@ -26,9 +27,13 @@ RULES: dict[str, Any] = dict(RULE_CHOICES)
 
 
 def place(key: Any) -> str:
-    """A matcher city key ("DE:berlin") as people read it ("Berlin, DE")."""
+    """A matcher city key ("DE:berlin") as people read it ("Berlin, Germany"; "Берлин,
+    Германия" on a Russian page)."""
     country, _sep, city = str(key).partition(":")
-    return f"{city.title()}, {country}" if city else str(key)
+    if not city:
+        return str(key)
+    lang = get_language()
+    return f"{cities.name(city.title(), lang)}, {countries.name(country, lang)}"
 
 
 def _blocking(params: Mapping[str, Any]) -> str:

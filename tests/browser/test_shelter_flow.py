@@ -88,9 +88,12 @@ def test_it_goes_from_the_matcher_to_the_address_in_the_mailbox(
     stay = page.locator("section.stay")
     assert stay.count() == 1
     assert CANARY_ADDRESS in stay.locator(".address").inner_text()
-    # The safety report is a plain form: it works the same with or without JavaScript.
-    stay.locator("textarea").fill("The host shouted at me.")
-    stay.locator("button.danger").click()
+    # The safety report is its own section, apart from the address, and a plain form on its
+    # own page: it works the same with or without JavaScript.
+    assert stay.locator("button.danger, a.danger").count() == 0
+    page.locator("section.safety a.danger").click()
+    page.locator("main textarea").fill("The host shouted at me.")
+    page.locator("main button.danger").click()
     assert page.locator("main p[role=status]").count() == 1
     assert Stay.objects.get().flagged_at is not None
     context.close()

@@ -82,10 +82,26 @@ class MailboxTestCase(BaseTestCase):
             reverse("intake:mailbox"),
             {"body": "canary-message-5521 I am at the border", "form_token": token_in(page)},
         )
-        self.assertRedirects(response, reverse("intake:mailbox") + "#latest")
+        # A flag that carries nothing of the message brings the "sent" status line.
+        self.assertRedirects(response, reverse("intake:mailbox") + "?sent=1#latest")
         message = Message.objects.get()
         self.assertNotIn(b"canary-message", bytes(message.body or b""))
-        self.assertContains(self.client.get(reverse("intake:mailbox")), "I am at the border")
+        sent = self.client.get(response["Location"]).content.decode()
+        self.assertIn("I am at the border", sent)
+        self.assertIn('<p class="notice" role="status">Ваше сообщение отправлено.', sent)
+        # Without the flag there is no status line: the line does not claim a send that was not.
+        self.assertNotIn(
+            'role="status"', self.client.get(reverse("intake:mailbox")).content.decode()
+        )
+
+    @time_machine.travel("2026-12-03T09:41:00Z", tick=False)
+    def test_it_shows_times_with_their_time_zone(self) -> None:
+        self.reply_as_charlie("We can help.")
+        with self.settings(TIME_ZONE="Asia/Almaty"):
+            page = self.client.get(reverse("intake:mailbox")).content.decode()
+        self.assertIn("03.12.2026 14:41 Asia/Almaty</time>", page)
+        page = self.client.get(reverse("intake:mailbox")).content.decode()
+        self.assertIn("03.12.2026 09:41 UTC</time>", page)
 
     def test_it_keeps_the_message_when_the_form_is_wrong(self) -> None:
         page = self.client.get(reverse("intake:mailbox")).content.decode()

@@ -106,7 +106,7 @@ class UploadDiskTestCase(BaseTestCase):
         self.assertGreater(MAX_BYTES, global_settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
         with watching_the_temporary_folder() as seen:
             response = self.send(photo_of(MAX_BYTES))
-        self.assertRedirects(response, reverse("intake:mailbox") + "#latest")
+        self.assertRedirects(response, reverse("intake:mailbox") + "?sent=1#latest")
         self.assertTrue(Attachment.objects.exists())
         self.assertEqual(seen, [])
 

@@ -55,3 +55,18 @@ def warning_codes(result: Advice) -> set[str]:
 
 def warning_facts(result: Advice, code: str) -> tuple[str, ...]:
     return next((w.fact_ids for w in result.warnings if w.code == code), ())
+
+
+def check_options(client: Any, answers: dict[str, Any], lang: str = "ru") -> Any:
+    """The options check as a browser sends it: the empty form fetched for its token, then the
+    answers POSTed with it."""
+    import re
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(lang):
+        url = reverse("options:check")
+    match = re.search(r'name="form_token" value="([^"]+)"', client.get(url).content.decode())
+    assert match, "the options check has no form token"
+    return client.post(url, {**answers, "form_token": match[1]})

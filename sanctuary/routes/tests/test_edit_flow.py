@@ -7,6 +7,7 @@ from sanctuary.accounts.models import Role
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.routes.models import FactProposal, FactRevision, ProposalState, StoredFact
 from sanctuary.routes.services import advice_for_situation, do_import_knowledge, fact_as_yaml
+from sanctuary.routes.tests.helpers import check_options
 from sanctuary.test import BaseTestCase, make_staff
 
 KYRGYZSTAN_BY_AIR = {
@@ -69,8 +70,8 @@ class EditFlowTestCase(BaseTestCase):
         proposal.refresh_from_db()
         self.assertEqual(proposal.state, ProposalState.APPROVED)
         self.assertEqual(kyrgyz_stay_days(), 60)
-        public = self.client.get(
-            reverse("options:check"),
+        public = check_options(
+            self.client,
             {
                 "status": "civilian",
                 "location": "russia",

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from sanctuary.routes.models import StoredFact
 from sanctuary.routes.services import do_import_knowledge, forget_live_base
+from sanctuary.routes.tests.helpers import check_options
 from sanctuary.test import BaseTestCase
 
 # 30 KB until issue 14: the facts an answer turns on are now shown in their own words with
@@ -34,7 +35,7 @@ class OptionsCheckTestCase(BaseTestCase):
         do_import_knowledge()
 
     def check(self, answers: dict[str, Any], lang: str = "ru") -> Any:
-        return Client().get(options_url(lang), answers)
+        return check_options(Client(), answers, lang)
 
     def test_it_renders_the_form_in_russian_english_and_ukrainian(self) -> None:
         for lang, title, button in (
@@ -80,8 +81,8 @@ class OptionsCheckTestCase(BaseTestCase):
         client = Client()
         for response in (
             client.get(options_url()),
-            client.get(options_url(), MOBILISED_WITH_PASSPORT),
-            client.get(options_url("uk"), {"status": "summons_received"}),
+            check_options(client, MOBILISED_WITH_PASSPORT),
+            check_options(client, {"status": "summons_received"}, "uk"),
         ):
             self.assertEqual(response.status_code, 200)
             self.assertNotIn("Set-Cookie", response.headers)

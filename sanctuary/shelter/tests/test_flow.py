@@ -175,10 +175,20 @@ class ShelterFlowTestCase(BaseTestCase):
         self.assertIsNotNone(stay.guest_safe_at)
         self.assertIsNotNone(stay.host_safe_at)
 
-        section = self.mailbox().split('class="stay"', 1)[1]  # form tokens are single-use
+        # The report is set apart from the address: its own section, a link to its own page.
+        mailbox = self.mailbox()
+        stay_section = mailbox.split('class="stay"', 1)[1].split("</section>", 1)[0]
+        self.assertIn(CANARY_ADDRESS, stay_section)
+        self.assertIn("Берлин", stay_section)  # a Russian page names the city in Cyrillic
+        self.assertNotIn("Berlin", stay_section)
+        self.assertNotIn(reverse("stay:report", args=[stay.pk]), stay_section)
+        safety = mailbox.split('class="safety"', 1)[1].split("</section>", 1)[0]
+        self.assertIn(f'href="{reverse("stay:report", args=[stay.pk])}"', safety)
+        self.assertNotIn(CANARY_ADDRESS, safety)
+        form = self.seeker.get(reverse("stay:report", args=[stay.pk])).content.decode()
         response = self.seeker.post(
             reverse("stay:report", args=[stay.pk]),
-            {"body": "canary-report-guest-5e1b", "form_token": token_in(section)},
+            {"body": "canary-report-guest-5e1b", "form_token": token_in(form)},
         )
         self.assertEqual(response.status_code, 200)
         report = SafetyReport.objects.get()
@@ -300,10 +310,10 @@ class ShelterFlowTestCase(BaseTestCase):
             reverse("shelter:host_report", args=[stay.pk]), {"body": "y" * 4001}
         )
         self.assertEqual(response.status_code, 400)
-        section = self.mailbox().split('class="stay"', 1)[1]
+        form = self.seeker.get(reverse("stay:report", args=[stay.pk])).content.decode()
         response = self.seeker.post(
             reverse("stay:report", args=[stay.pk]),
-            {"body": "", "form_token": token_in(section)},
+            {"body": "", "form_token": token_in(form)},
         )
         self.assertEqual(response.status_code, 400)
         response = self.seeker.post(

@@ -44,7 +44,7 @@ class ReasonSentencesTestCase(SimpleTestCase):
             sentence = describe(code, PARAMS)
             self.assertNotEqual(sentence, code, code)
             self.assertNotIn("%(", sentence, code)
-        self.assertIn("Berlin, DE", describe("same_city", PARAMS))
+        self.assertIn(place(PARAMS["city"]), describe("same_city", PARAMS))
         self.assertIn("(2)", describe("no_host_accepts_party", PARAMS))
 
     def test_it_falls_back_to_the_code_for_missing_parameters(self) -> None:
@@ -58,5 +58,16 @@ class ReasonSentencesTestCase(SimpleTestCase):
         plan = matcher.plan(matcher.Instance(offers=(offer,), requests=(request,)))
         with translation.override("en"):
             sentences = [describe(r.code, dict(r.params)) for r in plan.proposals[0].reasons]
-        self.assertIn("Offer in Berlin, DE, where the party arrives.", sentences)
+        self.assertIn("Offer in Berlin, Germany, where the party arrives.", sentences)
         self.assertEqual(place("XX"), "XX")
+
+    def test_it_names_the_city_and_country_in_the_readers_language(self) -> None:
+        for lang, expected in (
+            ("ru", "Берлин, Германия"),
+            ("en", "Berlin, Germany"),
+            ("uk", "Берлін, Німеччина"),
+        ):
+            with translation.override(lang):
+                self.assertEqual(place("DE:berlin"), expected)
+        with translation.override("ru"):
+            self.assertEqual(place("KZ:nowhere"), "Nowhere, Казахстан")
