@@ -218,7 +218,11 @@ def test_it_walks_the_seeker_from_landing_to_deletion_without_javascript(
     latest = page.locator("#latest")
     assert "Вот моя повестка, я на границе." in latest.inner_text()
     assert latest.get_by_role("link", name="повестка.jpg").is_visible()
-    assert page.url.endswith("/ru/mailbox/#latest")
+    assert page.url.endswith("/ru/mailbox/?sent=1#latest")  # a flag, nothing of the message
+    assert (
+        page.get_by_role("status").inner_text()
+        == "Ваше сообщение отправлено. Консультант ответит здесь."
+    )
 
     # Deleting the case for ever.
     page.get_by_role("link", name="Удалить ваше дело").click()
@@ -236,7 +240,7 @@ def test_it_walks_the_seeker_from_landing_to_deletion_without_javascript(
 
     visit.close()
     assert visit.external == []
-    assert any(url.endswith("/ru/mailbox/#latest") for url in visit.urls)
+    assert any(url.endswith("/ru/mailbox/?sent=1#latest") for url in visit.urls)
     assert_nowhere_in(visit.urls, codename)
 
 

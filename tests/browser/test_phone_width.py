@@ -25,6 +25,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH, HEIGHT = 360, 640
 HEADER_ONE_ROW = 60  # px: one row of 44 px targets and its padding; two rows are at least 88
+TAP = 44  # px: the smallest tap target (WCAG 2.5.5)
+# Citation numbers inside a sentence are inline links, which the criterion exempts.
+TARGETS = (
+    "header a, main button, main a.button, main label.choice,"
+    " main li > a:first-child:not([href^='#s'])"
+)
 
 
 class Phone:
@@ -41,6 +47,7 @@ class Phone:
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
         self.overflowing: dict[str, float] = {}
+        self.small: list[str] = []
         self.headers: dict[str, float] = {}
 
     def open(self, path: str) -> None:
@@ -62,6 +69,10 @@ class Phone:
         header = self.page.locator("header.top").bounding_box()
         assert header is not None
         self.headers[name] = header["height"]
+        for target in self.page.locator(TARGETS).all():
+            box = target.bounding_box()
+            if box is not None and box["height"] < TAP:
+                self.small.append(f"{name}: {target.inner_text()[:40]!r} {box['height']:.0f} px")
 
     def close(self) -> None:
         self.context.close()
@@ -176,3 +187,4 @@ def test_it_fits_every_seeker_page_on_a_phone(browser: Any, live_server: Any, la
     tall = {name: h for name, h in phone.headers.items() if h > HEADER_ONE_ROW}
     assert tall == {}, f"headers in more than one row: {tall}"
     assert len(phone.headers) == 19  # every page above was measured
+    assert phone.small == [], "tap targets under 44 px:\n" + "\n".join(phone.small)
