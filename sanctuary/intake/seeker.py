@@ -111,6 +111,7 @@ def end_session(request: HttpRequest, response: HttpResponse) -> None:
 # ---- cross-site protection without a cookie (sanctuary/accounts/form_tokens.py) ------------
 
 from_our_site = form_tokens.from_our_site
+FORM_TOKEN_MAX_AGE = form_tokens.FORM_TOKEN_MAX_AGE
 
 
 def form_token(purpose: str, request: HttpRequest, chain: str | None = None) -> str:
