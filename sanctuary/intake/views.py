@@ -1,9 +1,11 @@
 """The seeker's pages. They work without JavaScript, set no cookie before he submits or signs
 in, put no codename or case id in any URL, and are never cached (SecurityHeadersMiddleware)."""
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +23,7 @@ from sanctuary.intake.forms import CodenameForm, MessageForm, QuestionnaireForm
 from sanctuary.intake.scrub import RejectedFile, scrub
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import read_bytes, read_field
-from sanctuary.routes.services import live_knowledge_base
+from sanctuary.routes.services import knowledge_base_at_hand, live_knowledge_base
 
 REJECTED_FILE_MESSAGES = {
     "too_large": gettext_lazy("is larger than 10 MB"),
@@ -54,6 +56,23 @@ def _start_again(
 
 @csrf_exempt  # no cookie before he submits: seeker.form_ticket protects the form instead
 def start(request: HttpRequest) -> HttpResponse:
+    try:
+        return _start(request)
+    except (OperationalError, InterfaceError):
+        if request.method != "POST":
+            raise
+        # The database went away under him (restarted, failed over): the transaction rolled
+        # back, so nothing of his is stored. His answers come back with a fresh token.
+        form = QuestionnaireForm(
+            request.POST,
+            kb=knowledge_base_at_hand(),
+            lang=get_language() or "ru",
+            today=timezone.localdate(),
+        )
+        return _start_again(request, form, 503, busy=True)
+
+
+def _start(request: HttpRequest) -> HttpResponse:
     form = _questionnaire(request, request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return render(
@@ -73,12 +92,18 @@ def start(request: HttpRequest) -> HttpResponse:
     if wait:
         return _start_again(request, form, 429, wait=wait)
     try:
-        case, codename, keypair = services.do_submit_case(form.answers())
+        # The case and his session are one write: he either sees his codename with the case
+        # stored, or his answers again with nothing stored.
+        with transaction.atomic():
+            case, codename, keypair = services.do_submit_case(form.answers())
+            response = render(request, "intake/codename.html", {"codename": codename})
+            seekers.start_session(response, case, keypair)
     except casework.IntakeUnavailable:
         return _start_again(request, form, 503, busy=True)
-    seekers.note_submission(request)
-    response = render(request, "intake/codename.html", {"codename": codename})
-    seekers.start_session(response, case, keypair)
+    # Past the commit, his codename must reach him: a throttle count lost to a database that
+    # just went away is the lesser harm.
+    with contextlib.suppress(OperationalError, InterfaceError):
+        seekers.note_submission(request)
     return response
 
 
