@@ -59,16 +59,17 @@ def start(request: HttpRequest) -> HttpResponse:
     try:
         return _start(request)
     except (OperationalError, InterfaceError):
-        if request.method != "POST":
-            raise
-        # The database went away under him (restarted, failed over): the transaction rolled
-        # back, so nothing of his is stored. His answers come back with a fresh token.
+        # The database went away (restarted, failed over). The questionnaire still opens; a
+        # submission's transaction rolled back, so nothing of his is stored, and his answers
+        # come back with a fresh token to send again.
         form = QuestionnaireForm(
-            request.POST,
+            request.POST if request.method == "POST" else None,
             kb=knowledge_base_at_hand(),
             lang=get_language() or "ru",
             today=timezone.localdate(),
         )
+        if request.method != "POST":
+            return _start_again(request, form, 200)
         return _start_again(request, form, 503, busy=True)
 
 

@@ -154,6 +154,15 @@ class DroppedDatabaseTestCase(BaseTestCase):
         self.assertContains(response, 'class="codename"')
         self.assertEqual(Case.objects.count(), 1)
 
+    def test_it_opens_the_questionnaire_while_the_database_is_away(self) -> None:
+        refused = OperationalError("connection refused")
+        with mock.patch("sanctuary.routes.services._live_version", side_effect=refused):
+            response = self.client.get(reverse("intake:start"))
+        self.assertContains(response, 'name="story"')
+        token = token_in(response.content.decode())
+        data = {**ANSWERS, "form_token": token}
+        self.assertContains(self.client.post(reverse("intake:start"), data), 'class="codename"')
+
     def test_it_still_shows_the_codename_when_the_throttle_count_fails_after_the_commit(
         self,
     ) -> None:
