@@ -7,8 +7,10 @@ Nothing here contacts anything but 127.0.0.1.
 from __future__ import annotations
 
 import contextlib
+import glob
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -109,16 +111,19 @@ def sqlite_env() -> Iterator[dict[str, str]]:
 
 
 @contextlib.contextmanager
-def postgres_database(**overrides: str) -> Iterator[tuple[dict[str, str], str]]:
-    """A fresh PostgreSQL database, migrated and seeded, dropped afterwards: (env, its URL)."""
+def postgres_database(
+    server: str = POSTGRES_URL, **overrides: str
+) -> Iterator[tuple[dict[str, str], str]]:
+    """A fresh PostgreSQL database on `server` (postgres://user@host:port), migrated and seeded,
+    dropped afterwards: (env, its URL)."""
     import psycopg
 
     name = f"sanctuary_bench_{os.getpid()}"
-    admin = f"{POSTGRES_URL}/postgres"
+    admin = f"{server}/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
-    url = f"{POSTGRES_URL}/{name}"
+    url = f"{server}/{name}"
     keys = tempfile.TemporaryDirectory(prefix="sanctuary-bench-keys-")
     try:
         store = str(Path(keys.name) / "erasure-keys.sqlite3")
@@ -130,6 +135,67 @@ def postgres_database(**overrides: str) -> Iterator[tuple[dict[str, str], str]]:
         # Server processes must be gone by now; FORCE ends any straggling connection.
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of our own in a temporary directory, on a free 127.0.0.1 port: the
+    fault runs restart it, which must touch nothing shared (the suite's and others' server)."""
+
+    def __init__(self, directory: str) -> None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+        if not found:
+            raise RuntimeError("no /usr/lib/postgresql/*/bin/pg_ctl: PostgreSQL is not installed")
+        self.bin = Path(found[-1]).parent
+        self.directory = Path(directory)
+        self.data = self.directory / "data"
+        self.port = free_port()
+        self.url = f"postgres://postgres@{HOST}:{self.port}"
+        # initdb and the server refuse to run as root: as the postgres user then.
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _run(self, *args: str) -> None:
+        done = subprocess.run(  # noqa: S603 - PostgreSQL's own tools, fixed arguments
+            [*self.as_user, *args], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            sys.stderr.write(done.stdout + done.stderr)
+            raise RuntimeError(f"{Path(args[0]).name} failed with code {done.returncode}")
+
+    def _pg_ctl(self, *args: str) -> None:
+        options = f"-p {self.port} -c listen_addresses={HOST} -k {self.directory}"
+        log = str(self.directory / "server.log")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", log, "-o", options, *args)
+
+    def start(self) -> None:
+        if self.as_user:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
+            "--auth=trust", "-E", "UTF8", "--no-sync",
+        )  # fmt: skip
+        self._pg_ctl("-w", "start")
+
+    def restart(self) -> None:
+        """Stops the server as an operator's restart does (`-m fast`: every session is ended,
+        open transactions rolled back), then starts it again and waits until it answers."""
+        self._pg_ctl("-w", "-m", "fast", "restart")
+
+    def stop(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self._pg_ctl("-w", "-m", "immediate", "stop")
+
+
+@contextlib.contextmanager
+def own_postgres() -> Iterator[OwnPostgres]:
+    """A throwaway PostgreSQL cluster of our own, stopped and deleted afterwards."""
+    directory = tempfile.mkdtemp(prefix="sanctuary-bench-pg-")
+    cluster = OwnPostgres(directory)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def answers(port: int, path: str = "/ru/") -> bool:
@@ -150,9 +216,13 @@ def gunicorn(
     worker_class: str = "sync",
     threads: int = 1,
     access_log: Path | None = None,
+    pidfile: str | None = None,
+    log: str | None = None,
 ) -> Iterator[int]:
     """Serves the app with gunicorn on a free 127.0.0.1 port; yields the port. With
-    `access_log`, gunicorn writes its access log (default format) to that file."""
+    `access_log`, gunicorn writes its access log (default format) to that file; with `pidfile`,
+    its master's pid (see worker_pids); with `log`, the server's output goes to that file
+    instead of ours."""
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
@@ -164,17 +234,26 @@ def gunicorn(
         "--timeout=120",
         "--backlog=2048",
         "--log-level=warning",
+        *([f"--pid={pidfile}"] if pidfile else []),
     ]
     if access_log is not None:
         command.append(f"--access-logfile={access_log}")
-    with _running(command, env, port):
+    with _running(command, env, port, log):
         yield port
 
 
 @contextlib.contextmanager
-def _running(command: list[str], env: Mapping[str, str], port: int) -> Iterator[None]:
+def _running(
+    command: list[str], env: Mapping[str, str], port: int, log: str | None = None
+) -> Iterator[None]:
+    output = open(log, "ab") if log else None  # noqa: SIM115 - closed below
     process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-        command, env=dict(env), cwd=ROOT, start_new_session=True
+        command,
+        env=dict(env),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
     )
     try:
         deadline = time.monotonic() + 60
@@ -187,6 +266,26 @@ def _running(command: list[str], env: Mapping[str, str], port: int) -> Iterator[
         yield
     finally:
         stop(process)
+        if output:
+            output.close()
+
+
+def worker_pids(pidfile: str) -> list[int]:
+    """The pids of the gunicorn workers whose master wrote `pidfile`."""
+    master = int(Path(pidfile).read_text().strip())
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def busy_worker(pidfile: str) -> int:
+    """A gunicorn worker that is running (handling a request) now, or the first one."""
+    pids = worker_pids(pidfile)
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state == "R":
+                return pid
+    return pids[0]
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

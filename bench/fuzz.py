@@ -372,7 +372,6 @@ def main() -> int:
                 reverse("intake:mailbox"),
                 reverse("intake:update"),
                 reverse("intake:delete"),
-                reverse("intake:stay_report", args=[w.stay.pk]),
             ],
             "admin": [
                 reverse("accounts:home"),

@@ -15,18 +15,43 @@ rows and an audit entry under the chain's lock, and renders the codename page.
 Targets: 0 lost submissions (cases in the database == accepted submissions); submission rate at
 least 0.25 x the baseline rate; p99 <= 500 ms. Prints the figures and whether each target is
 met; it asserts nothing about time.
+
+Fault runs (``--runs``, all of them by default, as `make bench` runs it): each on a PostgreSQL
+cluster of its own (initdb in a temporary directory, on a free port, so that restarting it
+touches nothing shared), with `--fault-concurrency` genuine seekers posting for
+`--fault-seconds`, each submission from an address of its own (X-Forwarded-For, read as behind
+nginx through CLIENT_ADDRESS_HEADER):
+
+- ``pg-restart``: PostgreSQL is restarted (`pg_ctl restart -m fast`) half-way through;
+- ``worker-kill``: one gunicorn worker is killed with SIGKILL half-way through (the master
+  starts another);
+- ``flood``: one more client, from one address, posts questionnaires as fast as it can and
+  replays each spent form token three times, for the whole run.
+
+Each genuine submission ends as accepted (the codename page), refused with a retry page (the
+questionnaire again, in Russian, with his story in it and a fresh token) or lost (anything
+else). A connection reset is what the browser shows as its own error page; its Reload sends the
+same form again, which the run does once and then classifies. Afterwards every accepted
+codename is looked up in the database (its lookup id derived as the server does), so an accepted
+case that is not there counts as lost too. Targets: 0 lost in every run, and at least 99 % of
+the genuine submissions accepted during the flood.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import html
 import http.client
 import multiprocessing
 import os
 import platform
 import re
+import secrets
 import signal
 import sys
+import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,12 +63,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._server import (
     HOST,
     QUESTIONNAIRE,
+    busy_worker,
     clean_up_on_sigterm,
     gunicorn,
     machine_load,
+    own_postgres,
     postgres_database,
+    worker_pids,
 )
-from sanctuary.keyring.crypto import SEEKER_LIMITS
+from sanctuary.keyring.crypto import SEEKER_LIMITS, derive_seeker_keys
 
 # The baseline. We add no URL to the app for a benchmark, so the baseline is the cheapest
 # existing page on the same stack: GET /ru/return/, the codename sign-in form. Without a cookie
@@ -81,10 +109,14 @@ class Tally:
     last_finished: float = 0.0
 
 
-def _request(port: int, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+def _request(
+    port: int, method: str, path: str, body: str | None = None, address: str | None = None
+) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+        if address:  # as nginx would name the client (CLIENT_ADDRESS_HEADER)
+            headers["X-Forwarded-For"] = address
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
@@ -191,7 +223,7 @@ def count_cases(url: str) -> int:
     import psycopg
 
     with psycopg.connect(url) as connection:
-        row = connection.execute("SELECT count(*) FROM intake_case").fetchone()
+        row = connection.execute("SELECT count(*) FROM cases_case").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -204,6 +236,307 @@ def print_result(result: Result) -> None:
     )
 
 
+# ---- fault runs ----------------------------------------------------------------------------
+
+FAULTS = ("pg-restart", "worker-kill", "flood")
+RUNS = ("surge", *FAULTS)
+FLOOD_ADDRESS = "203.0.113.66"
+FLOOD_REPLAYS = 3
+CODENAME = re.compile(rb'<p class="codename"><code>([^<]+)</code></p>')
+TOKEN = re.compile(rb'name="form_token" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class FaultJob:
+    port: int
+    role: str  # "genuine" or "flood"
+    worker: int
+    start_at: float
+    seconds: float
+
+
+@dataclass
+class FaultTally:
+    submissions: int = 0
+    accepted: int = 0
+    codenames: list[str] = field(default_factory=list)
+    retry: Counter[str] = field(default_factory=Counter)  # by HTTP status
+    lost: Counter[str] = field(default_factory=Counter)  # by what came back
+    resets: int = 0  # connections reset under a POST (each sent again once, as Reload does)
+    page_failures: int = 0  # the questionnaire did not load (he loads it again)
+    latencies_ms: list[float] = field(default_factory=list)
+    flood: Counter[str] = field(default_factory=Counter)  # the flooder's answers
+
+
+def _fresh_token(job: FaultJob, address: str, tally: FaultTally, deadline: float) -> str | None:
+    """The questionnaire's token, loading the page again until it comes (a failed page load
+    loses nothing: he has typed nothing into it yet)."""
+    while time.time() < deadline:
+        try:
+            status, page = _request(job.port, "GET", START_PATH, address=address)
+            match = TOKEN.search(page)
+            if status == 200 and match is not None:
+                return match[1].decode()
+        except (OSError, http.client.HTTPException):
+            pass
+        tally.page_failures += 1
+        time.sleep(0.2)
+    return None
+
+
+def _classify(tally: FaultTally, status: int, content: bytes, story: str) -> None:
+    codename = CODENAME.search(content)
+    if status == 200 and codename is not None:
+        tally.accepted += 1
+        tally.codenames.append(html.unescape(codename[1].decode()))
+    elif (
+        TOKEN.search(content) is not None
+        and b'<html lang="ru"' in content
+        and html.escape(story).encode() in content
+    ):
+        tally.retry[f"HTTP {status}"] += 1
+    else:
+        tally.lost[f"HTTP {status}"] += 1
+
+
+def _genuine(job: FaultJob, tally: FaultTally) -> None:
+    deadline = job.start_at + job.seconds
+    sent = 0
+    while time.time() < deadline:
+        sent += 1
+        address = f"10.{job.worker}.{sent // 250}.{sent % 250 + 1}"  # every seeker his own
+        token = _fresh_token(job, address, tally, deadline + 30)
+        if token is None:
+            continue
+        story = f"Surge {job.worker}-{sent}: {STORIES[sent % len(STORIES)]}"
+        body = urlencode([*QUESTIONNAIRE, ("story", story), ("form_token", token)])
+        tally.submissions += 1
+        started = time.perf_counter()
+        try:
+            status, content = _request(job.port, "POST", START_PATH, body, address)
+        except (OSError, http.client.HTTPException):
+            tally.resets += 1
+            time.sleep(0.5)  # he sees the browser's error page and presses Reload
+            try:
+                status, content = _request(job.port, "POST", START_PATH, body, address)
+            except (OSError, http.client.HTTPException) as error:
+                tally.lost[type(error).__name__] += 1
+                continue
+        if status == 200 and CODENAME.search(content):
+            tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+        _classify(tally, status, content, story)
+
+
+def _flood(job: FaultJob, tally: FaultTally) -> None:
+    """One client from one address: a fresh token, a complete questionnaire, then the spent
+    token replayed, as fast as the server answers."""
+    deadline = job.start_at + job.seconds
+    sent = 0
+    while time.time() < deadline:
+        sent += 1
+        try:
+            status, page = _request(job.port, "GET", START_PATH, address=FLOOD_ADDRESS)
+            match = TOKEN.search(page)
+            if match is None:
+                tally.flood[f"page HTTP {status}"] += 1
+                continue
+            story = f"Flood {sent}"
+            body = urlencode([*QUESTIONNAIRE, ("story", story), ("form_token", match[1].decode())])
+            for attempt in range(1 + FLOOD_REPLAYS):
+                status, content = _request(job.port, "POST", START_PATH, body, FLOOD_ADDRESS)
+                kind = "sent" if attempt == 0 else "replayed"
+                codename = CODENAME.search(content)
+                if status == 200 and codename is not None:
+                    tally.flood[f"{kind}: accepted"] += 1
+                    tally.accepted += 1
+                    tally.codenames.append(html.unescape(codename[1].decode()))
+                else:
+                    tally.flood[f"{kind}: HTTP {status}"] += 1
+        except (OSError, http.client.HTTPException) as error:
+            tally.flood[type(error).__name__] += 1
+
+
+def fault_load(job: FaultJob) -> FaultTally:
+    tally = FaultTally()
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        _request(job.port, "GET", START_PATH)  # warms the worker up
+    time.sleep(max(0.0, job.start_at - time.time()))
+    (_genuine if job.role == "genuine" else _flood)(job, tally)
+    return tally
+
+
+@dataclass
+class FaultResult:
+    name: str
+    what: str
+    genuine: FaultTally
+    flood: FaultTally
+    cases: int
+    missing: int  # accepted codenames whose case is not in the database
+    server_errors: Counter[str]  # the server's logged 500s, by path
+
+    @property
+    def lost(self) -> int:
+        return sum(self.genuine.lost.values()) + self.missing
+
+    @property
+    def accepted_share(self) -> float:
+        return self.genuine.accepted / self.genuine.submissions if self.genuine.submissions else 0.0
+
+
+def _lookup_ids(url: str) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return {row[0] for row in connection.execute("SELECT lookup_id FROM cases_case")}
+
+
+def fault_run(fault: str, args: argparse.Namespace) -> FaultResult:
+    pepper = secrets.token_hex(24)  # ours, so that the run can check each codename's case
+    overrides = {
+        "INTAKE_CASES_PER_HOUR": "100000000",
+        "DB_CONN_MAX_AGE": str(args.conn_max_age),
+        "CACHE_URL": "db://sanctuary_cache",
+        "SEEKER_PEPPER": pepper,
+        "CLIENT_ADDRESS_HEADER": "X-Forwarded-For",
+    }
+    what = "nothing"
+    with (
+        own_postgres() as cluster,
+        postgres_database(cluster.url, **overrides) as (env, url),
+        tempfile.TemporaryDirectory(prefix="sanctuary-bench-gunicorn-") as directory,
+    ):
+        before = _lookup_ids(url)
+        pidfile = str(Path(directory) / "gunicorn.pid")
+        log = str(Path(directory) / "gunicorn.log")
+        with gunicorn(
+            env, args.workers, args.worker_class, args.threads, pidfile=pidfile, log=log
+        ) as port:
+            start_at = time.time() + 5.0  # every process has started and loaded a page
+            jobs = [
+                FaultJob(port, "genuine", worker, start_at, args.fault_seconds)
+                for worker in range(args.fault_concurrency)
+            ]
+            if fault == "flood":
+                jobs += [
+                    FaultJob(port, "flood", len(jobs) + n, start_at, args.fault_seconds)
+                    for n in range(args.flood_connections)
+                ]
+                what = (
+                    f"one client from {FLOOD_ADDRESS} on {args.flood_connections} connections at "
+                    f"once: each a questionnaire with a fresh token, then that token replayed "
+                    f"{FLOOD_REPLAYS} times, as fast as answered"
+                )
+            done: list[str] = []
+
+            def inject() -> None:
+                if fault == "pg-restart":
+                    time.sleep(max(0.0, start_at + args.fault_seconds / 2 - time.time()))
+                    began = time.perf_counter()
+                    cluster.restart()
+                    done.append(
+                        f"PostgreSQL restarted (-m fast) at {args.fault_seconds / 2:g} s, "
+                        f"answering again after {time.perf_counter() - began:.1f} s"
+                    )
+                elif fault == "worker-kill":
+                    # Three times, a quarter of the run apart, so that a kill meets a POST too.
+                    for share in (0.25, 0.5, 0.75):
+                        time.sleep(max(0.0, start_at + args.fault_seconds * share - time.time()))
+                        began = time.perf_counter()
+                        victim = busy_worker(pidfile)
+                        os.kill(victim, signal.SIGKILL)
+                        while (
+                            victim in worker_pids(pidfile)
+                            or len(worker_pids(pidfile)) < args.workers
+                        ):
+                            time.sleep(0.05)
+                        done.append(
+                            f"worker {victim} killed (SIGKILL) at {args.fault_seconds * share:g} s,"
+                            f" replaced after {time.perf_counter() - began:.1f} s"
+                        )
+
+            injector = threading.Thread(target=inject, daemon=True)
+            injector.start()
+            with multiprocessing.get_context("fork").Pool(len(jobs), _quiet_worker) as pool:
+                tallies = pool.map(fault_load, jobs)
+            injector.join(timeout=60)
+            what = "; ".join(done) if done else what
+            server_errors = Counter(
+                line.split("Internal Server Error: ", 1)[1].strip()
+                for line in Path(log).read_text(errors="replace").splitlines()
+                if "Internal Server Error: " in line
+            )
+        after = _lookup_ids(url) - before
+    genuine, flood = FaultTally(), FaultTally()
+    for job, tally in zip(jobs, tallies, strict=True):
+        into = genuine if job.role == "genuine" else flood
+        into.submissions += tally.submissions
+        into.accepted += tally.accepted
+        into.codenames += tally.codenames
+        into.retry.update(tally.retry)
+        into.lost.update(tally.lost)
+        into.resets += tally.resets
+        into.page_failures += tally.page_failures
+        into.latencies_ms += tally.latencies_ms
+        into.flood.update(tally.flood)
+    secret = pepper.encode()
+    missing = sum(
+        derive_seeker_keys(codename, secret).lookup_id.hex() not in after
+        for codename in genuine.codenames + flood.codenames
+    )
+    return FaultResult(fault, what, genuine, flood, len(after), missing, server_errors)
+
+
+def print_fault_results(results: list[FaultResult], args: argparse.Namespace) -> None:
+    verdict = {True: "met", False: "MISSED"}
+    print()
+    print(
+        f"fault runs: {args.fault_concurrency} genuine seekers (one process each), "
+        f"{args.fault_seconds:g} s each, gunicorn {args.workers} workers, own PostgreSQL cluster"
+    )
+    print(
+        f"  {'run':<12}{'sent':>6}{'accepted':>10}{'retry':>7}{'lost':>6}{'accepted %':>12}"
+        f"{'resets':>8}{'page fail':>11}{'cases':>7}{'not found':>11}{'p99 ms':>8}"
+    )
+    for r in results:
+        g = r.genuine
+        p99 = percentile(sorted(g.latencies_ms), 0.99)
+        print(
+            f"  {r.name:<12}{g.submissions:>6}{g.accepted:>10}{sum(g.retry.values()):>7}"
+            f"{r.lost:>6}{r.accepted_share:>11.1%}{g.resets:>8}{g.page_failures:>11}"
+            f"{r.cases:>7}{r.missing:>11}{p99:>8.0f}"
+        )
+    print(
+        "  sent: genuine submissions; retry: the questionnaire again with his story, in Russian;"
+        " lost: anything else, or an accepted codename whose case is not in the database (not"
+        " found); resets: connections reset under a POST, each sent again once as Reload does;"
+        " page fail: questionnaire loads that failed (nothing typed yet; loaded again); cases:"
+        " cases in the database after the run, the flood's included"
+    )
+    for r in results:
+        g = r.genuine
+        print(f"  {r.name}: {r.what}")
+        if g.retry:
+            print(f"    retry pages: {', '.join(f'{k}: {n}' for k, n in g.retry.most_common())}")
+        if g.lost:
+            print(f"    lost: {', '.join(f'{k}: {n}' for k, n in g.lost.most_common())}")
+        extra = r.cases - g.accepted - r.flood.accepted + r.missing
+        if extra:
+            print(f"    cases in the database that no accepted page showed a codename for: {extra}")
+        if r.server_errors:
+            logged = ", ".join(f"{path}: {n}" for path, n in r.server_errors.most_common())
+            print(f"    server errors logged (GET and POST): {logged}")
+        if r.flood.flood:
+            answers = ", ".join(f"{k}: {n}" for k, n in sorted(r.flood.flood.items()))
+            print(f"    the flooder's answers: {answers}")
+    for r in results:
+        line = f"{r.name}: lost {r.lost} (target 0: {verdict[r.lost == 0]})"
+        if r.name == "flood":
+            share = r.accepted_share
+            line += f"; genuine accepted {share:.1%} (target >= 99 %: {verdict[share >= 0.99]})"
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=60, help="length of each load phase")
@@ -214,7 +547,23 @@ def main() -> None:
     parser.add_argument(
         "--conn-max-age", type=int, default=0, help="DB_CONN_MAX_AGE (0, the default, reconnects)"
     )
+    parser.add_argument(
+        "--runs",
+        default=",".join(RUNS),
+        help=f"comma-separated runs among {', '.join(RUNS)} (default: all)",
+    )
+    parser.add_argument("--fault-seconds", type=float, default=30, help="length of a fault run")
+    parser.add_argument(
+        "--fault-concurrency", type=int, default=6, help="genuine seekers in a fault run"
+    )
+    parser.add_argument(
+        "--flood-connections", type=int, default=4, help="the flooding client's connections"
+    )
     args = parser.parse_args()
+    runs = [run.strip() for run in args.runs.split(",") if run.strip()]
+    unknown = sorted(set(runs) - set(RUNS))
+    if unknown:
+        parser.error(f"unknown runs {', '.join(unknown)}: choose among {', '.join(RUNS)}")
     clean_up_on_sigterm()
 
     limits = SEEKER_LIMITS
@@ -223,6 +572,15 @@ def main() -> None:
         f"Argon2id opslimit={limits.opslimit}, memlimit={limits.memlimit // 1024} KiB"
     )
     print(f"machine before the run: {machine_load()}")
+    if "surge" in runs:
+        surge(args)
+    results = [fault_run(fault, args) for fault in FAULTS if fault in runs]
+    if results:
+        print_fault_results(results, args)
+    print(f"machine after the runs: {machine_load()}")
+
+
+def surge(args: argparse.Namespace) -> None:
     print(
         f"server: gunicorn, {args.workers} workers, class {args.worker_class}, "
         f"{args.threads} threads each, PostgreSQL on 127.0.0.1, DB_CONN_MAX_AGE={args.conn_max_age}"

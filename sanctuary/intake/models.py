@@ -11,7 +11,6 @@ class SeekerSession(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sessions")
     wrapped_secret = models.BinaryField()
     last_seen = models.DateTimeField(default=timezone.now)
-    messages_sent = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"seeker session {self.pk}"

@@ -1,9 +1,11 @@
 """The seeker's pages. They work without JavaScript, set no cookie before he submits or signs
 in, put no codename or case id in any URL, and are never cached (SecurityHeadersMiddleware)."""
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +32,8 @@ from sanctuary.intake.questionnaire import Progress
 from sanctuary.intake.scrub import RejectedFile, scrub
 from sanctuary.keyring import crypto
 from sanctuary.keyring.services import read_bytes, read_field
-from sanctuary.routes.services import live_knowledge_base
+from sanctuary.routes.knowledge import KnowledgeBase
+from sanctuary.routes.services import knowledge_base_at_hand, live_knowledge_base
 
 REJECTED_FILE_MESSAGES = {
     "too_large": gettext_lazy("is larger than 10 MB"),
@@ -42,10 +45,12 @@ REJECTED_FILE_MESSAGES = {
 SENT_FLAG = "sent"  # the mailbox's address after he sends a message: ?sent=1
 
 
-def _questionnaire(request: HttpRequest, data: object = None, **kwargs: Any) -> QuestionnaireForm:
+def _questionnaire(
+    request: HttpRequest, data: object = None, *, kb: KnowledgeBase | None = None, **kwargs: Any
+) -> QuestionnaireForm:
     return QuestionnaireForm(
         data,
-        kb=live_knowledge_base(),
+        kb=kb or live_knowledge_base(),
         lang=get_language() or "ru",
         today=timezone.localdate(),
         **kwargs,
@@ -73,6 +78,7 @@ def _show_step(
     chain: str | None,
     form: QuestionnaireForm | None = None,
     status: int = 200,
+    kb: KnowledgeBase | None = None,
     **notice: object,
 ) -> HttpResponse:
     """One page of the questionnaire, with everything he typed so far and a fresh token."""
@@ -80,7 +86,7 @@ def _show_step(
     if step not in steps:
         step = questionnaire.step_before(step, progress.values)
     if form is None:
-        form = _questionnaire(request, initial=progress.querydict(["children", "adults"]))
+        form = _questionnaire(request, initial=progress.querydict(["children", "adults"]), kb=kb)
         questionnaire.initial(form, progress)
     context = {
         "form": form,
@@ -109,6 +115,22 @@ def start(request: HttpRequest) -> HttpResponse:
     earlier answer calls for it. Each page carries his answers so far (signed, in the page)
     and a single-use token; a stale token or a refused origin shows the same step again with
     his answers, never an empty form."""
+    try:
+        return _start(request)
+    except (OperationalError, InterfaceError):
+        # The database went away (restarted, failed over). The questionnaire still opens; a
+        # submission's transaction rolled back, so nothing of his is stored, and his answers
+        # come back with a fresh token to send again. Nothing here asks the database.
+        kb = knowledge_base_at_hand()
+        if request.method != "POST":
+            return _show_step(request, Progress(), STEPS[0], chain=None, kb=kb)
+        progress = Progress.unsign(request.POST.get("answers", ""))
+        step = STEP_NAMES.get(request.POST.get("step", "")) or STEPS[0]
+        progress.take(request.POST, step)
+        return _show_step(request, progress, step, chain=None, status=503, busy=True, kb=kb)
+
+
+def _start(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _show_step(request, Progress(), STEPS[0], chain=None)
     progress = Progress.unsign(request.POST.get("answers", ""))
@@ -148,11 +170,18 @@ def start(request: HttpRequest) -> HttpResponse:
     if wait:
         return _show_step(request, progress, step, chain=ticket.chain, status=429, wait=wait)
     try:
-        case, codename, keypair = services.do_submit_case(form.answers())
+        # The case and his session are one write: he either sees his codename with the case
+        # stored, or his answers again with nothing stored.
+        with transaction.atomic():
+            case, codename, keypair = services.do_submit_case(form.answers())
+            response = codename_pages.show_new_codename(request, case, codename, keypair)
     except casework.IntakeUnavailable:
         return _show_step(request, progress, step, chain=ticket.chain, status=503, busy=True)
-    seekers.note_submission(request)
-    return codename_pages.show_new_codename(request, case, codename, keypair)
+    # Past the commit, his codename must reach him: a throttle count lost to a database that
+    # just went away is the lesser harm.
+    with contextlib.suppress(OperationalError, InterfaceError):
+        seekers.note_submission(request)
+    return response
 
 
 def _unreadable_message(unreadable: crypto.MalformedCodename) -> str:

@@ -42,7 +42,6 @@ NOT_SENSITIVE = {
     ("auth.Group", "name"): "Django's group name, unused by Sanctuary",
     ("auth.Permission", "codename"): "Django's code name of a permission",
     ("cases.Attachment", "message"): "a reference to the message row, not its text",
-    ("intake.SeekerSession", "messages_sent"): "a counter for the flood limit",
     ("routes.FactProposal", "decision_note"): "an editor's note on a public, sourced fact",
     ("cases.ChecklistItem", "text_en"): "a step of the network's emergency checklist, no case",
     ("cases.ChecklistItem", "text_ru"): "a step of the network's emergency checklist, no case",

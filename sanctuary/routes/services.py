@@ -77,6 +77,14 @@ def _documents(replace: StoredFact | None = None, data: Any = None) -> list[tupl
     return [(f"{section}.yaml", {"facts": facts}) for section, facts in sorted(sections.items())]
 
 
+def knowledge_base_at_hand() -> KnowledgeBase:
+    """The base this process last built from the database, or the shipped one, without asking
+    the database: for a page that must still be shown while the database is unreachable."""
+    with _live_lock:
+        kb: KnowledgeBase | None = _live["kb"]
+    return kb if kb is not None else default_knowledge_base()
+
+
 def live_knowledge_base() -> KnowledgeBase:
     """The base built from the database rows, cached per process until a revision is written.
 

@@ -1,9 +1,13 @@
 import itertools
+from typing import Any
+from unittest import mock
 
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases.models import Case
+from sanctuary.intake.models import SeekerSession
 from sanctuary.intake.seeker import cookie_name
 from sanctuary.intake.tests.helpers import ANSWERS, answers_in, codename_in, submit, token_in
 from sanctuary.keyring.models import Holder, SealedKey
@@ -102,3 +106,76 @@ class StartTestCase(BaseTestCase):
         response = submit(self.client)
         self.assertEqual(response.status_code, 503)
         self.assertFalse(Case.objects.exists())
+
+
+class DroppedDatabaseTestCase(BaseTestCase):
+    """The database goes away under a submission (restarted, failed over): he gets his answers
+    back with a fresh token, in his language, and nothing half-written stays behind."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.seekers_before = Holder.objects.filter(kind=Holder.Kind.SEEKER).count()
+
+    def assert_retry_page_and_nothing_stored(self, response: Any) -> None:
+        self.assertContains(response, "a story that must not be lost", status_code=503)
+        self.assertContains(response, "через несколько минут", status_code=503)
+        self.assertContains(response, '<html lang="ru"', status_code=503)
+        token_in(response.content.decode())  # a fresh token to send it again with
+        self.assertNotIn(cookie_name(), response.cookies)
+        self.assertFalse(Case.objects.exists())
+        self.assertFalse(SeekerSession.objects.exists())
+        self.assertEqual(
+            Holder.objects.filter(kind=Holder.Kind.SEEKER).count(), self.seekers_before
+        )
+
+    def test_it_keeps_the_text_when_the_connection_drops_inside_do_submit_case(self) -> None:
+        # The case, its holder and sealed keys are written; the audit entry meets a dead server.
+        dropped = OperationalError("server closed the connection unexpectedly")
+        with mock.patch("sanctuary.cases.services.record", side_effect=dropped) as audit:
+            response = submit(self.client, story="a story that must not be lost")
+        self.assertTrue(audit.called)
+        self.assert_retry_page_and_nothing_stored(response)
+
+    def test_it_stores_no_case_when_his_session_cannot_be_written(self) -> None:
+        closed = InterfaceError("connection already closed")
+        with mock.patch.object(SeekerSession.objects, "create", side_effect=closed) as create:
+            response = submit(self.client, story="a story that must not be lost")
+        self.assertTrue(create.called)
+        self.assert_retry_page_and_nothing_stored(response)
+
+    def test_it_keeps_the_text_when_the_database_refuses_connections(self) -> None:
+        # Everything but this page's own code fails: the routes base, the spent-token store.
+        page = self.client.get(reverse("intake:start")).content.decode()
+        data = {**ANSWERS, "story": "a story that must not be lost", "form_token": token_in(page)}
+        refused = OperationalError("connection refused")
+        with (
+            mock.patch("sanctuary.routes.services._live_version", side_effect=refused),
+            mock.patch("sanctuary.accounts.throttle.spend", side_effect=refused),
+        ):
+            response = self.client.post(reverse("intake:start"), data)
+        self.assert_retry_page_and_nothing_stored(response)
+        # Once the database is back, the fresh token takes the same answers.
+        data["form_token"] = token_in(response.content.decode())
+        response = self.client.post(reverse("intake:start"), data)
+        self.assertContains(response, 'class="codename"')
+        self.assertEqual(Case.objects.count(), 1)
+
+    def test_it_opens_the_questionnaire_while_the_database_is_away(self) -> None:
+        refused = OperationalError("connection refused")
+        with mock.patch("sanctuary.routes.services._live_version", side_effect=refused):
+            response = self.client.get(reverse("intake:start"))
+        self.assertContains(response, 'name="story"')
+        token = token_in(response.content.decode())
+        data = {**ANSWERS, "form_token": token}
+        self.assertContains(self.client.post(reverse("intake:start"), data), 'class="codename"')
+
+    def test_it_still_shows_the_codename_when_the_throttle_count_fails_after_the_commit(
+        self,
+    ) -> None:
+        dropped = OperationalError("server closed the connection unexpectedly")
+        with mock.patch("sanctuary.intake.seeker.note_submission", side_effect=dropped) as note:
+            response = submit(self.client)
+        self.assertTrue(note.called)
+        self.assertContains(response, 'class="codename"')
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertIn(cookie_name(), response.cookies)
