@@ -164,7 +164,9 @@ class DroppedDatabaseTestCase(BaseTestCase):
         refused = OperationalError("connection refused")
         with mock.patch("sanctuary.routes.services._live_version", side_effect=refused):
             response = self.client.get(reverse("intake:start"))
-        self.assertContains(response, 'name="story"')
+        # The first step, whole: his situation's questions and the way on.
+        self.assertContains(response, 'name="status"')
+        self.assertContains(response, 'name="step" value="you"')
         token = token_in(response.content.decode())
         data = {**ANSWERS, "form_token": token}
         self.assertContains(self.client.post(reverse("intake:start"), data), 'class="codename"')
