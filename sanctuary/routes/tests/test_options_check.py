@@ -204,7 +204,7 @@ class OptionsCheckNewQuestionsTestCase(BaseTestCase):
         do_import_knowledge()
 
     def check(self, answers: dict[str, Any], lang: str = "en") -> str:
-        return str(Client().get(options_url(lang), answers).content.decode())
+        return str(check_options(Client(), answers, lang).content.decode())
 
     @time_machine.travel("2026-12-03 12:00 +0000", tick=False)
     def test_it_reads_a_summons_neither_handed_over_nor_registered(self) -> None:

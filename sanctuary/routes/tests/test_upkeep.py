@@ -33,7 +33,9 @@ def test_it_weighs_a_fact_by_what_a_wrong_one_would_cost() -> None:
 
 
 def test_it_grows_with_age_and_never_reaches_zero() -> None:
-    fact = default_knowledge_base().facts["A-AM-001"]
+    # A-ME-001 is one of the facts the December 2026 re-verification left dated 2026-03-02.
+    fact = default_knowledge_base().facts["A-ME-001"]
+    assert fact.last_verified < TODAY
     fresh = replace(fact, last_verified=TODAY)
     assert 0 < age_factor(fresh, TODAY) < age_factor(fact, TODAY)
     assert age_factor(replace(fact, last_verified=TODAY - dt.timedelta(days=180)), TODAY) == 1
@@ -54,17 +56,19 @@ def test_it_counts_uses_over_the_fixed_sample_of_situations() -> None:
 
 def test_it_puts_a_fact_read_today_below_the_same_fact_left_stale() -> None:
     kb = default_knowledge_base()
-    uses = {"A-AM-001": 12, "A-KG-001": 12}
+    uses = {"A-ME-001": 12, "A-KG-001": 12}
     queue = reverification_queue(kb, TODAY, uses)
     order = [item.fact.id for item in queue]
     assert len(order) == len(kb.facts)
-    # D-CIS-002 was re-read on 2026-12-03: it sinks to the bottom half.
-    assert order.index("D-CIS-002") > len(order) // 2
+    # D-CIS-002 was re-read on 2026-12-03: it sinks below every fact still left stale.
+    stale = [fact_id for fact_id, fact in kb.facts.items() if fact.is_stale(TODAY)]
+    assert kb.facts["D-CIS-002"].last_verified == TODAY and "A-ME-001" in stale
+    assert order.index("D-CIS-002") > max(order.index(fact_id) for fact_id in stale)
     fresh_kb = replace(
-        kb, facts={**kb.facts, "A-AM-001": replace(kb.facts["A-AM-001"], last_verified=TODAY)}
+        kb, facts={**kb.facts, "A-ME-001": replace(kb.facts["A-ME-001"], last_verified=TODAY)}
     )
     fresh_order = [item.fact.id for item in reverification_queue(fresh_kb, TODAY, uses)]
-    assert fresh_order.index("A-AM-001") > order.index("A-AM-001")
+    assert fresh_order.index("A-ME-001") > order.index("A-ME-001")
     assert [item.priority for item in queue] == sorted(
         (item.priority for item in queue), reverse=True
     )
