@@ -178,8 +178,18 @@ STEPS = (
 )
 STEP_NAMES = {step.name: step for step in STEPS}
 # Fields of the options check that the questionnaire asks differently (each companion on his
-# own): they are read once, from the options check, and never shown.
-REPLACED_FIELDS = ("children_passports", "children_certificates")
+# own; the summons' details as its own questions): they are read once, from the options check,
+# carried into the questions that replace them, and never shown.
+REPLACED_FIELDS = (
+    "children_passports",
+    "children_certificates",
+    "children_ages",
+    "adults_passports",
+    "adults_internal_passports",
+    "summons_in_register",
+    "summons_served",
+    "summons_purpose",
+)
 
 
 def applicable_steps(answers: Answers) -> list[Step]:

@@ -27,6 +27,10 @@ COMPANION_FIELD = re.compile(r"^(child|adult)_[0-9]{1,2}_[a-z_]+$")
 MAX_VALUES = 60  # per field: more than any list of choices the form offers
 
 
+def _first(values: Mapping[str, list[str]], name: str) -> str:
+    return (values.get(name) or [""])[0]
+
+
 def is_question(name: str) -> bool:
     return name in QuestionnaireForm.base_fields or bool(COMPANION_FIELD.match(name))
 
@@ -82,15 +86,37 @@ class Progress:
         one answer for every child becomes each child's own."""
         self.take(post, None)
         self.seen |= set(SituationForm.base_fields)
-        children, _adults = companion_counts(self.values)
+        for name, question in (
+            ("summons_in_register", "in_register"),
+            ("summons_served", "served"),
+        ):
+            answer = _first(self.values, name)
+            if answer in ("yes", "no"):  # "I do not know" leaves the box as it is
+                self.values.setdefault(question, ["on"] if answer == "yes" else [])
+                self.seen.add(question)
+        if _first(self.values, "summons_purpose"):
+            self.values.setdefault("purpose", self.values["summons_purpose"][:1])
+        children, adults = companion_counts(self.values)
+        ages = [age.strip() for age in re.split(r"[,;]", _first(self.values, "children_ages"))]
+        ages = [age for age in ages if age]
         carried = {
             "birth_certificate": self.values.get("children_certificates", []),
             "passport": self.values.get("children_passports", []),
         }
         for i in range(children):
+            if len(ages) == children:  # his ages, one a child, as he wrote them
+                carried["age"] = [ages[i]]
             for name, value in carried.items():
                 self.values.setdefault(f"child_{i}_{name}", value)
                 self.seen.add(f"child_{i}_{name}")
+        adult_carried = {"passport": self.values.get("adults_passports", [])}
+        internal = _first(self.values, "adults_internal_passports")
+        if internal in ("yes", "no"):
+            adult_carried["internal_passport"] = ["on"] if internal == "yes" else []
+        for i in range(adults):
+            for name, value in adult_carried.items():
+                self.values.setdefault(f"adult_{i}_{name}", value)
+                self.seen.add(f"adult_{i}_{name}")
         for name in REPLACED_FIELDS:
             self.values.pop(name, None)
 

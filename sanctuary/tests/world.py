@@ -117,7 +117,7 @@ def build_world() -> World:
     spare_offer = make_offer(host, beds=1, days=10)
     make_offer(other_host, beds=3)
     seeker = Client()
-    file = make_case(seeker)
+    file = make_case(seeker, status="summons_received")  # his summons can be referred
     coordinator = Client()
     log_in(coordinator, users["coordinator"])
     assign(coordinator, file, users["holding counselor"])

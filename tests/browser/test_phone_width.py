@@ -120,16 +120,28 @@ def test_it_fits_every_seeker_page_on_a_phone(browser: Any, live_server: Any, la
     assert page.locator("main .sources").count() == 1
     phone.measure("options answer")
 
+    # The questionnaire, one step a page: each step is measured, and one with its errors.
     phone.open("/help/")
     phone.measure("questionnaire")
-    phone.send()
-    phone.measure("questionnaire with errors")
-    page.select_option("[name=status]", "mobilized")
+    page.select_option("[name=status]", "summons_received")
     page.select_option("[name=location]", "russia")
+    phone.send()
+    phone.measure("questionnaire, summons step")
+    phone.send()  # the kind of summons is required
+    assert page.locator("main .error-summary").count() == 1
+    phone.measure("questionnaire with errors")
+    page.select_option("[name=summons]", "electronic")
+    page.fill("[name=summons_date]", "2026-11-20")
+    phone.send()
+    phone.measure("questionnaire, documents step")
+    phone.send()
+    phone.measure("questionnaire, journey step")
+    phone.send()
+    phone.measure("questionnaire, contact step")
     page.locator("[name=help_wanted][value=legal]").check()
     page.fill("[name=story]", "A summons came; I want to leave.")
     phone.send()
-    assert page.locator("p.codename code").is_visible()
+    assert page.locator("ol.codename code").count() == 8
     phone.measure("codename")
 
     phone.open("/mailbox/")
@@ -186,5 +198,5 @@ def test_it_fits_every_seeker_page_on_a_phone(browser: Any, live_server: Any, la
     assert phone.overflowing == {}, f"pages wider than {WIDTH} px: {phone.overflowing}"
     tall = {name: h for name, h in phone.headers.items() if h > HEADER_ONE_ROW}
     assert tall == {}, f"headers in more than one row: {tall}"
-    assert len(phone.headers) == 19  # every page above was measured
+    assert len(phone.headers) == 23  # every page above was measured
     assert phone.small == [], "tap targets under 44 px:\n" + "\n".join(phone.small)

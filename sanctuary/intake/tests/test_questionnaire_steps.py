@@ -17,6 +17,7 @@ from sanctuary.intake.forms import REPLACED_FIELDS, STEPS, QuestionnaireForm
 from sanctuary.intake.tests.helpers import answers_in, codename_in, token_in
 from sanctuary.routes.knowledge import default_knowledge_base
 from sanctuary.routes.services import do_import_knowledge
+from sanctuary.routes.tests.helpers import check_options
 from sanctuary.routes.situation import Situation
 from sanctuary.test import BaseTestCase
 
@@ -319,11 +320,17 @@ class OptionsCarryOverTestCase(BaseTestCase):
             "summons": "electronic",
             "summons_date": "2026-11-20",
             "criminal_case": "likely",
+            "summons_served": "yes",
+            "summons_in_register": "",
+            "summons_purpose": "mobilisation",
             "children": "2",
+            "children_ages": "3, 8",
             "children_passports": "on",
+            "adults": "1",
+            "adults_internal_passports": "no",
             "passport_expires": "2031-01-01",
         }
-        answer = self.client.get(reverse("options:check"), options).content.decode()
+        answer = check_options(self.client, options).content.decode()
         form = re.search(
             r'<form method="post" action="([^"]+)" class="ask-for-help">(.*?)</form>', answer, re.S
         )
@@ -350,6 +357,16 @@ class OptionsCarryOverTestCase(BaseTestCase):
             self.assertEqual(carried[f"child_{i}_passport"], ["on"])
             self.assertEqual(carried[f"child_{i}_birth_certificate"], [])
         self.assertNotIn("children_passports", carried)
+        # The options check's other answers asked differently here land in their questions.
+        self.assertEqual(carried["served"], ["on"])
+        self.assertNotIn("in_register", carried)  # "I do not know" leaves it unanswered
+        self.assertEqual(carried["purpose"], ["mobilisation"])
+        self.assertEqual(carried["child_0_age"], ["3"])
+        self.assertEqual(carried["child_1_age"], ["8"])
+        self.assertEqual(carried["adult_0_internal_passport"], [])
+        self.assertEqual(carried["adult_0_passport"], [])
+        for name in ("summons_served", "summons_purpose", "children_ages", "adults_passports"):
+            self.assertNotIn(name, carried)
         self.assertEqual(Case.objects.count(), 0)
 
     def test_it_offers_no_help_button_before_there_is_an_answer(self) -> None:

@@ -23,7 +23,7 @@ class ReferralAccessMatrixTestCase(BaseTestCase):
         super().setUp()
         self.holder = make_staff("holder", Role.COUNSELOR)
         self.seeker = Client()
-        submit(self.seeker)
+        submit(self.seeker, status="summons_received")  # his summons date can be referred
         self.file = CaseFile.objects.get()
         self.log_in(self.charlie)
         self.client.post(

@@ -26,7 +26,7 @@ class BadInputTestCase(HypothesisTestCase):
         """Called by each example, inside the transaction hypothesis rolls back after it."""
         self.counselor = make_staff("bob", Role.COUNSELOR)
         self.coordinator = make_staff("charlie", Role.COORDINATOR)
-        submit(Client())
+        submit(Client(), status="summons_received")  # his summons date can be referred
         self.file = CaseFile.objects.get()
         self.staff = Client()
         log_in(self.staff, self.coordinator)

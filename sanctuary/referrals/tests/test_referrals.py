@@ -42,7 +42,7 @@ class ReferralTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.seeker = Client()
-        submit(self.seeker)
+        submit(self.seeker, status="summons_received")  # his summons date can be referred
         self.case = Case.objects.get()
         self.log_in(self.charlie)
         self.client.post(reverse("cases:assign", args=[self.case.pk]), {"counselor": self.bob.pk})
@@ -359,7 +359,12 @@ class ReferralTestCase(BaseTestCase):
         issued = refer(self.bob_client, self.case.pk, self.partner, items=["case_type"])
         path, code = link_and_code(issued)
         other_seeker = Client()
-        submit(other_seeker, story="another story", contact_handle="another-handle")
+        submit(
+            other_seeker,
+            status="summons_received",
+            story="another story",
+            contact_handle="another-handle",
+        )
         other = Case.objects.exclude(pk=self.case.pk).get()
         self.client.post(reverse("cases:assign", args=[other.pk]), {"counselor": self.bob.pk})
         pages = {

@@ -90,7 +90,9 @@ class AddressDisclosureTestCase(BaseTestCase):
         return clients
 
     def pages_with_canary(self) -> set[tuple[str, str]]:
-        """(visitor, page) for every page that shows the address or the contact."""
+        """(visitor, page) for every page that shows the address or the contact: the page he
+        lands on, so an address that only sends him on (the codename check sends a GET to his
+        mailbox) counts as the page it sends him to."""
         found = set()
         extra = [
             reverse("cases:case", args=[self.file.pk]),
@@ -103,7 +105,8 @@ class AddressDisclosureTestCase(BaseTestCase):
                 response = client.get(url, follow=True)
                 content = response.content.decode(errors="replace")
                 if CANARY_ADDRESS in content or CANARY_CONTACT in content:
-                    found.add((visitor, url))
+                    landed = response.redirect_chain[-1][0] if response.redirect_chain else url
+                    found.add((visitor, landed))
         return found
 
     def stays(self) -> list[Stay]:
