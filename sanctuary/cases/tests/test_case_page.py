@@ -10,7 +10,8 @@ from sanctuary.test import BaseTestCase
 class StaffMailboxTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        submit(Client())
+        # Mobilised, and the summons that called him is still his: the questionnaire keeps it.
+        submit(Client(), other_statuses="summons_received")
         self.case = Case.objects.get()
 
     def test_it_lists_new_cases_in_the_triage_queue(self) -> None:

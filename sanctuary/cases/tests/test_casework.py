@@ -18,7 +18,8 @@ class CaseworkTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.dora = make_staff("dora", Role.COUNSELOR)
-        submit(Client())
+        # Mobilised, and the summons that called him is still his: the questionnaire keeps it.
+        submit(Client(), other_statuses="summons_received")
         self.case = Case.objects.get()
         self.file = CaseFile.objects.get()
 
