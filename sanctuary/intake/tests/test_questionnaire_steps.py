@@ -17,8 +17,8 @@ from sanctuary.intake.forms import REPLACED_FIELDS, STEPS, QuestionnaireForm
 from sanctuary.intake.tests.helpers import answers_in, codename_in, token_in
 from sanctuary.routes.knowledge import default_knowledge_base
 from sanctuary.routes.services import do_import_knowledge
-from sanctuary.routes.tests.helpers import check_options
 from sanctuary.routes.situation import Situation
+from sanctuary.routes.tests.helpers import check_options
 from sanctuary.test import BaseTestCase
 
 YOU: dict[str, Any] = {"status": "civilian", "location": "russia", "on_behalf": "0"}
