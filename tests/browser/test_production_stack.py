@@ -16,9 +16,7 @@ skipping.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -44,6 +42,7 @@ from sanctuary.intake import services as intake
 from sanctuary.keyring import crypto
 from sanctuary.test import make_staff
 from tests.browser.helpers import case_answers, record_other_origins, staff_sign_in
+from tests.processes import free_port, require_binary, wait_for_port
 
 pytestmark = [
     pytest.mark.production,
@@ -65,21 +64,6 @@ SECURITY_HEADERS = (
     "x-frame-options",
     "strict-transport-security",
 )
-
-
-def require(binary: str, package: str) -> str:
-    found = shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/sbin")
-    if found:
-        return found
-    if os.environ.get("SANCTUARY_REQUIRE_STACK") == "1":
-        pytest.fail(f"{binary} is missing (apt-get install {package}); CI requires this test")
-    pytest.skip(f"{binary} is missing (apt-get install {package})")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def replaced(text: str, old: str, new: str) -> str:
@@ -147,19 +131,6 @@ class Stack:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(log.read_text(errors="replace")[-3000:])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}: {log.read_text(errors='replace')[-3000:]}")
 
 
 def gunicorn_command(port: int) -> list[str]:
@@ -255,7 +226,7 @@ def production_env(stack: Stack) -> dict[str, str]:
 def stack(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """One stack for the module: its processes reach the test database on their own, and each
     test's transactional database is flushed between tests as usual."""
-    nginx = require("nginx", "nginx")
+    nginx = require_binary("nginx", "nginx")
     tmp_path = tmp_path_factory.mktemp("stack")
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -444,14 +415,14 @@ def test_it_runs_the_task_worker_on_the_same_database(stack: Stack) -> None:
 
 
 def test_it_passes_tors_and_systemds_own_checks() -> None:
-    tor = require("tor", "tor")
+    tor = require_binary("tor", "tor")
     done = subprocess.run(
         [tor, "--verify-config", "-f", str(DEPLOY / "tor" / "torrc")],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0 and "Configuration was valid" in done.stdout, done.stdout
-    analyze = require("systemd-analyze", "systemd")
+    analyze = require_binary("systemd-analyze", "systemd")
     units = DEPLOY / "systemd"
     with tempfile.TemporaryDirectory(prefix="sanctuary-units-") as directory:
         with_root = Path(directory)

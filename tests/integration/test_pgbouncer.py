@@ -14,11 +14,9 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,6 +34,7 @@ from sanctuary.intake import services as intake
 from sanctuary.keyring import crypto
 from sanctuary.test import PASSWORD, make_staff, totp_for
 from tests.browser.helpers import case_answers
+from tests.processes import free_port, require_binary, wait_for_port
 
 pytestmark = [
     pytest.mark.production,
@@ -49,32 +48,9 @@ BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(log.read_text(errors="replace")[-3000:])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}")
-
-
 @pytest.fixture
 def pgbouncer() -> Iterator[int]:
-    binary = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
-    if not binary:
-        if os.environ.get("SANCTUARY_REQUIRE_STACK") == "1":
-            pytest.fail("pgbouncer is missing (apt-get install pgbouncer); CI requires this test")
-        pytest.skip("pgbouncer is missing (apt-get install pgbouncer)")
+    binary = require_binary("pgbouncer", "pgbouncer")
     db = connection.settings_dict
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="sanctuary-pgbouncer-") as directory:
