@@ -1,0 +1,312 @@
+"""Counting from plain columns, drafting, approving and discarding releases.
+
+Only plain columns are read, each named in a `values()`: a case's type, stage file, country,
+creation time and kinds of help asked; a stay's nights, persons and the request's country and
+party; a referral's time and its partner's country; messages' times. Never a story, a name or
+a sealed field (tests/test_services.py watches the SQL)."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from sanctuary.accounts.models import Role, User
+from sanctuary.audit.models import Action
+from sanctuary.audit.services import record
+from sanctuary.cases.models import Case
+from sanctuary.cases.stages import CaseType
+from sanctuary.referrals.models import Referral
+from sanctuary.shelter.models import Stay, StayRequest
+from sanctuary.stats import figures
+from sanctuary.stats.models import Release, Status
+
+
+class ReleaseError(Exception):
+    pass
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def months_of(start: dt.date, end: dt.date) -> tuple[str, ...]:
+    months = []
+    day = month_start(start)
+    while day < end:
+        months.append(f"{day:%Y-%m}")
+        day = next_month(day)
+    return tuple(months)
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _month(value: dt.date | dt.datetime) -> str:
+    return f"{value:%Y-%m}"
+
+
+def case_types() -> tuple[str, ...]:
+    return (*(t.value for t in CaseType), figures.NONE)
+
+
+def queries() -> tuple[figures.Query, ...]:
+    return figures.queries(case_types(), settings.STATS_COUNTRIES)
+
+
+def segment(adult_men: int, adult_women: int, children: int) -> str:
+    """The shelter matcher's segments (shelter.matcher.segment_of), from the party's columns."""
+    if children:
+        return "families_with_children"
+    if adult_men + adult_women == 1:
+        return "single_men" if adult_men else "single_women"
+    return "other_groups"
+
+
+def collect(start: dt.date, end: dt.date) -> figures.Raw:
+    """The true counts of the period [start, end), months whole. Never stored."""
+    places = set(settings.STATS_COUNTRIES)
+
+    def place(code: str | None) -> str:
+        if not code:
+            return figures.NONE
+        return code if code in places else figures.OTHER
+
+    since, until = _moment(start), _moment(end)
+    cases = Case.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
+    counts: dict[str, Counter[figures.Key]] = defaultdict(Counter)
+    by_month = cases.annotate(m=TruncMonth("created_at"))
+    for row in by_month.values("m").annotate(n=models.Count("id")):
+        counts["cases_total"][(_month(row["m"]),)] += row["n"]
+    for row in by_month.values("m", "file__case_type").annotate(n=models.Count("id")):
+        label = row["file__case_type"] or figures.NONE
+        counts["cases_by_type"][(_month(row["m"]), label)] += row["n"]
+    for row in by_month.values("m", "country").annotate(n=models.Count("id")):
+        counts["cases_by_country"][(_month(row["m"]), place(row["country"]))] += row["n"]
+    # The destination: the country of the case's first stay request, the only plain column
+    # that says where a person is going (the rest of his plans are sealed in his situation).
+    first_bed = (
+        StayRequest.objects.filter(case=models.OuterRef("pk"))
+        .order_by("created_at")
+        .values("country")[:1]
+    )
+    destinations = by_month.annotate(dest=models.Subquery(first_bed))
+    for row in destinations.values("m", "dest").annotate(n=models.Count("id")):
+        counts["cases_by_destination"][(_month(row["m"]), place(row["dest"]))] += row["n"]
+    help_counts = by_month.values("m").annotate(
+        **{
+            kind: models.Count("id", filter=models.Q(help_wanted__icontains=f'"{kind}"'))
+            for kind in figures.HELP_KINDS
+        }
+    )
+    for row in help_counts:
+        for kind in figures.HELP_KINDS:
+            counts["help_by_kind"][(_month(row["m"]), kind)] += row[kind]
+
+    # Stays beginning in the period, not cancelled: a case's first of each month counts,
+    # its persons and nights clipped (figures.PERSONS_CAP, figures.NIGHTS_CAP).
+    stays = (
+        Stay.objects.filter(first_night__gte=start, first_night__lt=end)
+        .exclude(status=Stay.Status.CANCELLED)
+        .order_by("first_night", "pk")
+        .values_list(
+            "request__case_id",
+            "first_night",
+            "persons",
+            "nights",
+            "request__country",
+            "request__adult_men",
+            "request__adult_women",
+            "request__children",
+        )
+    )
+    seen: set[tuple[object, str]] = set()
+    for case_id, night, persons, nights, country, men, women, children in stays.iterator():
+        month = _month(night)
+        if (case_id, month) in seen:
+            continue
+        seen.add((case_id, month))
+        cell = (month, f"{place(country)}/{segment(men, women, children)}")
+        persons = min(persons, figures.PERSONS_CAP)
+        counts["persons_placed"][cell] += persons
+        counts["bed_nights"][cell] += persons * min(nights, figures.NIGHTS_CAP)
+
+    referrals = (
+        Referral.objects.filter(created_at__gte=since, created_at__lt=until)
+        .order_by()
+        .annotate(m=TruncMonth("created_at"))
+        .values("case_id", "m", "partner__country")
+        .annotate(n=models.Count("id"))
+    )
+    per_case: Counter[tuple[object, str]] = Counter()
+    for row in referrals.iterator():
+        month = _month(row["m"])
+        n = min(row["n"], figures.REFERRALS_CAP - per_case[(row["case_id"], month)])
+        if n > 0:
+            per_case[(row["case_id"], month)] += n
+            counts["referrals"][(month, place(row["partner__country"]))] += n
+
+    answered = (
+        cases.annotate(
+            first_reply=models.Min(
+                "messages__created_at", filter=models.Q(messages__from_seeker=False)
+            )
+        )
+        .filter(first_reply__isnull=False)
+        .values_list("created_at", "first_reply")
+    )
+    hours = [_reply_hours((reply - created).total_seconds()) for created, reply in answered]
+    return figures.Raw(months=months_of(start, end), counts=counts, reply_hours=hours)
+
+
+def _reply_hours(seconds: float) -> int:
+    """The smallest candidate at least this many hours, the last if none."""
+    for candidate in figures.REPLY_HOURS:
+        if seconds <= candidate * 3600:
+            return candidate
+    return figures.REPLY_HOURS[-1]
+
+
+def budget_message(error: figures.BudgetExceeded, year: int) -> str:
+    return _(
+        "This release would spend ε = %(asked)s, but only ε = %(left)s of %(year)s's budget "
+        "of %(budget)s is left. Ask for a smaller ε, or wait for next year's budget."
+    ) % {
+        "asked": f"{error.asked:g}",
+        "left": f"{error.left:g}",
+        "year": year,
+        "budget": f"{error.budget:g}",
+    }
+
+
+def can_release(user: User | None) -> bool:
+    return user is not None and user.has_role(Role.COORDINATOR)
+
+
+@transaction.atomic
+def do_draft_release(
+    *, start: dt.date, end: dt.date, epsilon: float | None, acting_user: User | None
+) -> Release:
+    """Count, noise and post-process the period's figures into a draft, spending its epsilon
+    from this year's budget now: the noise is drawn and will be seen."""
+    if acting_user is not None and not can_release(acting_user):
+        raise ReleaseError(_("Only coordinators draft public figures."))
+    start, end = month_start(start), month_start(end)
+    if end <= start:
+        raise ReleaseError(_("A release covers at least one whole month."))
+    if end > month_start(timezone.now().date()):
+        raise ReleaseError(_("A release covers only months that have ended."))
+    epsilon = settings.STATS_EPSILON if epsilon is None else epsilon
+    year = timezone.now().year
+    try:
+        figures.check_budget(epsilon, Release.objects.spent_in(year), settings.STATS_EPSILON_YEAR)
+    except figures.BudgetExceeded as error:
+        raise ReleaseError(budget_message(error, year)) from error
+    computed = figures.compute(
+        collect(start, end), epsilon=epsilon, k=settings.STATS_K, queries=queries()
+    )
+    release = Release.objects.create(
+        period_start=start,
+        period_end=end,
+        epsilon=epsilon,
+        epsilon_spent=computed.spent,
+        k=settings.STATS_K,
+        method=figures.METHOD,
+        figures=computed.as_data(),
+        drafted_by=acting_user,
+    )
+    record(
+        Action.FIGURES_DRAFTED,
+        actor=acting_user,
+        object_type="stats.release",
+        object_id=release.pk,
+        details={"months": len(computed.months), "epsilon": f"{computed.spent:.6g}"},
+    )
+    return release
+
+
+def _check_decider(release: Release, user: User) -> None:
+    if not can_release(user):
+        raise ReleaseError(_("Only coordinators approve public figures."))
+    if release.status != Status.DRAFT:
+        raise ReleaseError(_("This release has already been decided."))
+    if release.drafted_by_id == user.pk:
+        raise ReleaseError(_("A second person must approve the figures you drafted."))
+
+
+@transaction.atomic
+def do_approve_release(*, release: Release, acting_user: User) -> Release:
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    _check_decider(release, acting_user)
+    last = Release.objects.aggregate(n=models.Max("number"))["n"] or 0
+    release.status = Status.PUBLISHED
+    release.approved_by = acting_user
+    release.published_at = timezone.now()
+    release.number = last + 1
+    release.save(update_fields=["status", "approved_by", "published_at", "number"])
+    record(
+        Action.FIGURES_PUBLISHED,
+        actor=acting_user,
+        object_type="stats.release",
+        object_id=release.pk,
+        details={"number": release.number, "epsilon": f"{release.epsilon_spent:.6g}"},
+    )
+    return release
+
+
+@transaction.atomic
+def do_discard_release(*, release: Release, acting_user: User) -> None:
+    """The draft is not published; its epsilon stays spent."""
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if not can_release(acting_user):
+        raise ReleaseError(_("Only coordinators approve public figures."))
+    if release.status != Status.DRAFT:
+        raise ReleaseError(_("This release has already been decided."))
+    release.status = Status.DISCARDED
+    release.save(update_fields=["status"])
+    record(
+        Action.FIGURES_DISCARDED,
+        actor=acting_user,
+        object_type="stats.release",
+        object_id=release.pk,
+    )
+
+
+def last_month_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = month_start(today)
+    return month_start(end - dt.timedelta(days=1)), end
+
+
+def draft_last_month(today: dt.date | None = None) -> Release | None:
+    """The monthly draft, once per month: none if last month has a release (in any state) or
+    the year's budget is spent."""
+    start, end = last_month_period(today or timezone.now().date())
+    if Release.objects.filter(period_start=start, period_end=end).exists():
+        return None
+    return do_draft_release(start=start, end=end, epsilon=None, acting_user=None)
+
+
+def year_ledger(year: int) -> dict[str, object]:
+    spent = Release.objects.spent_in(year)
+    budget = settings.STATS_EPSILON_YEAR
+    return {
+        "year": year,
+        "spent": spent,
+        "budget": budget,
+        "left": max(0.0, budget - spent),
+        "releases_left": ngettext(
+            "%(n)s release at the default ε",
+            "%(n)s releases at the default ε",
+            n := int(max(0.0, budget - spent) // settings.STATS_EPSILON),
+        )
+        % {"n": n},
+    }
