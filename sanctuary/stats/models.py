@@ -58,14 +58,6 @@ class Release(models.Model):
     def __str__(self) -> str:
         return f"release {self.pk}"
 
-    @property
-    def slug(self) -> str:
-        return f"{self.number}" if self.number else ""
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         """A published release never changes: its URL, figures and numbers are cited."""
         if self.pk and Release.objects.filter(pk=self.pk, status=Status.PUBLISHED).exists():
@@ -75,3 +67,11 @@ class Release(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         """Never: a release, even a discarded draft, holds the epsilon it spent."""
         raise ReleaseImmutable(f"release {self.pk} is kept")
+
+    @property
+    def slug(self) -> str:
+        return f"{self.number}" if self.number else ""
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED

@@ -15,7 +15,7 @@ def _month(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Draft the public figures of last month (or --month YYYY-MM) for a second person's approval."
+    help = "Draft last month's public figures (or --month YYYY-MM) for a second person to approve."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", help="the month to draft, YYYY-MM; last month if omitted")
