@@ -155,8 +155,10 @@ def collect(start: dt.date, end: dt.date) -> figures.Raw:
             per_case[(row["case_id"], month)] += n
             counts["referrals"][(month, place(row["partner__country"]))] += n
 
+    # values() before annotate(): grouped by these two columns, not by every column of the row.
     answered = (
-        cases.annotate(
+        cases.values("id", "created_at")
+        .annotate(
             first_reply=models.Min(
                 "messages__created_at", filter=models.Q(messages__from_seeker=False)
             )
@@ -218,7 +220,7 @@ def do_draft_release(
         period_start=start,
         period_end=end,
         epsilon=epsilon,
-        epsilon_spent=computed.spent,
+        epsilon_spent=round(computed.spent, 9),
         k=settings.STATS_K,
         method=figures.METHOD,
         figures=computed.as_data(),
