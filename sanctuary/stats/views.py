@@ -71,7 +71,13 @@ def _table_views(release: Release) -> list[dict[str, Any]]:
 
 
 def _citation(request: HttpRequest, release: Release) -> str:
-    url = request.build_absolute_uri(reverse("figures:release", args=[release.number]))
+    # A draft has no number yet: its citation points at the page where it will appear.
+    where = (
+        reverse("figures:release", args=[release.number])
+        if release.number
+        else reverse("figures:index")
+    )
+    url = request.build_absolute_uri(where)
     published = release.published_at.date() if release.published_at else timezone.now().date()
     return _(
         "Sanctuary network, public figures, release %(number)s (%(months)s), published "
