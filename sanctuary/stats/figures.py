@@ -305,9 +305,9 @@ def compute(
         rows: list[tuple[str, str, int]] = []
         shown_totals: dict[str, int | None] = {}
         for month in raw.months:
-            values = {key[1]: v for key, v in fitted[query.name].items() if key[0] == month}
+            by_label = {key[1]: v for key, v in fitted[query.name].items() if key[0] == month}
             total = totals[query.name][month] if query.partition else None
-            month_rows, shown_total = suppress(values, total, threshold(query, scale, k))
+            month_rows, shown_total = suppress(by_label, total, threshold(query, scale, k))
             rows.extend((month, label, v) for label, v in month_rows)
             if query.partition:
                 shown_totals[month] = shown_total

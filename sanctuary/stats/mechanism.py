@@ -22,6 +22,11 @@ class MechanismError(ValueError):
     pass
 
 
+def privacy_loss(measurement: dp.Measurement, d_in: int) -> float:
+    """The epsilon OpenDP's privacy map certifies for inputs this far apart."""
+    return float(measurement.map(d_in))  # type: ignore[no-untyped-call]  # opendp's stubs
+
+
 def laplace_scale(sensitivity: int, epsilon: float) -> float:
     if sensitivity < 1 or not epsilon > 0 or math.isinf(epsilon):
         raise MechanismError("sensitivity must be at least 1 and epsilon a positive number")
@@ -42,7 +47,7 @@ def noise_counts(
     if not counts:
         return [], 0.0
     measurement = count_measurement(len(counts), laplace_scale(sensitivity, epsilon))
-    spent = float(measurement.map(sensitivity))
+    spent = privacy_loss(measurement, sensitivity)
     if spent > epsilon * (1 + 1e-9):
         raise MechanismError(f"the mechanism would spend {spent}, more than {epsilon}")
     return [int(value) for value in measurement([int(c) for c in counts])], spent
@@ -67,9 +72,9 @@ def private_median(
     if not epsilon > 0:
         raise MechanismError("epsilon must be a positive number")
     # The privacy map is linear in 1/scale: find the scale of unit epsilon, then divide.
-    unit = float(median_measurement(candidates, 1.0).map(1))
+    unit = privacy_loss(median_measurement(candidates, 1.0), 1)
     measurement = median_measurement(candidates, unit / epsilon)
-    spent = float(measurement.map(1))
+    spent = privacy_loss(measurement, 1)
     if spent > epsilon * (1 + 1e-9):
         raise MechanismError(f"the mechanism would spend {spent}, more than {epsilon}")
     return int(measurement([int(v) for v in values])), spent

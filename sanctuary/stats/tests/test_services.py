@@ -183,7 +183,8 @@ class CanaryTests(BaseTestCase):
             release = services.do_draft_release(
                 start=start, end=end, epsilon=NOISELESS, acting_user=self.charlie
             )
-        return release.figures
+        figures: dict[str, object] = release.figures
+        return figures
 
     def labels(self, figures: dict[str, object]) -> set[str]:
         found = set()
