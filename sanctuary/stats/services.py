@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
-from sanctuary.cases.models import Case
+from sanctuary.cases.models import Case, Message
 from sanctuary.cases.stages import CaseType
 from sanctuary.referrals.models import Referral
 from sanctuary.shelter.models import Stay, StayRequest
@@ -55,6 +55,15 @@ def _month(value: dt.date | dt.datetime) -> str:
     return f"{value:%Y-%m}"
 
 
+def _by_month(field: str) -> dict[str, ExtractYear | ExtractMonth]:
+    """Year and month as numbers (UTC): no time-zone conversion of a datetime per group."""
+    return {"y": ExtractYear(field), "mo": ExtractMonth(field)}
+
+
+def _ym(row: dict[str, int]) -> str:
+    return f"{row['y']:04d}-{row['mo']:02d}"
+
+
 def case_types() -> tuple[str, ...]:
     return (*(t.value for t in CaseType), figures.NONE)
 
@@ -84,33 +93,37 @@ def collect(start: dt.date, end: dt.date) -> figures.Raw:
     since, until = _moment(start), _moment(end)
     cases = Case.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
     counts: dict[str, Counter[figures.Key]] = defaultdict(Counter)
-    by_month = cases.annotate(m=TruncMonth("created_at"))
-    for row in by_month.values("m").annotate(n=models.Count("id")):
-        counts["cases_total"][(_month(row["m"]),)] += row["n"]
-    for row in by_month.values("m", "file__case_type").annotate(n=models.Count("id")):
-        label = row["file__case_type"] or figures.NONE
-        counts["cases_by_type"][(_month(row["m"]), label)] += row["n"]
-    for row in by_month.values("m", "country").annotate(n=models.Count("id")):
-        counts["cases_by_country"][(_month(row["m"]), place(row["country"]))] += row["n"]
+    # One pass over the period's cases, grouped by month, country, kinds of help and type: a
+    # few thousand groups at most, from which four tables are summed.
+    groups = (
+        cases.annotate(**_by_month("created_at"))
+        .values("y", "mo", "country", "help_wanted", "file__case_type")
+        .annotate(n=models.Count("id"))
+    )
+    for row in groups.iterator():
+        month, n = _ym(row), row["n"]
+        counts["cases_total"][(month,)] += n
+        counts["cases_by_type"][(month, row["file__case_type"] or figures.NONE)] += n
+        counts["cases_by_country"][(month, place(row["country"]))] += n
+        kinds = row["help_wanted"] if isinstance(row["help_wanted"], list) else []
+        for kind in set(kinds) & set(figures.HELP_KINDS):
+            counts["help_by_kind"][(month, kind)] += n
     # The destination: the country of the case's first stay request, the only plain column
     # that says where a person is going (the rest of his plans are sealed in his situation).
-    first_bed = (
-        StayRequest.objects.filter(case=models.OuterRef("pk"))
-        .order_by("created_at")
-        .values("country")[:1]
+    # Cases without one are the rest of the month's total.
+    requests = (
+        StayRequest.objects.filter(case__created_at__gte=since, case__created_at__lt=until)
+        .order_by("case_id", "created_at")
+        .values_list("case_id", "case__created_at", "country")
     )
-    destinations = by_month.annotate(dest=models.Subquery(first_bed))
-    for row in destinations.values("m", "dest").annotate(n=models.Count("id")):
-        counts["cases_by_destination"][(_month(row["m"]), place(row["dest"]))] += row["n"]
-    help_counts = by_month.values("m").annotate(
-        **{
-            kind: models.Count("id", filter=models.Q(help_wanted__icontains=f'"{kind}"'))
-            for kind in figures.HELP_KINDS
-        }
-    )
-    for row in help_counts:
-        for kind in figures.HELP_KINDS:
-            counts["help_by_kind"][(_month(row["m"]), kind)] += row[kind]
+    first_request: set[object] = set()
+    for case_id, created, country in requests.iterator():
+        if case_id not in first_request:
+            first_request.add(case_id)
+            counts["cases_by_destination"][(_month(created), place(country))] += 1
+    for (month,), total in list(counts["cases_total"].items()):
+        known = sum(n for key, n in counts["cases_by_destination"].items() if key[0] == month)
+        counts["cases_by_destination"][(month, figures.NONE)] += total - known
 
     # Stays beginning in the period, not cancelled: a case's first of each month counts,
     # its persons and nights clipped (figures.PERSONS_CAP, figures.NIGHTS_CAP).
@@ -143,39 +156,49 @@ def collect(start: dt.date, end: dt.date) -> figures.Raw:
     referrals = (
         Referral.objects.filter(created_at__gte=since, created_at__lt=until)
         .order_by()
-        .annotate(m=TruncMonth("created_at"))
-        .values("case_id", "m", "partner__country")
+        .annotate(**_by_month("created_at"))
+        .values("case_id", "y", "mo", "partner__country")
         .annotate(n=models.Count("id"))
     )
     per_case: Counter[tuple[object, str]] = Counter()
     for row in referrals.iterator():
-        month = _month(row["m"])
+        month = _ym(row)
         n = min(row["n"], figures.REFERRALS_CAP - per_case[(row["case_id"], month)])
         if n > 0:
             per_case[(row["case_id"], month)] += n
             counts["referrals"][(month, place(row["partner__country"]))] += n
 
-    # values() before annotate(): grouped by these two columns, not by every column of the row.
+    # The time to the first reply, counted per candidate in the database: for each candidate,
+    # how many answered cases had their first reply within that many hours.
     answered = (
-        cases.values("id", "created_at")
-        .annotate(
-            first_reply=models.Min(
-                "messages__created_at", filter=models.Q(messages__from_seeker=False)
-            )
+        Message.objects.filter(
+            from_seeker=False, case__created_at__gte=since, case__created_at__lt=until
         )
-        .filter(first_reply__isnull=False)
-        .values_list("created_at", "first_reply")
+        .order_by()
+        .values("case_id", "case__created_at")
+        .annotate(first_reply=models.Min("created_at"))
     )
-    hours = [_reply_hours((reply - created).total_seconds()) for created, reply in answered]
-    return figures.Raw(months=months_of(start, end), counts=counts, reply_hours=hours)
-
-
-def _reply_hours(seconds: float) -> int:
-    """The smallest candidate at least this many hours, the last if none."""
+    within = answered.aggregate(
+        answered=models.Count("case_id"),
+        **{
+            f"h{hours}": models.Count(
+                "case_id",
+                filter=models.Q(
+                    first_reply__lte=models.F("case__created_at") + dt.timedelta(hours=hours)
+                ),
+            )
+            for hours in figures.REPLY_HOURS
+        },
+    )
+    hours: list[int] = []
+    below = 0
     for candidate in figures.REPLY_HOURS:
-        if seconds <= candidate * 3600:
-            return candidate
-    return figures.REPLY_HOURS[-1]
+        upto = within[f"h{candidate}"] or 0
+        hours += [candidate] * (upto - below)
+        below = upto
+    # Later than the last candidate: counted at the last.
+    hours += [figures.REPLY_HOURS[-1]] * ((within["answered"] or 0) - below)
+    return figures.Raw(months=months_of(start, end), counts=counts, reply_hours=hours)
 
 
 def budget_message(error: figures.BudgetExceeded, year: int) -> str:

@@ -22,8 +22,6 @@ from sanctuary.referrals.tests.helpers import add_partner, link_and_code, refer
 from sanctuary.routes.models import FactProposal, StoredFact
 from sanctuary.routes.services import do_import_knowledge, do_propose_fact_edit
 from sanctuary.shelter.models import Proposal, Stay, StayRequest
-from sanctuary.stats import services as stats
-from sanctuary.stats.models import Release
 from sanctuary.shelter.tests.factories import (
     approved,
     assign,
@@ -32,6 +30,8 @@ from sanctuary.shelter.tests.factories import (
     make_offer,
     make_request,
 )
+from sanctuary.stats import services as stats
+from sanctuary.stats.models import Release
 from sanctuary.test import PASSWORD, log_in, make_staff
 
 ANONYMOUS = "anonymous"
