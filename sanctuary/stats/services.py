@@ -23,7 +23,7 @@ from sanctuary.cases.stages import CaseType
 from sanctuary.referrals.models import Referral
 from sanctuary.shelter.models import Stay, StayRequest
 from sanctuary.stats import figures
-from sanctuary.stats.models import Release, Status
+from sanctuary.stats.models import Release, Status, YearBudget
 
 
 class ReleaseError(Exception):
@@ -232,8 +232,10 @@ def do_draft_release(
         raise ReleaseError(_("A release covers only months that have ended."))
     epsilon = settings.STATS_EPSILON if epsilon is None else epsilon
     year = timezone.now().year
+    YearBudget.objects.get_or_create(year=year)
+    budget = YearBudget.objects.select_for_update().get(year=year)
     try:
-        figures.check_budget(epsilon, Release.objects.spent_in(year), settings.STATS_EPSILON_YEAR)
+        figures.check_budget(epsilon, budget.spent, settings.STATS_EPSILON_YEAR)
     except figures.BudgetExceeded as error:
         raise ReleaseError(budget_message(error, year)) from error
     computed = figures.compute(
@@ -249,6 +251,8 @@ def do_draft_release(
         figures=computed.as_data(),
         drafted_by=acting_user,
     )
+    budget.spent = round(budget.spent + release.epsilon_spent, 9)
+    budget.save(update_fields=["spent"])
     record(
         Action.FIGURES_DRAFTED,
         actor=acting_user,

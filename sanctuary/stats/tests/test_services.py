@@ -136,6 +136,7 @@ class ReleaseTests(BaseTestCase):
         assert Release.objects.count() == 2
         self.draft(0.5)
         assert Release.objects.spent_in(release_year()) == 2.5
+        assert sum(r.epsilon_spent for r in Release.objects.all()) == 2.5
 
     def test_it_drafts_only_ended_months(self) -> None:
         start, _end = last_month()
