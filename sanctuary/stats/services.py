@@ -7,6 +7,7 @@ a sealed field (tests/test_services.py watches the SQL)."""
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -55,12 +56,8 @@ def _month(value: dt.date | dt.datetime) -> str:
     return f"{value:%Y-%m}"
 
 
-def _by_month(field: str) -> dict[str, ExtractYear | ExtractMonth]:
-    """Year and month as numbers (UTC): no time-zone conversion of a datetime per group."""
-    return {"y": ExtractYear(field), "mo": ExtractMonth(field)}
-
-
-def _ym(row: dict[str, int]) -> str:
+def _ym(row: dict[str, Any]) -> str:
+    """Year and month extracted as numbers (UTC): no time-zone conversion per group."""
     return f"{row['y']:04d}-{row['mo']:02d}"
 
 
@@ -99,7 +96,7 @@ def collect(start: dt.date, end: dt.date) -> figures.Raw:
     # One pass over the period's cases, grouped by month, country, kinds of help and type: a
     # few thousand groups at most, from which four tables are summed.
     groups = (
-        cases.annotate(**_by_month("created_at"))
+        cases.annotate(y=ExtractYear("created_at"), mo=ExtractMonth("created_at"))
         .values("y", "mo", "country", "help_wanted", "file__case_type")
         .annotate(n=models.Count("id"))
     )
@@ -159,7 +156,7 @@ def collect(start: dt.date, end: dt.date) -> figures.Raw:
     referrals = (
         Referral.objects.filter(created_at__gte=since, created_at__lt=until)
         .order_by()
-        .annotate(**_by_month("created_at"))
+        .annotate(y=ExtractYear("created_at"), mo=ExtractMonth("created_at"))
         .values("case_id", "y", "mo", "partner__country")
         .annotate(n=models.Count("id"))
     )
