@@ -35,6 +35,16 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def envsecret(name: str, demo_value: str) -> str:
     """A secret from NAME, or from the file named by NAME_FILE; demo mode has a default."""
     value = os.environ.get(name, "")
@@ -166,6 +176,7 @@ INSTALLED_APPS = [
     "sanctuary.referrals",
     "sanctuary.hosts",
     "sanctuary.shelter",
+    "sanctuary.stats",
     "sanctuary.demo",
     "django_tasks",
     "django_tasks_db",
@@ -188,6 +199,25 @@ if not 0 <= SHELTER_MIN_TIER_FOR_GUESTS <= SHELTER_MIN_TIER_FOR_CHILDREN <= 2:
     )
 # How long a host has to accept or decline an approved proposal before it expires.
 SHELTER_ANSWER_HOURS = envint("SHELTER_ANSWER_HOURS", 24)
+
+# Public figures (sanctuary/stats/README.md gives the reasoning). Each release spends
+# STATS_EPSILON of differential privacy; a year's releases together spend at most
+# STATS_EPSILON_YEAR (a monthly release at the default: twelve a year). No number under
+# STATS_K is published. Countries outside STATS_COUNTRIES are counted as "other countries".
+STATS_EPSILON = envfloat("STATS_EPSILON", 1.0)
+STATS_EPSILON_YEAR = envfloat("STATS_EPSILON_YEAR", 12.0)
+STATS_K = envint("STATS_K", 10)
+STATS_COUNTRIES = [
+    c.strip().upper()
+    for c in os.environ.get(
+        "STATS_COUNTRIES", "RU,BY,KZ,GE,AM,KG,UZ,TR,RS,ME,DE,FR,LT,LV,EE,FI,PL,IL,AR"
+    ).split(",")
+    if c.strip()
+]
+if not 0 < STATS_EPSILON <= STATS_EPSILON_YEAR or STATS_K < 1:
+    raise ImproperlyConfigured(
+        "STATS_EPSILON must be positive and at most STATS_EPSILON_YEAR; STATS_K at least 1"
+    )
 
 MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",

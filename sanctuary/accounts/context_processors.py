@@ -29,6 +29,7 @@ NAVIGATION = [
     NavItem("routes:facts", _("Routes")),
     NavItem("cases:profile", _("My languages"), (Role.COUNSELOR,)),
     NavItem("cases:checklists", _("Emergency checklists"), (Role.COORDINATOR, Role.LAWYER)),
+    NavItem("staff_figures:index", _("Public figures"), (Role.COORDINATOR,)),
     NavItem("hosts:list", _("Hosts"), (Role.SHELTER_COORDINATOR,)),
     NavItem("shelter:plan", _("Shelter"), (Role.SHELTER_COORDINATOR,)),
     NavItem("portal:home", _("My offers"), (Role.HOST,)),

@@ -217,6 +217,25 @@ MATRIX: dict[str, Row] = {
         lambda w: [w.file.pk, MISSING_UUID],
         once=True,
     ),
+    # public figures: coordinators draft, preview and approve
+    "staff_figures:index": Row("get", ("coordinator",)),
+    "staff_figures:preview": Row(
+        "get", ("coordinator",), lambda w: [w.release_to_approve.pk], lambda w: [MISSING_INT]
+    ),
+    "staff_figures:approve": Row(
+        "post",
+        ("coordinator",),
+        lambda w: [w.release_to_approve.pk],
+        lambda w: [MISSING_INT],
+        once=True,
+    ),
+    "staff_figures:discard": Row(
+        "post",
+        ("coordinator",),
+        lambda w: [w.release_to_discard.pk],
+        lambda w: [MISSING_INT],
+        once=True,
+    ),
 }
 
 # Pages that are not staff or host pages, each with why; their own apps test them.
@@ -234,6 +253,11 @@ PUBLIC = {
     "accounts:enrol": "the second factor, between password and account",
     "accounts:verify": "the second factor, between password and account",
     "accounts:accept": "an invitation link, for someone without an account yet",
+    "figures:index": "the public figures: published releases only",
+    "figures:method": "how the public figures are protected",
+    "figures:release": "one published release",
+    "figures:csv": "one published release as CSV",
+    "figures:json": "one published release as JSON",
 }
 # Seeker pages: a seeker's mailbox session, never a staff login. Without one, each sends to
 # the seeker's sign-in page, or answers "not found" (a file), or back to the mailbox (leaving).
