@@ -79,6 +79,7 @@ class Action(models.TextChoices):
     PROPOSAL_DECLINED = "shelter.declined", _("Stay proposal declined")
     PROPOSAL_EXPIRED = "shelter.expired", _("Stay proposal expired without an answer")
     FIGURES_DRAFTED = "figures.drafted", _("Public figures drafted")
+    FIGURES_SIGNED = "figures.signed", _("Public figures drafted by the monthly task signed")
     FIGURES_PUBLISHED = "figures.published", _("Public figures approved and published")
     FIGURES_DISCARDED = "figures.discarded", _("Public figures draft discarded")
     STAY_CHECKED_IN = "shelter.checked_in", _("Guest checked in")

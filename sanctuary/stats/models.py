@@ -43,6 +43,11 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     drafted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # A draft the monthly task made has no drafter: the first coordinator who signs it takes
+    # the drafter's place, and a second one publishes it. Two people, always.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -71,6 +76,11 @@ class Release(models.Model):
     @property
     def slug(self) -> str:
         return f"{self.number}" if self.number else ""
+
+    @property
+    def first_person_id(self) -> Any:
+        """Who answers for the draft: the coordinator who drafted it, or who signed the task's."""
+        return self.drafted_by_id or self.reviewed_by_id
 
     @property
     def is_published(self) -> bool:

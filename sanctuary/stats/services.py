@@ -270,12 +270,26 @@ def _check_decider(release: Release, user: User) -> None:
         raise ReleaseError(_("This release has already been decided."))
     if release.drafted_by_id == user.pk:
         raise ReleaseError(_("A second person must approve the figures you drafted."))
+    if release.reviewed_by_id == user.pk:
+        raise ReleaseError(_("You have signed this draft: a second coordinator must approve it."))
 
 
 @transaction.atomic
 def do_approve_release(*, release: Release, acting_user: User) -> Release:
+    """Publish the draft, as its second person. A draft the monthly task made has no first
+    person yet: then this signs it as the first, and it stays a draft."""
     release = Release.objects.select_for_update().get(pk=release.pk)
     _check_decider(release, acting_user)
+    if release.first_person_id is None:
+        release.reviewed_by = acting_user
+        release.save(update_fields=["reviewed_by"])
+        record(
+            Action.FIGURES_SIGNED,
+            actor=acting_user,
+            object_type="stats.release",
+            object_id=release.pk,
+        )
+        return release
     last = Release.objects.aggregate(n=models.Max("number"))["n"] or 0
     release.status = Status.PUBLISHED
     release.approved_by = acting_user

@@ -212,8 +212,10 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     context = _release_context(request, found)
     context["preview"] = True
-    context["can_decide"] = found.status == Status.DRAFT and found.drafted_by_id != user.pk
-    context["own"] = found.drafted_by_id == user.pk
+    own = user.pk in (found.drafted_by_id, found.reviewed_by_id)
+    context["can_decide"] = found.status == Status.DRAFT and not own
+    context["own"] = own
+    context["first_to_sign"] = found.first_person_id is None
     return render(request, "stats/release.html", context)
 
 
@@ -225,6 +227,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         published = services.do_approve_release(release=found, acting_user=acting_user(request))
     except services.ReleaseError as refusal:
         messages.error(request, str(refusal))
+        return redirect("staff_figures:preview", found.pk)
+    if not published.is_published:
+        messages.success(
+            request, _("You have signed the draft. A second coordinator must now approve it.")
+        )
         return redirect("staff_figures:preview", found.pk)
     messages.success(request, _("Release %(number)s is published.") % {"number": published.number})
     return redirect("figures:release", published.number)

@@ -158,6 +158,24 @@ class ReleaseTests(BaseTestCase):
         assert Release.objects.count() == 1
         assert Release.objects.get().drafted_by is None
 
+    def test_it_needs_two_coordinators_for_a_draft_the_task_made(self) -> None:
+        release = services.draft_last_month()
+        assert release is not None and release.drafted_by is None
+        signed = services.do_approve_release(release=release, acting_user=self.charlie)
+        assert not signed.is_published
+        assert signed.reviewed_by == self.charlie
+        # The one who signed cannot also publish: that would be one person alone.
+        with self.assertRaises(services.ReleaseError):
+            services.do_approve_release(release=signed, acting_user=self.charlie)
+        assert not Release.objects.get(pk=release.pk).is_published
+        published = services.do_approve_release(release=signed, acting_user=self.dana)
+        assert published.is_published
+        assert (published.reviewed_by, published.approved_by) == (self.charlie, self.dana)
+        actions = list(
+            AuditEntry.objects.filter(object_id=str(release.pk)).values_list("action", flat=True)
+        )
+        assert Action.FIGURES_SIGNED in actions and Action.FIGURES_PUBLISHED in actions
+
 
 def release_year() -> int:
     from django.utils import timezone

@@ -68,6 +68,28 @@ class ViewTests(BaseTestCase):
         assert "второй" in response.content.decode()
         assert Release.objects.get().status == Status.DRAFT
 
+    def test_it_asks_two_coordinators_to_sign_the_task_s_draft(self) -> None:
+        from sanctuary.stats import services
+
+        release = services.draft_last_month()
+        assert release is not None
+        approve = reverse("staff_figures:approve", args=[release.pk])
+        self.log_in(self.charlie)
+        page = self.client.get(reverse("staff_figures:preview", args=[release.pk]))
+        assert "Подписать как первый проверяющий" in page.content.decode()
+        signed = self.client.post(approve, follow=True).content.decode()
+        assert "Теперь его должен одобрить другой координатор." in signed
+        assert approve not in signed
+        assert Release.objects.get().status == Status.DRAFT
+        self.client.post(approve)
+        assert Release.objects.get().status == Status.DRAFT
+        self.client.logout()
+        self.log_in(self.dana)
+        page = self.client.get(reverse("staff_figures:preview", args=[release.pk]))
+        assert "Утвердить и опубликовать" in page.content.decode()
+        self.client.post(approve)
+        assert Release.objects.get().status == Status.PUBLISHED
+
     def test_it_keeps_staff_pages_from_others(self) -> None:
         release = self.draft_page()
         self.log_in(self.bob)  # a counselor
