@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,8 +78,22 @@ def segment(adult_men: int, adult_women: int, children: int) -> str:
     return "other_groups"
 
 
+# PostgreSQL's default of 4 MB per sort or hash makes it group a million cases on disk, in
+# sorted runs; with this much for the counting transaction alone, it groups them in one hash
+# in memory (bench/stats.py: 24 months over 1,000,000 cases, 14.8 s of counting became 7.5 s).
+COUNTING_WORK_MEM = "128MB"
+
+
 def collect(start: dt.date, end: dt.date) -> figures.Raw:
     """The true counts of the period [start, end), months whole. Never stored."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, true)", ["work_mem", COUNTING_WORK_MEM])
+        return _collect(start, end)
+
+
+def _collect(start: dt.date, end: dt.date) -> figures.Raw:
     places = set(settings.STATS_COUNTRIES)
 
     def place(code: str | None) -> str:
