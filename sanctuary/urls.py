@@ -19,6 +19,7 @@ urlpatterns = [
         path("staff/hosts/", include("sanctuary.hosts.urls")),
         path("staff/portal/", include("sanctuary.hosts.portal_urls")),
         path("staff/shelter/", include("sanctuary.shelter.urls")),
+        path("staff/notices/", include("sanctuary.notices.urls")),
         path("", include("sanctuary.referrals.urls")),
     ),
 ]
