@@ -56,6 +56,12 @@ def email(notices: list[Notice], language: str) -> tuple[str, str]:
         return subject, "\n".join(lines) + f"\n{footer}\n"
 
 
+def neutral_subject(language: str) -> str:
+    """An encrypted notice's subject says not even its kind: that is inside."""
+    with translation.override(language):
+        return _("Sanctuary: a notice")
+
+
 def payload(notices: list[Notice], language: str, now: dt.datetime) -> dict[str, Any]:
     """The webhook's JSON: {kind, url, at}; a digest has kind "digest", its counts per kind,
     and links to the person's notices page."""

@@ -20,9 +20,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
 from django.utils import timezone
 
-from sanctuary.notices import compose, schedule
+from sanctuary.notices import compose, openpgp, schedule
 from sanctuary.notices.models import Notice, NoticeChannel, unclaimed
-from sanctuary.notices.services import address_of, secret_of
+from sanctuary.notices.services import address_of, public_key_of, secret_of
 
 # A claim outlives any one send: the mail and HTTP timeouts are a few seconds.
 LEASE = dt.timedelta(minutes=5)
@@ -81,6 +81,10 @@ def send(channel: NoticeChannel, notices: list[Notice], now: dt.datetime) -> Non
     if channel.type == NoticeChannel.Type.EMAIL:
         subject, body = compose.email(notices, language)
         send_email(address_of(channel), subject, body)
+    elif channel.type == NoticeChannel.Type.OPENPGP_EMAIL:
+        subject, body = compose.email(notices, language)
+        sealed = openpgp.encrypt(f"{subject}\n\n{body}", public_key_of(channel))
+        send_email(address_of(channel), compose.neutral_subject(language), sealed)
     else:
         send_webhook(
             address_of(channel), secret_of(channel), compose.payload(notices, language, now)

@@ -32,6 +32,7 @@ class NoticeChannel(models.Model):
 
     class Type(models.TextChoices):
         EMAIL = "email", _("E-mail")
+        OPENPGP_EMAIL = "openpgp_email", _("E-mail encrypted with OpenPGP")
         WEBHOOK = "webhook", _("Signed webhook")
 
     user = models.ForeignKey(
@@ -40,6 +41,8 @@ class NoticeChannel(models.Model):
     type = models.CharField(max_length=16, choices=Type.choices)
     sealed_address = models.BinaryField()
     sealed_secret = models.BinaryField(null=True, blank=True)
+    # An OpenPGP channel's public key (armored): its user ids name the person, so it is sealed.
+    sealed_public_key = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -74,15 +74,18 @@ def do_notify(
 
 
 @transaction.atomic
-def do_add_channel(user: User, *, type: str, address: str) -> tuple[NoticeChannel, str]:
-    """A new channel with its address sealed. A webhook gets a new random secret to sign with,
-    returned to be shown once."""
+def do_add_channel(
+    user: User, *, type: str, address: str, public_key: str = ""
+) -> tuple[NoticeChannel, str]:
+    """A new channel with its address (and an OpenPGP key) sealed. A webhook gets a new random
+    secret to sign with, returned to be shown once."""
     secret = secrets.token_urlsafe(32) if type == NoticeChannel.Type.WEBHOOK else ""
     channel = NoticeChannel.objects.create(
         user=user,
         type=type,
         sealed_address=seal(address),
         sealed_secret=seal(secret) if secret else None,
+        sealed_public_key=seal(public_key) if public_key else None,
     )
     record(
         Action.NOTICE_CHANNEL_ADDED,
@@ -126,3 +129,7 @@ def address_of(channel: NoticeChannel) -> str:
 
 def secret_of(channel: NoticeChannel) -> str:
     return unseal(channel.sealed_secret) if channel.sealed_secret else ""
+
+
+def public_key_of(channel: NoticeChannel) -> str:
+    return unseal(channel.sealed_public_key) if channel.sealed_public_key else ""

@@ -60,7 +60,10 @@ def add_channel(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "channel_form": channel_form, "channels": _channels(request)}
         return render(request, "notices/settings.html", context)
     _channel, secret = services.do_add_channel(
-        user, type=channel_form.cleaned_data["type"], address=channel_form.cleaned_data["address"]
+        user,
+        type=channel_form.cleaned_data["type"],
+        address=channel_form.cleaned_data["address"],
+        public_key=channel_form.cleaned_data["public_key"],
     )
     if secret:
         messages.success(
