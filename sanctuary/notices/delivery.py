@@ -104,8 +104,9 @@ def _failed(notices: list[Notice], token: uuid.UUID, now: dt.datetime, error: Ex
 
 def deliver_due(now: dt.datetime | None = None, limit: int = 500) -> int:
     """Sends every due notice: each immediate one alone, digests one message per channel.
-    Returns how many notices went out. After a channel type fails once in a run, the rest of
-    that type wait for the next run rather than each waiting out its own timeout."""
+    Returns how many notices went out. After the mail server (or one webhook) fails once in a
+    run, the rest of its notices wait for the next run rather than each waiting out its own
+    timeout."""
     now = now or timezone.now()
     due = list(
         Notice.objects.due(now).select_related("channel__user").order_by("next_attempt_at")[:limit]
@@ -115,12 +116,14 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 500) -> int:
         key = (notice.channel_id, notice.mode) if notice.mode != "immediate" else (notice.pk,)
         groups[key].append(notice)
     token = uuid.uuid4()
-    broken: set[str] = set()
+    broken: set[object] = set()
     sent = 0
     for group in groups.values():
         channel = group[0].channel
         assert channel is not None  # pending() excludes notices without a channel
-        if channel.type in broken:
+        # Every e-mail shares one server; each webhook is a bridge of its own.
+        route = channel.pk if channel.type == NoticeChannel.Type.WEBHOOK else "smtp"
+        if route in broken:
             continue
         mine = [notice for notice in group if claim(notice.pk, token, now)]
         if not mine:
@@ -128,7 +131,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 500) -> int:
         try:
             send(channel, mine, now)
         except Exception as error:
-            broken.add(channel.type)
+            broken.add(route)
             _failed(mine, token, now, error)
             continue
         sent += Notice.objects.filter(pk__in=[n.pk for n in mine], claim=token).update(

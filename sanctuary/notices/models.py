@@ -75,8 +75,13 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
         return self.filter(sent_at__isnull=True, channel__isnull=False)
 
     def due(self, now: Any) -> "NoticeQuerySet":
-        """Pending, due, and claimed by no live worker."""
-        return self.pending().filter(next_attempt_at__lte=now).filter(unclaimed(now))
+        """Pending, due, claimed by no live worker, and for a person still active: someone
+        whose account was closed hears nothing more, even of what was queued before."""
+        return (
+            self.pending()
+            .filter(next_attempt_at__lte=now, recipient__is_active=True)
+            .filter(unclaimed(now))
+        )
 
 
 def unclaimed(now: Any) -> models.Q:

@@ -97,3 +97,30 @@ class SealingTestCase(BaseTestCase):
         self.assertEqual(len(secret), 43)
         self.assertNotIn(secret.encode(), bytes(row.sealed_secret or b""))
         self.assertNotIn(b"push.example.org", bytes(row.sealed_address))
+
+
+class BrokenBridgeTestCase(BaseTestCase):
+    def test_it_lets_one_broken_webhook_hold_up_nobody_else(self) -> None:
+        broken, working = WebhookServer(status=500), WebhookServer()
+        for server in (broken, working):
+            server.start()
+            self.addCleanup(server.stop)
+        do_add_channel(self.bob, type=NoticeChannel.Type.WEBHOOK, address=broken.url)
+        do_add_channel(self.charlie, type=NoticeChannel.Type.WEBHOOK, address=working.url)
+        do_notify([self.bob], Kind.DETAINED, "/staff/cases/a/")
+        do_notify([self.bob], Kind.DETAINED, "/staff/cases/b/")
+        do_notify([self.charlie], Kind.DETAINED, "/staff/cases/c/")
+        self.assertEqual(delivery.deliver_due(), 1)
+        self.assertEqual(len(working.received), 1)
+        self.assertEqual(len(broken.received), 1)  # its second notice waits for the next run
+
+    def test_it_sends_nothing_more_to_a_closed_account(self) -> None:
+        hook = WebhookServer()
+        hook.start()
+        self.addCleanup(hook.stop)
+        do_add_channel(self.bob, type=NoticeChannel.Type.WEBHOOK, address=hook.url)
+        do_notify([self.bob], Kind.DETAINED, "/staff/cases/a/")
+        self.bob.is_active = False
+        self.bob.save(update_fields=["is_active"])
+        self.assertEqual(delivery.deliver_due(), 0)
+        self.assertEqual(hook.received, [])
