@@ -1,18 +1,20 @@
 """Channels: a signed webhook received by a real local HTTP server, and addresses sealed so
 that a database copy alone reveals none."""
 
+import datetime as dt
 import hashlib
 import hmac
 import json
 
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.notices import delivery
-from sanctuary.notices.models import Kind, Notice, NoticeChannel
+from sanctuary.notices.models import Kind, Mode, Notice, NoticeChannel
 from sanctuary.notices.sealing import unseal
-from sanctuary.notices.services import address_of, do_add_channel, do_notify
+from sanctuary.notices.services import address_of, do_add_channel, do_notify, do_save_modes
 from sanctuary.notices.tests.servers import WebhookServer
 from sanctuary.test import BaseTestCase
 
@@ -60,6 +62,19 @@ class WebhookTestCase(BaseTestCase):
         notice = Notice.objects.get()
         self.assertEqual((notice.attempts, notice.last_error), (1, "HTTPError"))
         self.assertIsNone(notice.sent_at)
+
+    def test_it_posts_a_digest_as_counts_and_a_link_to_the_notices_page(self) -> None:
+        do_save_modes(self.charlie, {Kind.DETAINED.value: Mode.HOURLY.value})
+        now = timezone.now()
+        do_notify([self.charlie], Kind.DETAINED, "/staff/cases/a/")
+        do_notify([self.charlie], Kind.DETAINED, "/staff/cases/b/")
+        self.assertEqual(delivery.deliver_due(now), 0)
+        self.assertEqual(delivery.deliver_due(now + dt.timedelta(hours=1)), 2)
+        [(headers, body)] = self.hook.received
+        self.assertEqual(json.loads(body)["counts"], {Kind.DETAINED.value: 2})
+        self.assertEqual(json.loads(body)["kind"], "digest")
+        self.assertTrue(json.loads(body)["url"].endswith("/ru/staff/notices/"))
+        self.assertTrue(verifies(self.secret, body, headers["X-Sanctuary-Signature"]))
 
     def test_it_refuses_to_follow_a_redirect(self) -> None:
         self.hook.status = 307
