@@ -135,6 +135,11 @@ if not 32 <= len(SEEKER_PEPPER.encode()) <= 64:
 SESSION_PEPPER = envsecret("SESSION_PEPPER", "demo-only-session-pepper-never-use-in-production-01")
 if not 32 <= len(SESSION_PEPPER.encode()) <= 64:
     raise ImproperlyConfigured("SESSION_PEPPER must be 32 to 64 bytes long")
+# Seals staff members' notice channels (an e-mail address, a push endpoint and its secret,
+# sanctuary.notices.sealing). It lives outside the database, so a database copy reveals no address.
+NOTICES_KEY = envsecret("NOTICES_KEY", "demo-only-notices-key-never-use-in-production-0123456")
+if len(NOTICES_KEY.encode()) < 32:
+    raise ImproperlyConfigured("NOTICES_KEY must be at least 32 bytes long")
 # Floods (docs/threat-model.md). Past this many new cases in an hour the network is "under
 # pressure": a submission then needs a form that was open for INTAKE_PRESSURE_FORM_SECONDS (a
 # person answering takes longer; a script must wait). Nobody is refused for others' floods.
@@ -170,6 +175,7 @@ INSTALLED_APPS = [
     "sanctuary.audit",
     "sanctuary.accounts",
     "sanctuary.keyring",
+    "sanctuary.notices",
     "sanctuary.routes",
     "sanctuary.intake",
     "sanctuary.cases",
@@ -218,6 +224,29 @@ if not 0 < STATS_EPSILON <= STATS_EPSILON_YEAR or STATS_K < 1:
     raise ImproperlyConfigured(
         "STATS_EPSILON must be positive and at most STATS_EPSILON_YEAR; STATS_K at least 1"
     )
+
+# Notices (sanctuary.notices) go out through Django's SMTP backend, sent only by the task worker
+# so that a dead mail server holds up no page. Demo mode prints them to the console.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "") if EMAIL_HOST_USER else ""
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sanctuary@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A webhook channel's timeout in seconds, and the hour (UTC) when daily digests go out.
+NOTICES_TIMEOUT = envint("NOTICES_TIMEOUT", 10)
+NOTICES_DAILY_DIGEST_HOUR = envint("NOTICES_DAILY_DIGEST_HOUR", 8)
+if not 0 <= NOTICES_DAILY_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTICES_DAILY_DIGEST_HOUR must be an hour from 0 to 23")
 
 MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",

@@ -21,6 +21,7 @@ urlpatterns = [
         path("staff/shelter/", include("sanctuary.shelter.urls")),
         path("staff/figures/", include("sanctuary.stats.staff_urls")),
         path("figures/", include("sanctuary.stats.urls")),
+        path("staff/notices/", include("sanctuary.notices.urls")),
         path("", include("sanctuary.referrals.urls")),
     ),
 ]

@@ -26,6 +26,7 @@ NAVIGATION = [
     NavItem("accounts:invitations", _("Invitations"), (Role.ADMIN,)),
     NavItem("audit:log", _("Audit log"), (Role.ADMIN,)),
     NavItem("keyring:pending", _("Pending access")),
+    NavItem("notices:list", _("Notices")),
     NavItem("routes:facts", _("Routes")),
     NavItem("cases:profile", _("My languages"), (Role.COUNSELOR,)),
     NavItem("cases:checklists", _("Emergency checklists"), (Role.COORDINATOR, Role.LAWYER)),

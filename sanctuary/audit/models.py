@@ -87,6 +87,9 @@ class Action(models.TextChoices):
     STAY_CANCELLED = "shelter.stay_cancelled", _("Stay cancelled")
     STAY_SAFE = "shelter.safe", _("Safety check-in after the first night")
     SAFETY_REPORTED = "shelter.safety_report", _("Safety report filed: stay flagged, escalated")
+    NOTICE_CHANNEL_ADDED = "notices.channel_added", _("Notice channel added")
+    NOTICE_CHANNEL_REMOVED = "notices.channel_removed", _("Notice channel removed")
+    NOTICE_PREFERENCES_SAVED = "notices.preferences", _("Notice preferences saved")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

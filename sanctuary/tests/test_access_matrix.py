@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from sanctuary import urls as project_urls
 from sanctuary import views
+from sanctuary.notices.models import NoticeChannel
+from sanctuary.notices.services import do_add_channel
 from sanctuary.tests.world import ANONYMOUS, HOSTS, SEEKER, STAFF, VISITORS, World, build_world
 
 LOGIN = "login"
@@ -41,6 +43,14 @@ class Row:
     missing: Args | None = None
     data: tuple[tuple[str, str], ...] = ()
     once: bool = False
+
+
+def coordinators_channel(w: World) -> list[Any]:
+    """A notice channel of the coordinator's own, made when the matrix first asks for it."""
+    channel, _secret = do_add_channel(
+        w.users["coordinator"], type=NoticeChannel.Type.EMAIL, address="coordinator@example.org"
+    )
+    return [channel.pk]
 
 
 def case(w: World) -> list[Any]:
@@ -75,6 +85,15 @@ MATRIX: dict[str, Row] = {
         "post", ("admin",), lambda w: [w.target.pk], lambda w: [MISSING_INT]
     ),
     "audit:log": Row("get", ("admin",)),
+    # notices: one's own, and his own channels only
+    "notices:list": Row("get", SIGNED_IN),
+    "notices:settings": Row("get", SIGNED_IN),
+    "notices:add_channel": Row(
+        "post", SIGNED_IN, data=(("type", "email"), ("address", "someone@example.org"))
+    ),
+    "notices:remove_channel": Row(
+        "post", ("coordinator",), coordinators_channel, lambda w: [MISSING_INT], once=True
+    ),
     # the knowledge base of routes
     "routes:facts": Row("get", ALL_STAFF),
     "routes:countries": Row("get", ALL_STAFF),
