@@ -64,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._server import (
     HOST,
     QUESTIONNAIRE,
+    ROOT,
     busy_worker,
     clean_up_on_sigterm,
     gunicorn,
@@ -577,6 +578,15 @@ def print_fault_results(results: list[FaultResult], args: argparse.Namespace) ->
         print(line)
 
 
+def shipped_conn_max_age() -> int:
+    """DB_CONN_MAX_AGE as deploy/sanctuary.env.example ships it."""
+    example = ROOT / "deploy" / "sanctuary.env.example"
+    for line in example.read_text().splitlines():
+        if line.startswith("DB_CONN_MAX_AGE="):
+            return int(line.split("=", 1)[1])
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=60, help="length of each load phase")
@@ -585,7 +595,16 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument(
-        "--conn-max-age", type=int, default=0, help="DB_CONN_MAX_AGE (0, the default, reconnects)"
+        "--conn-max-age",
+        type=int,
+        default=shipped_conn_max_age(),
+        help="DB_CONN_MAX_AGE (default: deploy/sanctuary.env.example's; 0 reconnects each time)",
+    )
+    parser.add_argument(
+        "--cache-url",
+        default="db://sanctuary_cache",
+        help="CACHE_URL of the app servers (default: the database, as the production test; "
+        "deploy/sanctuary.env.example ships Redis)",
     )
     parser.add_argument(
         "--runs",
@@ -705,12 +724,13 @@ def surge_through_nginx(args: argparse.Namespace) -> None:
         "INTAKE_CASES_PER_HOUR": "100000000",
         "INTAKE_CASES_PER_CLIENT": "100000000",
         "DB_CONN_MAX_AGE": str(args.conn_max_age),
-        "CACHE_URL": "db://sanctuary_cache",
+        "CACHE_URL": args.cache_url,
     }
     print(
         f"server: nginx (deploy/nginx, TLS, {NGINX_WORKERS} worker processes) -> 2 app servers "
         f"(deploy/systemd/sanctuary@.service's gunicorn, {args.workers} workers each), "
-        f"production settings, own PostgreSQL cluster, DB_CONN_MAX_AGE={args.conn_max_age}"
+        f"production settings, own PostgreSQL cluster, DB_CONN_MAX_AGE={args.conn_max_age}, "
+        f"CACHE_URL={args.cache_url}"
     )
     print(
         f"load: {args.concurrency} clients (one process each, one HTTPS connection kept alive),"
