@@ -1,8 +1,8 @@
 """Benchmark: a surge of questionnaire submissions, as on the day a mobilisation is announced.
 
 Run with ``.venv/bin/python bench/intake_surge.py [--seconds 60] [--concurrency 8]
-[--workers 2] [--worker-class sync] [--threads 1]``. Creates a fresh PostgreSQL database on
-127.0.0.1 (dropped at the end), migrates it, seeds the demo staff and the intake group, and
+[--workers 2] [--worker-class sync] [--threads 1] [--through-nginx]``. Creates a fresh
+PostgreSQL database on 127.0.0.1 (dropped at the end), migrates it, seeds the demo staff and the intake group, and
 serves the app with gunicorn. A load generator of `--concurrency` processes, each with one
 connection at a time, then posts complete questionnaires for `--seconds` seconds (each post
 first fetches the questionnaire for its form token, as a seeker does: tokens are single-use, and
@@ -15,6 +15,15 @@ rows and an audit entry under the chain's lock, and renders the codename page.
 Targets: 0 lost submissions (cases in the database == accepted submissions); submission rate at
 least 0.25 x the baseline rate; p99 <= 500 ms. Prints the figures and whether each target is
 met; it asserts nothing about time.
+
+Through the production layout (``--through-nginx``): the same surge and baseline, in one run,
+through nginx from Debian with deploy/nginx's site (TLS) in front of two app servers started from
+deploy/systemd/sanctuary@.service's ExecStart (``--workers`` each), with production settings (no
+demo mode) on a PostgreSQL cluster of our own, as tests/browser/test_production_stack.py brings
+the stack up (tests/stack.py). Each load process keeps one HTTPS connection alive, as a browser
+does. Every seeker reaches the app from nginx's address, so the per-address cap is lifted too.
+DB_CONN_MAX_AGE is deploy/sanctuary.env.example's unless ``--conn-max-age`` says otherwise;
+``--cache-url`` picks the cache (the database's table by default, as the production test).
 
 Fault runs (``--runs``, all of them by default, as `make bench` runs it): each on a PostgreSQL
 cluster of its own (initdb in a temporary directory, on a free port, so that restarting it
