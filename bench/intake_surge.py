@@ -1,12 +1,12 @@
 """Benchmark: a surge of questionnaire submissions, as on the day a mobilisation is announced.
 
-Run with ``.venv/bin/python bench/intake_surge.py [--seconds 60] [--concurrency 8]
-[--workers 2] [--worker-class sync] [--threads 1] [--through-nginx]``. Creates a fresh
-PostgreSQL database on 127.0.0.1 (dropped at the end), migrates it, seeds the demo staff and the intake group, and
-serves the app with gunicorn. A load generator of `--concurrency` processes, each with one
-connection at a time, then posts complete questionnaires for `--seconds` seconds (each post
-first fetches the questionnaire for its form token, as a seeker does: tokens are single-use, and
-only the post is timed). The same load is then run against a baseline page on the same server.
+Run with ``.venv/bin/python bench/intake_surge.py [--seconds 60] [--concurrency 8] [--workers 2]
+[--worker-class sync] [--threads 1] [--through-nginx]``. Creates a fresh PostgreSQL database on
+127.0.0.1 (dropped at the end), migrates it, seeds the demo staff and the intake group, and serves
+the app with gunicorn. A load generator of `--concurrency` processes, each with one connection at a
+time, then posts complete questionnaires for `--seconds` seconds (each post first fetches the
+questionnaire for its form token, as a seeker does: tokens are single-use, and only the post is
+timed). The same load is then run against a baseline page on the same server.
 
 Every submission derives the seeker's codename keys (Argon2id at libsodium's minimum since the
 codename's 88 bits carry the security, docs/keys.md), seals the case to two holders, writes six
