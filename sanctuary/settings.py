@@ -82,7 +82,13 @@ def database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        # Kept open across requests when DB_CONN_MAX_AGE > 0 (deploy/sanctuary.env.example: 60):
+        # a new connection costs a server process on every request. A kept connection is
+        # checked before a request reuses it, so one that a restart ended is replaced instead
+        # of failing the request. Not psycopg's pool: with sync workers it would keep the same
+        # one connection per process, and behind PgBouncer it must stay off.
         "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}_sanctuary"},
         **(TRANSACTION_POOLER_OPTIONS if envbool("DB_TRANSACTION_POOLER") else {}),
     }
