@@ -100,6 +100,7 @@ _FOLD_CYRILLIC: Final = str.maketrans({"ё": "е", "і": "ы", "ї": "ъ", "є":
 
 _SEPARATORS: Final = frozenset("-‐‑‒–—_.,;:/\\|+()[]{}<>'\"`«»„“”‘’!?*#№=~&^%$@…")
 _LIST_NUMBER: Final = re.compile(r"^\(?\d+[.)]?")  # "3." or "(3)" copied from the list
+_LAYOUT_PUNCTUATION: Final = frozenset("[];',.`")  # Russian letters' keys on the Latin layout
 _RUSSIAN_LETTERS: Final = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюя")
 _LATIN_LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
 
@@ -175,6 +176,16 @@ def _split(chunk: str) -> list[str]:
     return "".join(" " if c in _SEPARATORS or c.isdigit() else c for c in chunk).split()
 
 
+def _whole(token: str) -> bool:
+    """Whether a token is typed in full (a list word, in either layout), not cut short."""
+    return (
+        token in _ENGLISH.words
+        or token in _RUSSIAN.words
+        or token.translate(_LATIN_TO_CYRILLIC) in _RUSSIAN.words
+        or token.translate(_CYRILLIC_TO_LATIN) in _ENGLISH.words
+    )
+
+
 def _read_as_cyrillic(chunk: str) -> list[str] | None:
     """A chunk typed wholly on the Latin layout, its punctuation keys read as the Russian
     letters they carry (";bhfa" is "жираф", ",tkrf" is "белка")."""
@@ -215,6 +226,15 @@ def _read_chunk(chunk: str) -> tuple[list[str], int | None, bool]:
         whole = _read_as_cyrillic(chunk)
         if whole is not None:
             return whole, None, False
+    # ",thren" is "беркут" typed on the Latin layout, its б on the comma key; with the comma
+    # taken for a separator it would read as "thre…", the start of "three". A reading of whole
+    # words beats one that needs a cut word.
+    if set(chunk) & _LAYOUT_PUNCTUATION and set(chunk) & _LATIN_LETTERS:
+        whole = _read_as_cyrillic(chunk)
+        if whole is not None and not all(_whole(token) for token in tokens):
+            cyrillic = _split(_LIST_NUMBER.sub("", chunk).translate(_LATIN_TO_CYRILLIC))
+            if all(_whole(token) or _RUSSIAN.run(token) for token in cyrillic):
+                return whole, None, False
     return words, unknown_at, False
 
 

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sanctuary.keyring import codenames
@@ -18,6 +18,7 @@ from sanctuary.keyring.codenames import (
     list_for_language,
     new_codename,
     normalize,
+    read_word,
 )
 
 RUSSIAN = set("абвгдежзийклмнопрстуфхцчшщъыьэюя")
@@ -271,7 +272,26 @@ def test_it_reads_old_english_codenames_exactly_as_before() -> None:
     )
 
 
+def test_it_reads_every_russian_word_typed_on_the_latin_layout_whole_or_cut() -> None:
+    # Six letters sit on punctuation keys: "беркут" is ",thren" there, which once read as
+    # "thre…", the start of the English "three" (found by the test below).
+    misread: dict[str, str | None] = {}
+    for word in RUSSIAN_WORDS:
+        for typed in (word, word[:4]):
+            latin = typed.translate(TO_LATIN_KEYS)
+            if read_word(latin) != word:
+                misread[latin] = read_word(latin)
+    assert misread == {}
+
+
 @settings(max_examples=300)
+@example(
+    indices=[0] * 7 + [RUSSIAN_WORDS.index("беркут")],
+    separator=" ",
+    upper=False,
+    cut=False,
+    latin=True,
+)
 @given(
     indices=st.lists(st.integers(0, len(RUSSIAN_WORDS) - 1), min_size=8, max_size=8),
     separator=st.sampled_from([" ", "  ", "-", " - ", "\t", "", ".", "_", ", "]),
