@@ -109,7 +109,7 @@ def cache_from_url(url: str) -> dict[str, object]:
         table = (parts.netloc + parts.path).strip("/") or "sanctuary_cache"
         if not table.replace("_", "").isalnum():
             raise ImproperlyConfigured(f"CACHE_URL db://{table}: a table name is letters and _")
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+        return {"BACKEND": "sanctuary.cache.DatabaseCache", "LOCATION": table}
     if parts.scheme == "locmem":
         if not DEMO:
             raise ImproperlyConfigured(

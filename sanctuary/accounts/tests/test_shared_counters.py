@@ -32,7 +32,7 @@ from sanctuary.test import make_staff
 
 DB_CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "sanctuary.cache.DatabaseCache",
         "LOCATION": "sanctuary_cache",
     }
 }
