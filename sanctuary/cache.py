@@ -27,9 +27,9 @@ class DatabaseCache(DjangoDatabaseCache):
 
     def _cull(self, db: str, cursor: Any, now: datetime, num: int) -> None:
         connection = connections[db]
-        table = connection.ops.quote_name(self._table)
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
         expires = connection.ops.quote_name("expires")
         cursor.execute(
-            f"DELETE FROM {table} WHERE {expires} < %s",  # nosec B608  # quoted identifiers
+            f"DELETE FROM {table} WHERE {expires} < %s",  # noqa: S608  # nosec B608  # quoted names
             [connection.ops.adapt_datetimefield_value(now)],
         )
