@@ -13,9 +13,11 @@ spreadsheet baseline the greedy is measured against (docs/matching.md).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 
 ParamValue = str | int
@@ -66,6 +68,9 @@ class Offer:
     accepts_pets: bool = False
     step_free: bool = False
     languages: frozenset[str] = frozenset()
+    # Why the host cannot be asked through the portal now ("no_account", "no_keys"); empty
+    # when he can. Such offers are never proposed: they are named for contact by hand.
+    cannot_ask: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,9 @@ class Plan:
     segments: tuple[SegmentPlacement, ...]
     weighted_placed: float  # priority-weighted persons placed
     weighted_requested: float
+    # For unplaced parties: a host who would have a bed but cannot be asked through the
+    # portal; the coordinator contacts him by hand. Not counted as placed.
+    by_hand: tuple[Proposal, ...] = ()
 
     @property
     def weighted_share(self) -> float:
@@ -1052,6 +1060,40 @@ def plan(instance: Instance, improve: bool = True) -> Plan:
     only when the priority-weighted persons placed strictly grow, never leaving a party in
     immediate danger without a bed or a segment below its floor (docs/matching.md).
     """
+    askable = tuple(o for o in instance.offers if not o.cannot_ask)
+    if len(askable) == len(instance.offers):
+        return _plan(instance, improve)
+    # Hosts who cannot be asked through the portal take no part in the plan: a proposal to
+    # them could not be approved. The parties left without a bed are then tried on their
+    # offers alone, for the coordinator to contact by hand.
+    main = _plan(replace(instance, offers=askable), improve)
+    waiting = {u.request_id for u in main.unplaced}
+    rest = replace(
+        instance,
+        offers=tuple(o for o in instance.offers if o.cannot_ask),
+        requests=tuple(r for r in instance.requests if r.request_id in waiting),
+    )
+    by_hand_plan = _plan(rest, improve=False)
+    offers = {o.offer_id: o for o in instance.offers}
+    by_hand = tuple(
+        replace(p, reasons=(_by_hand_reason(offers[p.offer_id]), *p.reasons))
+        for p in by_hand_plan.proposals
+    )
+    found = {p.request_id: p for p in by_hand}
+    unplaced = tuple(
+        replace(u, reasons=(*u.reasons, _by_hand_reason(offers[found[u.request_id].offer_id])))
+        if u.request_id in found
+        else u
+        for u in main.unplaced
+    )
+    return replace(main, unplaced=unplaced, by_hand=by_hand)
+
+
+def _by_hand_reason(offer: Offer) -> Reason:
+    return Reason("contact_by_hand", (("offer", offer.offer_id), ("why", offer.cannot_ask)))
+
+
+def _plan(instance: Instance, improve: bool) -> Plan:
     policy = instance.policy
     greedy = _Greedy(instance)
     ordered = sorted(instance.requests, key=_priority_key(policy))
@@ -1202,7 +1244,8 @@ def _first_fitting(
     first = _night(request.arrival)
     for offer in offers:
         if (
-            request.nights <= offer.max_nights
+            not offer.cannot_ask
+            and request.nights <= offer.max_nights
             and (request.request_id, offer.offer_id) not in instance.declined
             and not violated_rules(request, offer, instance.policy)
             and ledger.spare(offer.offer_id, first, request.nights) >= request.persons
@@ -1228,15 +1271,21 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
     for stay in instance.confirmed:
         for i in range(stay.nights):
             occupancy[stay.offer_id, stay.first_night + dt.timedelta(days=i)] += stay.persons
-    seen: Counter[str] = Counter(p.request_id for p in plan.proposals)
+    every = plan.proposals + plan.by_hand
+    seen: Counter[str] = Counter(p.request_id for p in every)
     problems += [
         f"{rid}: proposed {n} times (split or doubled)" for rid, n in seen.items() if n > 1
     ]
-    for p in plan.proposals:
+    by_hand = set(plan.by_hand)
+    for p in every:
         request, offer = requests.get(p.request_id), offers.get(p.offer_id)  # nosec B113  # a dict
         if request is None or offer is None:
             problems.append(f"{p.request_id}->{p.offer_id}: unknown request or offer")
             continue
+        if offer.cannot_ask and p not in by_hand:
+            problems.append(f"{p.request_id}->{p.offer_id}: proposed to a host who cannot be asked")
+        if not offer.cannot_ask and p in by_hand:
+            problems.append(f"{p.request_id}->{p.offer_id}: by hand, though the host can be asked")
         problems += _pair_problems(
             instance, request, offer, p, overrides.get((p.request_id, p.offer_id))
         )
@@ -1275,3 +1324,95 @@ def _pair_problems(
     if p.override is not None and p.override != override:
         problems.append(f"{pair}: reports an override the coordinator did not give")
     return problems
+
+
+# --- approval: is one proposal still good now? ------------------------------------------------
+
+
+def approval_problems(
+    instance: Instance, proposal: Proposal, also_booked: Iterable[ConfirmedStay] = ()
+) -> tuple[Reason, ...]:
+    """Why this proposal cannot be approved against the instance as it is now (the open
+    requests, active offers, stays and approvals of this moment); empty when it can.
+
+    ``also_booked`` are the proposals approved just before it in the same approval. Each
+    proposal is judged on its own, so one that is no longer good never holds up the rest.
+    """
+    request = next((r for r in instance.requests if r.request_id == proposal.request_id), None)
+    offer = next((o for o in instance.offers if o.offer_id == proposal.offer_id), None)
+    if request is None:
+        return (Reason("request_not_waiting"),)
+    if offer is None:
+        return (Reason("offer_withdrawn"),)
+    if offer.cannot_ask:
+        return (Reason("cannot_ask", (("why", offer.cannot_ask),)),)
+    problems: list[Reason] = []
+    last_night = proposal.first_night + dt.timedelta(days=proposal.nights - 1)
+    if (
+        proposal.first_night != request.arrival
+        or proposal.nights != request.nights
+        or proposal.persons != request.persons
+        or offer.city != request.city
+    ):
+        problems.append(Reason("request_changed"))
+    elif (
+        proposal.first_night < offer.first_night
+        or last_night > offer.last_night
+        or proposal.nights > offer.max_nights
+    ):
+        problems.append(Reason("offer_dates_changed"))
+    if (request.request_id, offer.offer_id) in instance.declined:
+        problems.append(Reason("declined_pair"))
+    waived = {
+        o.rule
+        for o in instance.overrides
+        if (o.request_id, o.offer_id) == (request.request_id, offer.offer_id)
+    }
+    problems += [
+        Reason("breaks_rule", (("rule", rule.value),))
+        for rule in violated_rules(request, offer, instance.policy)
+        if rule not in waived
+    ]
+    occupancy: Counter[dt.date] = Counter()
+    for stay in (*instance.confirmed, *also_booked):
+        if stay.offer_id == offer.offer_id:
+            for i in range(stay.nights):
+                occupancy[stay.first_night + dt.timedelta(days=i)] += stay.persons
+    for i in range(proposal.nights):
+        night = proposal.first_night + dt.timedelta(days=i)
+        if occupancy[night] + proposal.persons > offer.beds:
+            problems.append(Reason("no_longer_free", (("night", night.isoformat()),)))
+            break
+    return tuple(problems)
+
+
+def fingerprint(instance: Instance) -> dict[str, str]:
+    """A digest of each part of the matcher's input: requests, offers, answers (stays and
+    approvals holding beds), declined pairs, overrides and policy. A plan is out of date
+    when a digest of the input as it is now differs from the one stored with the plan."""
+
+    def digest(rows: Iterable[object]) -> str:
+        canonical = sorted(json.dumps(row, sort_keys=True, default=_plain) for row in rows)
+        return hashlib.sha256("\n".join(canonical).encode()).hexdigest()[:16]
+
+    return {
+        "requests": digest(instance.requests),
+        "offers": digest(instance.offers),
+        "answers": digest(instance.confirmed),
+        "declined": digest(sorted(instance.declined)),
+        "overrides": digest(instance.overrides),
+        "policy": digest([instance.policy]),
+    }
+
+
+def _plain(value: object) -> object:
+    """JSON for the input's dataclasses, dates and sets, the same in every process."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    raise TypeError(f"not plain: {type(value)}")

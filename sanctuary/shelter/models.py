@@ -140,6 +140,9 @@ class MatchRun(models.Model):
     segments = models.JSONField(default=list)
     # [{"request": id, "persons": n, "reasons": [[code, {params}]]}]
     unplaced = models.JSONField(default=list)
+    # The digests of the matcher's input (matcher.fingerprint): the plan is out of date when
+    # the input as it is now digests otherwise (services.out_of_date).
+    inputs = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -159,6 +162,9 @@ class Proposal(models.Model):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired without an answer")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # The host would have a bed but cannot be asked through the portal (no account with
+        # keys): the coordinator contacts him by hand. Never approved.
+        BY_HAND = "by_hand", _("Contact the host by hand")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")

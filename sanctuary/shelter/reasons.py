@@ -24,6 +24,17 @@ PARTIES = {
 }
 NEEDS = {"children": gettext_lazy("children"), "medical_needs": gettext_lazy("medical needs")}
 RULES: dict[str, Any] = dict(RULE_CHOICES)
+CANNOT_ASK = {
+    "no_account": gettext_lazy("the host has no portal account yet"),
+    "no_keys": gettext_lazy("the host's portal account has no keys yet"),
+}
+CHANGES = {
+    "requests": gettext_lazy("stay requests"),
+    "offers": gettext_lazy("offers or hosts"),
+    "answers": gettext_lazy("answers of hosts or guests"),
+    "overrides": gettext_lazy("overrides"),
+    "policy": gettext_lazy("the network's policy"),
+}
 
 
 def place(key: Any) -> str:
@@ -119,6 +130,26 @@ SENTENCES: dict[str, Sentence] = {
     "gave_way": lambda p: (
         _("It had a bed in this plan until a party that counts more took it (request %(to)s).")
         % {"to": str(p["to"])[:8]}
+    ),
+    "contact_by_hand": lambda p: (
+        _("A host would have a bed, but %(why)s: contact him by hand.")
+        % {"why": CANNOT_ASK.get(p["why"], p["why"])}
+    ),
+    "request_not_waiting": lambda p: _("The request is no longer waiting for a bed."),
+    "offer_withdrawn": lambda p: _("The offer was withdrawn or the host deactivated."),
+    "cannot_ask": lambda p: (
+        _("The host cannot be asked through the portal (%(why)s): contact him by hand.")
+        % {"why": CANNOT_ASK.get(p["why"], p["why"])}
+    ),
+    "request_changed": lambda p: _("The request changed since the plan was made."),
+    "offer_dates_changed": lambda p: _("The host no longer offers these nights."),
+    "declined_pair": lambda p: _("This pair was declined since the plan was made."),
+    "breaks_rule": lambda p: (
+        _("The host can no longer receive this party: %(rule)s.")
+        % {"rule": RULES.get(p["rule"], p["rule"])}
+    ),
+    "no_longer_free": lambda p: (
+        _("No longer a free bed for the whole party on %(night)s.") % {"night": p["night"]}
     ),
     "no_fit": lambda p: _("No offer fits."),
     "first_come_first_served": lambda p: _("First come, first served."),

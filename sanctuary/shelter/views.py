@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -33,7 +34,7 @@ from sanctuary.shelter.access import (
 from sanctuary.shelter.forms import OverrideForm, SafetyReportForm, StayRequestForm
 from sanctuary.shelter.matcher import Rule
 from sanctuary.shelter.models import Proposal, SafetyReport, Stay, StayRequest
-from sanctuary.shelter.reasons import SEGMENTS, describe_all
+from sanctuary.shelter.reasons import CHANGES, SEGMENTS, describe_all
 
 # ---- shelter coordinators -----------------------------------------------------------------------
 
@@ -56,14 +57,27 @@ def _plan_page(
     proposals: list[dict[str, Any]] = []
     unplaced: list[dict[str, Any]] = []
     segments: list[dict[str, Any]] = []
+    by_hand: list[dict[str, Any]] = []
+    changed: list[str] = []
     if run is not None:
         rows = (
             Proposal.objects.filter(run=run)
-            .select_related("request", "offer", "override")
-            .defer("request__needs", "offer__notes", "override__reason")
+            .select_related("request", "offer__host", "override")
+            .defer(
+                "request__needs",
+                "offer__notes",
+                "override__reason",
+                "offer__host__name",
+                "offer__host__address",
+                "offer__host__contact",
+            )
         )
-        proposals = [{"proposal": p, "reasons": describe_all(p.reasons)} for p in rows]
+        for p in rows:
+            row = {"proposal": p, "reasons": describe_all(p.reasons)}
+            (by_hand if p.status == Proposal.Status.BY_HAND else proposals).append(row)
+        changed = [str(CHANGES[part]) for part in services.out_of_date(run)]
         requests = StayRequest.objects.defer("needs").in_bulk([u["request"] for u in run.unplaced])
+        handled = {str(row["proposal"].request_id) for row in by_hand}
         unplaced = [
             {
                 "request": requests.get(UUID(u["request"])),  # nosec B113  # a dict
@@ -71,6 +85,7 @@ def _plan_page(
                 "reasons": describe_all(u["reasons"]),
             }
             for u in run.unplaced
+            if u["request"] not in handled
         ]
         segments = [
             {**s, "label": SEGMENTS.get(s["segment"], s["segment"]), "met": _met(s)}
@@ -99,6 +114,8 @@ def _plan_page(
         "proposals": proposals,
         "approvable": any(p["proposal"].status == Proposal.Status.PROPOSED for p in proposals),
         "unplaced": unplaced,
+        "by_hand": by_hand,
+        "changed": changed,
         "segments": segments,
         "waiting": waiting,
         "stays": stays,
@@ -149,10 +166,12 @@ def approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose at least one proposal of the plan."))
         return redirect("shelter:plan")
     try:
-        count = services.do_approve(ids, keychain=keychain)
+        result = services.do_approve(ids, keychain=keychain)
     except services.ShelterError as error:
         messages.error(request, str(error))
-    else:
+        return redirect("shelter:plan")
+    count = len(result.approved)
+    if count:
         messages.success(
             request,
             ngettext(
@@ -161,6 +180,17 @@ def approve(request: HttpRequest) -> HttpResponse:
                 count,
             )
             % {"count": count},
+        )
+    for proposal, why in result.refused:
+        messages.error(
+            request,
+            _("Not approved: host %(host)s, %(city)s from %(first)s: %(why)s")
+            % {
+                "host": proposal.offer.host.reference,
+                "city": proposal.offer.city_name,
+                "first": date_format(proposal.first_night, "SHORT_DATE_FORMAT"),
+                "why": why,
+            },
         )
     return redirect("shelter:plan")
 

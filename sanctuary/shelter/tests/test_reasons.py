@@ -29,6 +29,8 @@ PARAMS = {
     "declined": 1,
     "offers": 4,
     "to": "0b9c2f4e-5d7a-4e61-9a3b-2c8d1e0f7a65",
+    "why": "no_keys",
+    "night": "2026-12-12",
 }
 
 
