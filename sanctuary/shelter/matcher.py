@@ -1416,3 +1416,108 @@ def _plain(value: object) -> object:
     if hasattr(value, "__dataclass_fields__"):
         return {name: getattr(value, name) for name in value.__dataclass_fields__}
     raise TypeError(f"not plain: {type(value)}")
+
+
+# --- explanations for people ------------------------------------------------------------------
+
+
+def explain(instance: Instance, plan: Plan, passed_over: int = 2) -> dict[str, tuple[Reason, ...]]:
+    """For each proposal, in plain terms: whether it is the only home in the city with a free
+    bed for this party on these nights (``only_free_home``) or how many others had one
+    (``other_free_homes``), and why the best ``passed_over`` other offers were not chosen
+    (``passed_*{offer}``). Read against the finished plan: "full" means the plan gave that
+    home's beds to others. The best others are those that had a bed (highest score first),
+    then those whose host cannot be asked, full ones, wrong dates, declined, and last those
+    whose rules exclude the party."""
+    policy = instance.policy
+    ledger = _Ledger(instance.offers, instance.confirmed)
+    for p in plan.proposals + plan.by_hand:
+        ledger.book(p.offer_id, _night(p.first_night), p.nights, p.persons)
+    load = Counter(p.host_id for p in plan.proposals)
+    offers = {o.offer_id: o for o in instance.offers}
+    by_city: dict[str, list[Offer]] = defaultdict(list)
+    for offer in sorted(instance.offers, key=lambda o: o.offer_id):
+        by_city[offer.city].append(offer)
+    waived = {(o.request_id, o.offer_id): o.rule for o in instance.overrides}
+    requests = {r.request_id: r for r in instance.requests}
+    explained: dict[str, tuple[Reason, ...]] = {}
+    for proposal in plan.proposals:
+        request = requests[proposal.request_id]
+        chosen = offers[proposal.offer_id]
+        first = _night(request.arrival)
+        ranked: list[tuple[int, float, str, Reason]] = []
+        free_homes = 0
+        for offer in by_city[request.city]:
+            if offer.offer_id == chosen.offer_id:
+                continue
+            pair = (request.request_id, offer.offer_id)
+            broken = [r for r in violated_rules(request, offer, policy) if waived.get(pair) != r]
+            spare = ledger.spare(offer.offer_id, first, request.nights)
+            host_load = load[offer.host_id] - (offer.host_id == chosen.host_id)
+            score = _plain_score(request, offer, spare, host_load, policy)
+            ref = ("offer", offer.offer_id)
+            if broken:
+                rank, reason = 5, Reason("passed_rule", (ref, ("rule", broken[0].value)))
+            elif pair in instance.declined:
+                rank, reason = 4, Reason("passed_declined", (ref,))
+            elif spare < 0 or request.nights > offer.max_nights:
+                rank, reason = 3, Reason("passed_dates", (ref,))
+            elif spare < request.persons:
+                rank, reason = 2, Reason("passed_full", (ref,))
+            elif offer.cannot_ask:
+                rank, reason = 1, Reason("passed_cannot_ask", (ref, ("why", offer.cannot_ask)))
+            else:
+                free_homes += 1
+                rank, reason = 0, _why_lower(request, chosen, offer, spare, host_load, load, policy)
+            ranked.append((rank, -score, offer.offer_id, reason))
+        ranked.sort(key=lambda item: item[:3])
+        party = (
+            ("men", request.adult_men),
+            ("women", request.adult_women),
+            ("children", request.children),
+        )
+        stay = (("arrival", request.arrival.isoformat()), ("nights", request.nights))
+        city = ("city", request.city)
+        headline = (
+            Reason("only_free_home", (city, *party, *stay))
+            if free_homes == 0
+            else Reason("other_free_homes", (city, ("count", free_homes)))
+        )
+        explained[proposal.request_id] = (headline, *(r for *_k, r in ranked[:passed_over]))
+    return explained
+
+
+def _plain_score(
+    request: StayRequest, offer: Offer, spare: int, host_load: int, policy: Policy
+) -> float:
+    """The greedy's score of this offer for this party, with the beds it has free now."""
+    capabilities = _spare_capabilities(_profile(request), offer, policy)
+    score = -policy.scarce_capability_penalty * capabilities
+    score -= policy.spare_bed_penalty * max(spare - request.persons, 0)
+    score -= policy.host_load_penalty * host_load
+    if request.languages & offer.languages:
+        score += policy.language_bonus
+    return score
+
+
+def _why_lower(
+    request: StayRequest,
+    chosen: Offer,
+    offer: Offer,
+    spare: int,
+    host_load: int,
+    load: Counter[str],
+    policy: Policy,
+) -> Reason:
+    """The main reason an offer that had a bed was not the one proposed."""
+    ref = ("offer", offer.offer_id)
+    if request.languages & chosen.languages and not request.languages & offer.languages:
+        return Reason("passed_no_language", (ref,))
+    profile = _profile(request)
+    if _spare_capabilities(profile, offer, policy) > _spare_capabilities(profile, chosen, policy):
+        return Reason("passed_scarce", (ref,))
+    if host_load > load[chosen.host_id] - 1:
+        return Reason("passed_host_busy", (ref, ("proposals", host_load)))
+    if spare - request.persons > 0:
+        return Reason("passed_roomier", (ref, ("free", spare - request.persons)))
+    return Reason("passed_equal", (ref,))

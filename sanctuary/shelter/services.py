@@ -300,6 +300,11 @@ def _offer(offer: Offer, not_askable: str = "") -> matcher.Offer:
     )
 
 
+def matcher_request(request: StayRequest) -> matcher.StayRequest:
+    """The request as the matcher sees it today (for its segment and priority on a page)."""
+    return _request(request, timezone.localdate())
+
+
 def _request(request: StayRequest, today: dt.date) -> matcher.StayRequest:
     return matcher.StayRequest(
         request_id=str(request.pk),
@@ -323,6 +328,18 @@ def _reasons(reasons: Iterable[matcher.Reason]) -> list[list[Any]]:
     return [[reason.code, dict(reason.params)] for reason in reasons]
 
 
+def _with_host_codes(reasons: Iterable[matcher.Reason], offers: dict[str, Offer]) -> list[Any]:
+    """The explanation's reasons, each naming another offer by its host's reference, which
+    people read (H-7KQ2MX), rather than by the offer's id."""
+    out = []
+    for code, params in _reasons(reasons):
+        offer = offers.get(str(params.get("offer", "")))
+        if offer is not None:
+            params["host"] = offer.host.reference
+        out.append([code, params])
+    return out
+
+
 @transaction.atomic
 def do_run_matcher(acting_user: User | None, now: dt.datetime | None = None) -> MatchRun:
     """Runs the matcher on the whole open demand and stores its plan. The proposals of earlier
@@ -333,6 +350,10 @@ def do_run_matcher(acting_user: User | None, now: dt.datetime | None = None) -> 
     problems = matcher.check_plan(built.instance, plan)
     if problems:  # never store a plan the independent recount refuses
         raise AssertionError(f"the matcher's plan failed its check: {problems[:5]}")
+    explained = {
+        request_id: _with_host_codes(reasons, built.offers)
+        for request_id, reasons in matcher.explain(built.instance, plan).items()
+    }
     Proposal.objects.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.BY_HAND]).update(
         status=Proposal.Status.WITHDRAWN
     )
@@ -365,7 +386,7 @@ def do_run_matcher(acting_user: User | None, now: dt.datetime | None = None) -> 
             nights=p.nights,
             persons=p.persons,
             score=p.score,
-            reasons=_reasons(p.reasons),
+            reasons=_reasons(p.reasons) + explained.get(p.request_id, []),
             override=built.overrides.get((p.request_id, p.offer_id)) if p.override else None,
             status=Proposal.Status.BY_HAND if by_hand else Proposal.Status.PROPOSED,
         )

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from sanctuary.accounts.access import acting_user, staff_only
 from sanctuary.accounts.models import Role
 from sanctuary.cases.access import get_file_for_user
+from sanctuary.cases.models import CaseFile
+from sanctuary.cases.services import urgency_of
 from sanctuary.cases.views import render_case_page
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.intake import seeker as seekers
@@ -32,9 +34,18 @@ from sanctuary.shelter.access import (
     get_stay_for_host,
 )
 from sanctuary.shelter.forms import OverrideForm, SafetyReportForm, StayRequestForm
-from sanctuary.shelter.matcher import Rule
+from sanctuary.shelter.matcher import Rule, segment_of
+from sanctuary.shelter.matcher import urgency_of as urgency_class
 from sanctuary.shelter.models import Proposal, SafetyReport, Stay, StayRequest
-from sanctuary.shelter.reasons import CHANGES, SEGMENTS, describe_all
+from sanctuary.shelter.reasons import (
+    CHANGES,
+    SEGMENTS,
+    URGENCIES,
+    describe,
+    describe_all,
+    language,
+    party,
+)
 
 # ---- shelter coordinators -----------------------------------------------------------------------
 
@@ -60,7 +71,7 @@ def _plan_page(
     by_hand: list[dict[str, Any]] = []
     changed: list[str] = []
     if run is not None:
-        rows = (
+        rows = list(
             Proposal.objects.filter(run=run)
             .select_related("request", "offer__host", "override")
             .defer(
@@ -72,8 +83,14 @@ def _plan_page(
                 "offer__host__contact",
             )
         )
+        files = (
+            CaseFile.objects.select_related("case")
+            .only("case__id", *PLAIN_FILE_FIELDS)
+            .prefetch_related("case__check_ins")
+            .in_bulk({p.request.case_id for p in rows})
+        )
         for p in rows:
-            row = {"proposal": p, "reasons": describe_all(p.reasons)}
+            row = _readable(p, files.get(p.request.case_id))
             (by_hand if p.status == Proposal.Status.BY_HAND else proposals).append(row)
         changed = [str(CHANGES[part]) for part in services.out_of_date(run)]
         requests = StayRequest.objects.defer("needs").in_bulk([u["request"] for u in run.unplaced])
@@ -125,6 +142,46 @@ def _plan_page(
         "override_form": override_form or _override_form(),
     }
     return render(request, "shelter/plan.html", context)
+
+
+# What the case's urgency score reads (cases.services.urgency_of): plain columns only.
+PLAIN_FILE_FIELDS = (
+    "case_type",
+    "stage",
+    "received_at",
+    "summons_date",
+    "left_unit_date",
+    "detained",
+    "criminal_case",
+    "children",
+    "last_reply_at",
+)
+HEADLINES = frozenset({"only_free_home", "other_free_homes"})
+
+
+def _readable(p: Proposal, file: CaseFile | None) -> dict[str, Any]:
+    """A proposal as a person reads it: the host (code, tier, languages), the nights, the
+    party (segment, priority, the case's urgency), and its reasons in three groups: the
+    headline, why this home, and why not the best others."""
+    request = p.request
+    mr = services.matcher_request(request)
+    host = p.offer.host
+    return {
+        "proposal": p,
+        "host": host,
+        "host_languages": [language(code) for code in host.languages],
+        "segment": SEGMENTS.get(segment_of(mr).value, ""),
+        "priority": URGENCIES.get(urgency_class(mr).name, ""),
+        "urgency": urgency_of(file) if file is not None else None,
+        "party": party(request.adult_men, request.adult_women, request.children),
+        "headline": [describe(c, prm) for c, prm in p.reasons if c in HEADLINES],
+        "reasons": [
+            describe(c, prm)
+            for c, prm in p.reasons
+            if c not in HEADLINES and not c.startswith("passed_")
+        ],
+        "passed": [describe(c, prm) for c, prm in p.reasons if c.startswith("passed_")],
+    }
 
 
 def _met(segment: dict[str, Any]) -> bool:
