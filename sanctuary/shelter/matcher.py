@@ -34,6 +34,9 @@ class Rule(StrEnum):
     FAMILIES_ONLY = "families_only"  # host takes only parties with children
     NO_PETS = "no_pets"
     NOT_STEP_FREE = "not_step_free"
+    # Only where the network makes it hard (Policy.shared_language_required): host and party
+    # must share a language when both have said which they speak.
+    SHARED_LANGUAGE = "shared_language"
 
 
 class Segment(StrEnum):
@@ -144,6 +147,8 @@ class Policy:
     spare_bed_penalty: float = 0.25  # per bed left free on the stay's tightest night
     scarce_capability_penalty: float = 0.5  # per host capability the party does not need
     host_load_penalty: float = 0.3  # per proposal this host already got in this run
+    # A network may make a shared language a hard rule (Rule.SHARED_LANGUAGE), not a score.
+    shared_language_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,21 +262,25 @@ def weight_per_person(request: StayRequest, policy: Policy) -> float:
 
 
 # What the hard rules look at in a request; requests with the same profile share candidates.
-_Profile = tuple[bool, bool, bool, bool, bool]  # men, men only, children, pets, step-free
+# men, men only, children, pets, step-free, languages
+_Profile = tuple[bool, bool, bool, bool, bool, frozenset[str]]
 
 
-def _profile(request: StayRequest) -> _Profile:
+def _profile(request: StayRequest, policy: Policy) -> _Profile:
+    """Languages count only where the network makes a shared language a hard rule: otherwise
+    requests that speak differently share their candidates (and the caches)."""
     return (
         request.adult_men > 0,
         request.men_only,
         request.children > 0,
         request.has_pets,
         request.needs_step_free,
+        request.languages if policy.shared_language_required else frozenset(),
     )
 
 
 def _rules_broken(profile: _Profile, offer: Offer, policy: Policy) -> tuple[Rule, ...]:
-    men, men_only, children, pets, step_free = profile
+    men, men_only, children, pets, step_free, languages = profile
     checks = (
         (Rule.HOST_TIER, offer.tier < policy.min_tier_for_guests),
         (Rule.CHILDREN_TIER, children and offer.tier < policy.min_tier_for_children),
@@ -281,13 +290,20 @@ def _rules_broken(profile: _Profile, offer: Offer, policy: Policy) -> tuple[Rule
         (Rule.FAMILIES_ONLY, not children and offer.families_only),
         (Rule.NO_PETS, pets and not offer.accepts_pets),
         (Rule.NOT_STEP_FREE, step_free and not offer.step_free),
+        (
+            Rule.SHARED_LANGUAGE,
+            policy.shared_language_required
+            and bool(languages)
+            and bool(offer.languages)
+            and not languages & offer.languages,
+        ),
     )
     return tuple(rule for rule, broken in checks if broken)
 
 
 def violated_rules(request: StayRequest, offer: Offer, policy: Policy) -> tuple[Rule, ...]:
     """The hard rules this pair breaks; empty when the host may receive this party."""
-    return _rules_broken(_profile(request), offer, policy)
+    return _rules_broken(_profile(request, policy), offer, policy)
 
 
 def _spare_capabilities(profile: _Profile, offer: Offer, policy: Policy) -> int:
@@ -296,7 +312,7 @@ def _spare_capabilities(profile: _Profile, offer: Offer, policy: Policy) -> int:
     Beds that accept men alone, children (tier 2), pets or wheelchairs are what other parties
     cannot do without; a party that needs none of them should rather use a plainer bed.
     """
-    _men, men_only, children, pets, step_free = profile
+    _men, men_only, children, pets, step_free, _languages = profile
     takes_children = offer.accepts_children and offer.tier >= policy.min_tier_for_children
     return (
         (offer.accepts_men_only_parties and not offer.women_only and not men_only)
@@ -425,7 +441,7 @@ class _Greedy:
         self.waiting: dict[tuple[str, int], list[StayRequest]] = defaultdict(list)
 
     def candidates(self, request: StayRequest) -> list[_Candidate]:
-        profile = _profile(request)
+        profile = _profile(request, self.policy)
         key = (request.city, profile)
         if key not in self.profile_cache:
             self.profile_cache[key] = [
@@ -452,7 +468,7 @@ class _Greedy:
                 for c in self.candidates(request)
                 if c.first <= first and last <= c.last and nights <= c.offer.max_nights
             ]
-        profile = _profile(request)
+        profile = _profile(request, self.policy)
         key = (request.city, profile, first, nights)
         dated = self.dated_cache.get(key)
         if dated is None:
@@ -560,7 +576,7 @@ class _Greedy:
         the offer's free beds per night and the first night's index in them, the maximum
         nights, the parts of the score that do not change, the host and the candidate."""
         first = self.arrival[request.request_id]
-        key = (request.city, _profile(request), first)
+        key = (request.city, _profile(request, self.policy), first)
         cached = None if request.request_id in self.overrides else self.slot_cache.get(key)
         if cached is not None:
             return cached
@@ -965,7 +981,7 @@ class _Greedy:
 
     def _candidate_on(self, request: StayRequest, offer: Offer) -> _Candidate | None:
         """The pair as a candidate if the rules (or an override of the one rule) allow it."""
-        profile = _profile(request)
+        profile = _profile(request, self.policy)
         broken = _rules_broken(profile, offer, self.policy)
         if not broken:
             key = (offer.offer_id, profile)
@@ -1491,7 +1507,7 @@ def _plain_score(
     request: StayRequest, offer: Offer, spare: int, host_load: int, policy: Policy
 ) -> float:
     """The greedy's score of this offer for this party, with the beds it has free now."""
-    capabilities = _spare_capabilities(_profile(request), offer, policy)
+    capabilities = _spare_capabilities(_profile(request, policy), offer, policy)
     score = -policy.scarce_capability_penalty * capabilities
     score -= policy.spare_bed_penalty * max(spare - request.persons, 0)
     score -= policy.host_load_penalty * host_load
@@ -1513,7 +1529,7 @@ def _why_lower(
     ref = ("offer", offer.offer_id)
     if request.languages & chosen.languages and not request.languages & offer.languages:
         return Reason("passed_no_language", (ref,))
-    profile = _profile(request)
+    profile = _profile(request, policy)
     if _spare_capabilities(profile, offer, policy) > _spare_capabilities(profile, chosen, policy):
         return Reason("passed_scarce", (ref,))
     if host_load > load[chosen.host_id] - 1:

@@ -29,6 +29,7 @@ RULE_CHOICES = [
     (Rule.FAMILIES_ONLY.value, _("Host takes only families with children")),
     (Rule.NO_PETS.value, _("Host takes no pets")),
     (Rule.NOT_STEP_FREE.value, _("No step-free access")),
+    (Rule.SHARED_LANGUAGE.value, _("No language in common, and the network requires one")),
 ]
 
 

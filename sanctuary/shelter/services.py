@@ -64,6 +64,7 @@ def policy() -> matcher.Policy:
     return matcher.Policy(
         min_tier_for_guests=settings.SHELTER_MIN_TIER_FOR_GUESTS,
         min_tier_for_children=settings.SHELTER_MIN_TIER_FOR_CHILDREN,
+        shared_language_required=settings.SHELTER_SHARED_LANGUAGE_REQUIRED,
     )
 
 

@@ -17,6 +17,7 @@ from sanctuary.shelter.matcher import (
     Offer,
     Override,
     Plan,
+    Policy,
     Rule,
     Segment,
     StayRequest,
@@ -99,6 +100,7 @@ def instances(draw: st.DrawFn) -> Instance:
     return Instance(
         offers=offer_list,
         requests=request_list,
+        policy=Policy(shared_language_required=draw(st.booleans())),
         declined=declined,
         overrides=overrides,
         confirmed=confirmed,
