@@ -56,6 +56,7 @@ COLUMNS = (
     "families_only",
     "pets",
     "step_free",
+    "one_party",
     "languages",
     "notes",
 )
@@ -90,6 +91,8 @@ HEADER_ALIASES = {
     "животные": "pets",
     "accepts_pets": "pets",
     "без_ступеней": "step_free",
+    "одна_группа": "one_party",
+    "одна_группа_за_раз": "one_party",
     "языки": "languages",
     "заметки": "notes",
 }
@@ -101,6 +104,7 @@ BOOLEAN_DEFAULTS = {
     "families_only": False,
     "pets": False,
     "step_free": False,
+    "one_party": False,
 }
 YES = {"yes", "y", "1", "true", "x", "+", "да", "д"}
 NO = {"no", "n", "0", "false", "-", "нет", "н"}
@@ -151,6 +155,7 @@ class OfferRow:
     families_only: bool
     accepts_pets: bool
     step_free: bool
+    one_party: bool
     languages: tuple[str, ...]
     notes: str
 
@@ -577,6 +582,7 @@ def check_row(
             families_only=flags["families_only"],
             accepts_pets=flags["pets"],
             step_free=flags["step_free"],
+            one_party=flags["one_party"],
             languages=spoken,
             notes=notes,
         ),
@@ -621,6 +627,7 @@ RUSSIAN_HEADERS = {
     "families_only": "только_семьи",
     "pets": "животные",
     "step_free": "без_ступеней",
+    "one_party": "одна_группа",
     "languages": "языки",
     "notes": "заметки",
 }
@@ -656,6 +663,7 @@ def template_rows(language: str, today: dt.date) -> list[list[str]]:
         "families_only": "нет" if russian else "no",
         "pets": "нет" if russian else "no",
         "step_free": "нет" if russian else "no",
+        "one_party": "да" if russian else "yes",
         "languages": "ru, kk",
         "notes": "Третий этаж без лифта" if russian else "Third floor, no lift",
     }

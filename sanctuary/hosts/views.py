@@ -292,6 +292,7 @@ def _preview_rows(rows: list[sheet.OfferRow]) -> list[dict[str, Any]]:
         "families_only": _("families only"),
         "accepts_pets": _("pets"),
         "step_free": _("step-free"),
+        "one_party": _("one party at a time"),
     }
     return [
         {

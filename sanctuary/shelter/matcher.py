@@ -74,6 +74,9 @@ class Offer:
     # Why the host cannot be asked through the portal now ("no_account", "no_keys"); empty
     # when he can. Such offers are never proposed: they are named for contact by hand.
     cannot_ask: str = ""
+    # One party at a time: many hosts will not mix strangers in one home. A party booked on
+    # a night takes the whole home for that night, whatever its size.
+    one_party: bool = False
 
 
 @dataclass(frozen=True)
@@ -335,7 +338,11 @@ class _Ledger:
     def __init__(self, offers: Iterable[Offer], confirmed: Iterable[ConfirmedStay]) -> None:
         self.first: dict[str, int] = {}
         self.free: dict[str, list[int]] = {}
+        # An offer that takes one party at a time: a booking takes all its beds.
+        self.whole: dict[str, int] = {}
         for offer in offers:
+            if offer.one_party:
+                self.whole[offer.offer_id] = offer.beds
             self.first[offer.offer_id] = _night(offer.first_night)
             length = _night(offer.last_night) - _night(offer.first_night) + 1
             self.free[offer.offer_id] = [offer.beds] * max(length, 0)
@@ -354,6 +361,9 @@ class _Ledger:
         free = self.free.get(offer_id)
         if free is None:
             return
+        whole = self.whole.get(offer_id)
+        if whole is not None:  # one party at a time: it takes (or gives back) the whole home
+            persons = whole if persons > 0 else -whole
         start = first - self.first[offer_id]
         for i in range(max(start, 0), min(start + nights, len(free))):
             free[i] -= persons
@@ -1311,6 +1321,18 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
         beds = offers[offer_id].beds if offer_id in offers else 0
         if persons > beds:
             problems.append(f"{offer_id} on {night}: {persons} persons in {beds} beds")
+    parties: Counter[tuple[str, dt.date]] = Counter()
+    for offer_id, first_night, nights in [
+        (s.offer_id, s.first_night, s.nights) for s in instance.confirmed
+    ] + [(p.offer_id, p.first_night, p.nights) for p in every]:
+        if offer_id in offers and offers[offer_id].one_party:
+            for i in range(nights):
+                parties[offer_id, first_night + dt.timedelta(days=i)] += 1
+    problems += [
+        f"{offer_id} on {night}: {n} parties in a home that takes one at a time"
+        for (offer_id, night), n in sorted(parties.items())
+        if n > 1
+    ]
     return problems
 
 
@@ -1393,7 +1415,9 @@ def approval_problems(
     for stay in (*instance.confirmed, *also_booked):
         if stay.offer_id == offer.offer_id:
             for i in range(stay.nights):
-                occupancy[stay.first_night + dt.timedelta(days=i)] += stay.persons
+                # One party at a time: any party there takes the whole home.
+                taken = offer.beds if offer.one_party else stay.persons
+                occupancy[stay.first_night + dt.timedelta(days=i)] += taken
     for i in range(proposal.nights):
         night = proposal.first_night + dt.timedelta(days=i)
         if occupancy[night] + proposal.persons > offer.beds:

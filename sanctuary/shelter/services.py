@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -298,6 +298,7 @@ def _offer(offer: Offer, not_askable: str = "") -> matcher.Offer:
         step_free=offer.step_free,
         languages=frozenset(offer.languages),
         cannot_ask=not_askable,
+        one_party=offer.one_party,
     )
 
 
@@ -600,7 +601,9 @@ def book_stay(
     """Books every night of a stay or none. Concurrent confirmations on one offer queue on its
     row lock; each night is then booked by an UPDATE that only matches while the beds suffice,
     and a night it does not match refuses the whole stay (the transaction rolls back)."""
-    offer = Offer.objects.select_for_update().only("pk", "beds", "first_night", "last_night")
+    offer = Offer.objects.select_for_update().only(
+        "pk", "beds", "first_night", "last_night", "one_party"
+    )
     locked = offer.filter(pk=offer_id).first()
     if locked is None:
         raise ShelterError(_("This offer no longer exists."))
@@ -620,9 +623,13 @@ def book_stay(
             pass  # created meanwhile by a confirmation that did not wait for the lock
     try:
         for night in wanted:
-            booked = BedNight.objects.filter(
-                offer_id=offer_id, night=night, booked__lte=F("beds") - persons
-            ).update(booked=F("booked") + persons)
+            # One party at a time: only a night nobody has booked yet.
+            room = Q(booked=0) if locked.one_party else Q(booked__lte=F("beds") - persons)
+            booked = (
+                BedNight.objects.filter(room, offer_id=offer_id, night=night)
+                .filter(booked__lte=F("beds") - persons)
+                .update(booked=F("booked") + persons)
+            )
             if booked != 1:
                 raise Overbooked(
                     _("No longer enough free beds on %(night)s: the stay is not confirmed.")

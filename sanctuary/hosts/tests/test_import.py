@@ -197,7 +197,16 @@ class ImportTestCase(HostsTestCase):
                 checked = check_table(table, today=future(0), languages={"ru", "kk"})
                 self.assertEqual(checked.problems, [], (headers, kind))
                 self.assertEqual([r.country for r in checked.rows], ["KZ"])
+                self.assertTrue(checked.rows[0].one_party)
         self.assertEqual(self.client.get(url, {"format": "pdf"}).status_code, 404)
+        # The example row, imported, is an offer for one party at a time, shown as such.
+        ru = self.client.get(url, {"headers": "ru", "format": "csv-semicolon"}).content
+        self.upload(ru)
+        offer = Offer.objects.get()
+        self.assertTrue(offer.one_party)
+        with translation.override("en"):
+            page = self.client.get(reverse("hosts:host", args=[offer.host.pk]))
+        self.assertContains(page, "one party at a time")
 
     def test_it_refuses_another_clients_upload_field_gracefully(self) -> None:
         response = Client().post(reverse("hosts:import"), {})

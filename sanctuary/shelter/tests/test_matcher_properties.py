@@ -53,6 +53,7 @@ def offers(draw: st.DrawFn, index: int) -> Offer:
         step_free=draw(st.booleans()),
         languages=draw(LANGUAGES),
         cannot_ask=draw(st.sampled_from(["", "", "", "no_keys"])),
+        one_party=draw(st.booleans()),
     )
 
 
@@ -138,6 +139,20 @@ def test_it_never_overbooks_a_night(instance: Instance) -> None:
                 and s.first_night <= day < s.first_night + dt.timedelta(days=s.nights)
             )
             assert used <= max(offer.beds, confirmed_alone)
+            if offer.one_party:
+                parties = sum(
+                    1
+                    for offer_id, first, nights, _persons in stays
+                    if offer_id == offer.offer_id
+                    and first <= day < first + dt.timedelta(days=nights)
+                )
+                confirmed_parties = sum(
+                    1
+                    for s in instance.confirmed
+                    if s.offer_id == offer.offer_id
+                    and s.first_night <= day < s.first_night + dt.timedelta(days=s.nights)
+                )
+                assert parties <= max(1, confirmed_parties)
             day += dt.timedelta(days=1)
 
 

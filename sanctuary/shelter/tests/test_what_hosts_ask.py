@@ -1,10 +1,11 @@
-"""A network may make a shared language a hard rule: the matcher then never proposes a host
-who shares no language with the party, and says so; by default it is only a score."""
+"""What hosts and guests ask for, said in the model: a network may make a shared language a
+hard rule (by default it is only a score), and a host may take one party at a time."""
 
 from django.test import override_settings
 from django.utils import translation
 
 from sanctuary.accounts.models import Role
+from sanctuary.hosts.models import Offer
 from sanctuary.shelter import services
 from sanctuary.shelter.models import Proposal
 from sanctuary.shelter.reasons import describe_all
@@ -41,3 +42,19 @@ class SharedLanguageTestCase(BaseTestCase):
         self.offer.save()
         run = services.do_run_matcher(self.sheila)
         self.assertEqual(run.proposals.get().offer, self.offer)
+
+
+class OnePartyTestCase(BaseTestCase):
+    def test_it_proposes_one_party_at_a_time_to_a_host_who_asks_for_it(self) -> None:
+        sheila = make_staff("sheila", Role.SHELTER_COORDINATOR)
+        _user, host = make_host_user("ani")
+        file = make_case()
+        make_request(file)
+        make_request(file)
+        for one_party, proposed in ((False, 2), (True, 1)):
+            Offer.objects.all().delete()
+            offer = make_offer(host, beds=3, one_party=one_party)
+            run = services.do_run_matcher(sheila)
+            self.assertEqual(run.proposals.filter(offer=offer).count(), proposed, one_party)
+        (unplaced,) = run.unplaced
+        self.assertEqual(unplaced["reasons"][0][0], "all_full")
