@@ -1,12 +1,12 @@
 """Benchmark: a surge of questionnaire submissions, as on the day a mobilisation is announced.
 
-Run with ``.venv/bin/python bench/intake_surge.py [--seconds 60] [--concurrency 8]
-[--workers 2] [--worker-class sync] [--threads 1]``. Creates a fresh PostgreSQL database on
-127.0.0.1 (dropped at the end), migrates it, seeds the demo staff and the intake group, and
-serves the app with gunicorn. A load generator of `--concurrency` processes, each with one
-connection at a time, then posts complete questionnaires for `--seconds` seconds (each post
-first fetches the questionnaire for its form token, as a seeker does: tokens are single-use, and
-only the post is timed). The same load is then run against a baseline page on the same server.
+Run with ``.venv/bin/python bench/intake_surge.py [--seconds 60] [--concurrency 8] [--workers 2]
+[--worker-class sync] [--threads 1] [--through-nginx]``. Creates a fresh PostgreSQL database on
+127.0.0.1 (dropped at the end), migrates it, seeds the demo staff and the intake group, and serves
+the app with gunicorn. A load generator of `--concurrency` processes, each with one connection at a
+time, then posts complete questionnaires for `--seconds` seconds (each post first fetches the
+questionnaire for its form token, as a seeker does: tokens are single-use, and only the post is
+timed). The same load is then run against a baseline page on the same server.
 
 Every submission derives the seeker's codename keys (Argon2id at libsodium's minimum since the
 codename's 88 bits carry the security, docs/keys.md), seals the case to two holders, writes six
@@ -15,6 +15,15 @@ rows and an audit entry under the chain's lock, and renders the codename page.
 Targets: 0 lost submissions (cases in the database == accepted submissions); submission rate at
 least 0.25 x the baseline rate; p99 <= 500 ms. Prints the figures and whether each target is
 met; it asserts nothing about time.
+
+Through the production layout (``--through-nginx``): the same surge and baseline, in one run,
+through nginx from Debian with deploy/nginx's site (TLS) in front of two app servers started from
+deploy/systemd/sanctuary@.service's ExecStart (``--workers`` each), with production settings (no
+demo mode) on a PostgreSQL cluster of our own, as tests/browser/test_production_stack.py brings
+the stack up (tests/stack.py). Each load process keeps one HTTPS connection alive, as a browser
+does. Every seeker reaches the app from nginx's address, so the per-address cap is lifted too.
+DB_CONN_MAX_AGE is deploy/sanctuary.env.example's unless ``--conn-max-age`` says otherwise;
+``--cache-url`` picks the cache (the database's table by default, as the production test).
 
 Fault runs (``--runs``, all of them by default, as `make bench` runs it): each on a PostgreSQL
 cluster of its own (initdb in a temporary directory, on a free port, so that restarting it
@@ -48,6 +57,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import signal
 import sys
 import tempfile
@@ -63,15 +73,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._server import (
     HOST,
     QUESTIONNAIRE,
+    ROOT,
     busy_worker,
     clean_up_on_sigterm,
     gunicorn,
     machine_load,
+    manage,
     own_postgres,
     postgres_database,
     worker_pids,
 )
 from sanctuary.keyring.crypto import SEEKER_LIMITS, derive_seeker_keys
+from tests.processes import free_port
+from tests.stack import Stack, production_env, start_app_server, start_nginx, unverified_tls
 
 # The baseline. We add no URL to the app for a benchmark, so the baseline is the cheapest
 # existing page on the same stack: GET /ru/return/, the codename sign-in form. Without a cookie
@@ -79,6 +93,7 @@ from sanctuary.keyring.crypto import SEEKER_LIMITS, derive_seeker_keys
 # no database query at all (counted with CaptureQueriesContext); it stands for "Django on this
 # stack doing almost nothing". The ratio against it is therefore a strict one.
 BASELINE_PATH = "/ru/return/"
+NGINX_WORKERS = 2  # tests/stack.py's nginx.conf
 START_PATH = "/ru/help/"
 MAX_P99_MS = 500.0
 MIN_RATIO = 0.25
@@ -98,6 +113,7 @@ class Job:
     worker: int
     start_at: float  # time.time() at which every process starts, together
     seconds: float
+    tls: bool = False  # through nginx: HTTPS on one kept-alive connection, as a browser does
 
 
 @dataclass
@@ -124,6 +140,36 @@ def _request(
         connection.close()
 
 
+class Client:
+    """One load process's HTTP client. Straight to gunicorn: a new connection per request.
+    Through nginx (tls): HTTPS, one connection kept alive as a browser keeps it, opened again
+    after any failure; every request carries the Origin a browser sends with a POST."""
+
+    def __init__(self, port: int, tls: bool) -> None:
+        self.port = port
+        self.tls = tls
+        self.connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        if not self.tls:
+            return _request(self.port, method, path, body)
+        if self.connection is None:
+            self.connection = http.client.HTTPSConnection(
+                "localhost", self.port, timeout=30, context=unverified_tls()
+            )
+        headers = {"Origin": f"https://localhost:{self.port}"}
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            return response.status, response.read()
+        except BaseException:
+            self.connection.close()
+            self.connection = None
+            raise
+
+
 def _quiet_worker() -> None:
     """Pool processes leave clean-up to the parent: Ctrl-C reaches the parent, which ends them
     with SIGTERM, so they take the default action on it."""
@@ -134,8 +180,10 @@ def _quiet_worker() -> None:
 def load(job: Job) -> Tally:
     """One connection's loop: runs until job.start_at + job.seconds, then returns its tally."""
     tally = Tally()
-    if job.submit:  # warms the worker up (the questionnaire's first rendering loads the routes)
-        _request(job.port, "GET", START_PATH)
+    client = Client(job.port, job.tls)
+    # Warms the worker up (the questionnaire's first rendering loads the routes).
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        client.request("GET", START_PATH if job.submit else BASELINE_PATH)
     time.sleep(max(0.0, job.start_at - time.time()))
     tally.first_started = time.time()
     deadline = job.start_at + job.seconds
@@ -144,7 +192,7 @@ def load(job: Job) -> Tally:
         sent += 1
         try:
             if job.submit:
-                status, page = _request(job.port, "GET", START_PATH)
+                status, page = client.request("GET", START_PATH)
                 match = re.search(rb'name="form_token" value="([^"]+)"', page)
                 if status != 200 or match is None:
                     tally.errors[f"no form token (HTTP {status})"] += 1
@@ -158,10 +206,10 @@ def load(job: Job) -> Tally:
             if job.submit:
                 story = f"Surge {job.worker}-{sent}: {STORIES[sent % len(STORIES)]}"
                 body = urlencode([*QUESTIONNAIRE, ("story", story), ("form_token", token)])
-                status, content = _request(job.port, "POST", START_PATH, body)
+                status, content = client.request("POST", START_PATH, body)
                 ok = status == 200 and b'class="codename"' in content
             else:
-                status, content = _request(job.port, "GET", BASELINE_PATH)
+                status, content = client.request("GET", BASELINE_PATH)
                 ok = status == 200 and b'name="form_token"' in content
         except (OSError, http.client.HTTPException) as error:
             tally.errors[type(error).__name__] += 1
@@ -198,9 +246,11 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[index]
 
 
-def run_load(name: str, port: int, submit: bool, concurrency: int, seconds: float) -> Result:
+def run_load(
+    name: str, port: int, submit: bool, concurrency: int, seconds: float, tls: bool = False
+) -> Result:
     start_at = time.time() + 2.0  # time for every process to start (and fetch its token)
-    jobs = [Job(port, submit, worker, start_at, seconds) for worker in range(concurrency)]
+    jobs = [Job(port, submit, worker, start_at, seconds, tls) for worker in range(concurrency)]
     with multiprocessing.get_context("fork").Pool(concurrency, _quiet_worker) as pool:
         tallies = pool.map(load, jobs)
     latencies = sorted(ms for tally in tallies for ms in tally.latencies_ms)
@@ -537,6 +587,15 @@ def print_fault_results(results: list[FaultResult], args: argparse.Namespace) ->
         print(line)
 
 
+def shipped_conn_max_age() -> int:
+    """DB_CONN_MAX_AGE as deploy/sanctuary.env.example ships it."""
+    example = ROOT / "deploy" / "sanctuary.env.example"
+    for line in example.read_text().splitlines():
+        if line.startswith("DB_CONN_MAX_AGE="):
+            return int(line.split("=", 1)[1])
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=60, help="length of each load phase")
@@ -545,7 +604,16 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument(
-        "--conn-max-age", type=int, default=0, help="DB_CONN_MAX_AGE (0, the default, reconnects)"
+        "--conn-max-age",
+        type=int,
+        default=shipped_conn_max_age(),
+        help="DB_CONN_MAX_AGE (default: deploy/sanctuary.env.example's; 0 reconnects each time)",
+    )
+    parser.add_argument(
+        "--cache-url",
+        default="db://sanctuary_cache",
+        help="CACHE_URL of the app servers (default: the database, as the production test; "
+        "deploy/sanctuary.env.example ships Redis)",
     )
     parser.add_argument(
         "--runs",
@@ -559,7 +627,14 @@ def main() -> None:
     parser.add_argument(
         "--flood-connections", type=int, default=4, help="the flooding client's connections"
     )
+    parser.add_argument(
+        "--through-nginx",
+        action="store_true",
+        help="the surge and its baseline through nginx and two app servers (deploy/), alone",
+    )
     args = parser.parse_args()
+    if args.through_nginx:
+        args.runs = "surge"
     runs = [run.strip() for run in args.runs.split(",") if run.strip()]
     unknown = sorted(set(runs) - set(RUNS))
     if unknown:
@@ -572,7 +647,9 @@ def main() -> None:
         f"Argon2id opslimit={limits.opslimit}, memlimit={limits.memlimit // 1024} KiB"
     )
     print(f"machine before the run: {machine_load()}")
-    if "surge" in runs:
+    if args.through_nginx:
+        surge_through_nginx(args)
+    elif "surge" in runs:
         surge(args)
     results = [fault_run(fault, args) for fault in FAULTS if fault in runs]
     if results:
@@ -605,7 +682,10 @@ def surge(args: argparse.Namespace) -> None:
                 f"GET {BASELINE_PATH} (baseline)", port, False, args.concurrency, args.seconds
             )
         cases = count_cases(url) - cases_before
+    report(submissions, baseline, cases)
 
+
+def report(submissions: Result, baseline: Result, cases: int) -> None:
     print(f"  {'':<34}{'accepted':>9}{'per s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     print_result(submissions)
     print_result(baseline)
@@ -632,6 +712,82 @@ def surge(args: argparse.Namespace) -> None:
     )
     errors = sum(submissions.errors.values())
     print(f"submission errors: {errors} ({verdict[errors == 0]} for 0 errors)")
+
+
+def surge_through_nginx(args: argparse.Namespace) -> None:
+    """The surge through the production layout, as tests/browser/test_production_stack.py
+    brings it up: nginx from Debian with the shipped site (TLS) in front of two app servers
+    started from the systemd unit's ExecStart, production settings (no demo mode), on one
+    PostgreSQL cluster of our own. The baseline runs on the same stack, in the same run."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if nginx is None:
+        sys.exit("nginx is missing (apt-get install nginx)")
+    secrets_env = {
+        name: secrets.token_hex(32)
+        for name in ("SECRET_KEY", "AUDIT_KEY", "SEEKER_PEPPER", "SESSION_PEPPER")
+    }
+    overrides = {
+        **secrets_env,
+        # Every seeker reaches the app from nginx's address (X-Real-IP: 127.0.0.1 here), so the
+        # per-address cap and the hourly budget are lifted, as in the direct surge.
+        "INTAKE_CASES_PER_HOUR": "100000000",
+        "INTAKE_CASES_PER_CLIENT": "100000000",
+        "DB_CONN_MAX_AGE": str(args.conn_max_age),
+        "CACHE_URL": args.cache_url,
+    }
+    print(
+        f"server: nginx (deploy/nginx, TLS, {NGINX_WORKERS} worker processes) -> 2 app servers "
+        f"(deploy/systemd/sanctuary@.service's gunicorn, {args.workers} workers each), "
+        f"production settings, own PostgreSQL cluster, DB_CONN_MAX_AGE={args.conn_max_age}, "
+        f"CACHE_URL={args.cache_url}"
+    )
+    print(
+        f"load: {args.concurrency} clients (one process each, one HTTPS connection kept alive),"
+        f" {args.seconds:g} s per phase"
+    )
+    with (
+        own_postgres() as cluster,
+        postgres_database(cluster.url, **overrides) as (env, url),
+        tempfile.TemporaryDirectory(prefix="sanctuary-bench-stack-") as directory,
+    ):
+        logs = Path(directory) / "logs"
+        logs.mkdir()
+        stack = Stack(https=free_port(), http=free_port(), onion=free_port(), logs=logs)
+        stack.env = production_env(stack, {"DATABASE_URL": url})
+        stack.env.update(overrides, ERASURE_KEY_STORE=env["ERASURE_KEY_STORE"])
+        manage(stack.env, "collectstatic", "--noinput", "-v", "0")
+        stack.app_ports = [free_port(), free_port()]
+        cases_before = count_cases(url)
+        try:
+            for index in range(len(stack.app_ports)):
+                start_app_server(stack, index, args.workers)
+            start_nginx(stack, nginx, Path(directory))
+            submissions = run_load(
+                "POST /ru/help/ (submission)",
+                stack.https,
+                True,
+                args.concurrency,
+                args.seconds,
+                tls=True,
+            )
+            baseline = run_load(
+                f"GET {BASELINE_PATH} (baseline)",
+                stack.https,
+                False,
+                args.concurrency,
+                args.seconds,
+                tls=True,
+            )
+        finally:
+            stack.stop()
+        server_errors = [
+            line for line in stack.log_text().splitlines() if "Error" in line or "Traceback" in line
+        ]
+        cases = count_cases(url) - cases_before
+    report(submissions, baseline, cases)
+    if server_errors:
+        print(f"server log lines naming an error: {len(server_errors)}, the first:")
+        print("  " + "\n  ".join(server_errors[:5]))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ os.environ.setdefault(
     os.path.join(tempfile.gettempdir(), f"sanctuary-test-{os.getpid()}.sqlite3"),
 )
 os.environ.setdefault("SEEKER_PEPPER", "test-seeker-pepper-only-for-the-test-suite-0123456")
+os.environ.setdefault("NOTICES_KEY", "test-notices-key-only-for-the-test-suite-0123456789")
 os.environ.setdefault("SESSION_PEPPER", "test-session-pepper-only-for-the-test-suite-01234")
 _OWN_ERASURE_STORE = "ERASURE_KEY_STORE" not in os.environ
 os.environ.setdefault(

@@ -35,6 +35,16 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def envsecret(name: str, demo_value: str) -> str:
     """A secret from NAME, or from the file named by NAME_FILE; demo mode has a default."""
     value = os.environ.get(name, "")
@@ -72,7 +82,13 @@ def database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        # Kept open across requests when DB_CONN_MAX_AGE > 0 (deploy/sanctuary.env.example: 60):
+        # a new connection costs a server process on every request. A kept connection is
+        # checked before a request reuses it, so one that a restart ended is replaced instead
+        # of failing the request. Not psycopg's pool: with sync workers it would keep the same
+        # one connection per process, and behind PgBouncer it must stay off.
         "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}_sanctuary"},
         **(TRANSACTION_POOLER_OPTIONS if envbool("DB_TRANSACTION_POOLER") else {}),
     }
@@ -125,6 +141,11 @@ if not 32 <= len(SEEKER_PEPPER.encode()) <= 64:
 SESSION_PEPPER = envsecret("SESSION_PEPPER", "demo-only-session-pepper-never-use-in-production-01")
 if not 32 <= len(SESSION_PEPPER.encode()) <= 64:
     raise ImproperlyConfigured("SESSION_PEPPER must be 32 to 64 bytes long")
+# Seals staff members' notice channels (an e-mail address, a push endpoint and its secret,
+# sanctuary.notices.sealing). It lives outside the database, so a database copy reveals no address.
+NOTICES_KEY = envsecret("NOTICES_KEY", "demo-only-notices-key-never-use-in-production-0123456")
+if len(NOTICES_KEY.encode()) < 32:
+    raise ImproperlyConfigured("NOTICES_KEY must be at least 32 bytes long")
 # Floods (docs/threat-model.md). Past this many new cases in an hour the network is "under
 # pressure": a submission then needs a form that was open for INTAKE_PRESSURE_FORM_SECONDS (a
 # person answering takes longer; a script must wait). Nobody is refused for others' floods.
@@ -160,12 +181,14 @@ INSTALLED_APPS = [
     "sanctuary.audit",
     "sanctuary.accounts",
     "sanctuary.keyring",
+    "sanctuary.notices",
     "sanctuary.routes",
     "sanctuary.intake",
     "sanctuary.cases",
     "sanctuary.referrals",
     "sanctuary.hosts",
     "sanctuary.shelter",
+    "sanctuary.stats",
     "sanctuary.demo",
     "django_tasks",
     "django_tasks_db",
@@ -190,6 +213,48 @@ if not 0 <= SHELTER_MIN_TIER_FOR_GUESTS <= SHELTER_MIN_TIER_FOR_CHILDREN <= 2:
     )
 # How long a host has to accept or decline an approved proposal before it expires.
 SHELTER_ANSWER_HOURS = envint("SHELTER_ANSWER_HOURS", 24)
+
+# Public figures (sanctuary/stats/README.md gives the reasoning). Each release spends
+# STATS_EPSILON of differential privacy; a year's releases together spend at most
+# STATS_EPSILON_YEAR (a monthly release at the default: twelve a year). No number under
+# STATS_K is published. Countries outside STATS_COUNTRIES are counted as "other countries".
+STATS_EPSILON = envfloat("STATS_EPSILON", 1.0)
+STATS_EPSILON_YEAR = envfloat("STATS_EPSILON_YEAR", 12.0)
+STATS_K = envint("STATS_K", 10)
+STATS_COUNTRIES = [
+    c.strip().upper()
+    for c in os.environ.get(
+        "STATS_COUNTRIES", "RU,BY,KZ,GE,AM,KG,UZ,TR,RS,ME,DE,FR,LT,LV,EE,FI,PL,IL,AR"
+    ).split(",")
+    if c.strip()
+]
+if not 0 < STATS_EPSILON <= STATS_EPSILON_YEAR or STATS_K < 1:
+    raise ImproperlyConfigured(
+        "STATS_EPSILON must be positive and at most STATS_EPSILON_YEAR; STATS_K at least 1"
+    )
+
+# Notices (sanctuary.notices) go out through Django's SMTP backend, sent only by the task worker
+# so that a dead mail server holds up no page. Demo mode prints them to the console.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "") if EMAIL_HOST_USER else ""
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sanctuary@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A webhook channel's timeout in seconds, and the hour (UTC) when daily digests go out.
+NOTICES_TIMEOUT = envint("NOTICES_TIMEOUT", 10)
+NOTICES_DAILY_DIGEST_HOUR = envint("NOTICES_DAILY_DIGEST_HOUR", 8)
+if not 0 <= NOTICES_DAILY_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTICES_DAILY_DIGEST_HOUR must be an hour from 0 to 23")
 
 MIDDLEWARE = [
     "sanctuary.middleware.SecurityHeadersMiddleware",

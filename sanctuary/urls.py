@@ -19,6 +19,9 @@ urlpatterns = [
         path("staff/hosts/", include("sanctuary.hosts.urls")),
         path("staff/portal/", include("sanctuary.hosts.portal_urls")),
         path("staff/shelter/", include("sanctuary.shelter.urls")),
+        path("staff/figures/", include("sanctuary.stats.staff_urls")),
+        path("figures/", include("sanctuary.stats.urls")),
+        path("staff/notices/", include("sanctuary.notices.urls")),
         path("", include("sanctuary.referrals.urls")),
     ),
 ]

@@ -78,11 +78,18 @@ class Action(models.TextChoices):
     PROPOSAL_ACCEPTED = "shelter.accepted", _("Stay proposal accepted by the host")
     PROPOSAL_DECLINED = "shelter.declined", _("Stay proposal declined")
     PROPOSAL_EXPIRED = "shelter.expired", _("Stay proposal expired without an answer")
+    FIGURES_DRAFTED = "figures.drafted", _("Public figures drafted")
+    FIGURES_SIGNED = "figures.signed", _("Public figures drafted by the monthly task signed")
+    FIGURES_PUBLISHED = "figures.published", _("Public figures approved and published")
+    FIGURES_DISCARDED = "figures.discarded", _("Public figures draft discarded")
     STAY_CHECKED_IN = "shelter.checked_in", _("Guest checked in")
     STAY_CHECKED_OUT = "shelter.checked_out", _("Guest checked out")
     STAY_CANCELLED = "shelter.stay_cancelled", _("Stay cancelled")
     STAY_SAFE = "shelter.safe", _("Safety check-in after the first night")
     SAFETY_REPORTED = "shelter.safety_report", _("Safety report filed: stay flagged, escalated")
+    NOTICE_CHANNEL_ADDED = "notices.channel_added", _("Notice channel added")
+    NOTICE_CHANNEL_REMOVED = "notices.channel_removed", _("Notice channel removed")
+    NOTICE_PREFERENCES_SAVED = "notices.preferences", _("Notice preferences saved")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

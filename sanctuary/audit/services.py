@@ -55,7 +55,10 @@ def record(
     describes are written together or not at all."""
     details = details or {}
     _check_details(details)
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the caller's transaction as a whole, which
+    # is what an entry written "together or not at all" needs, and the chain's lock, taken
+    # just below, is not held over two more round trips.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         entry = AuditEntry(
             seq=head.seq + 1,

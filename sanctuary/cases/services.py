@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Least
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,8 @@ from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring.groups import INTAKE
 from sanctuary.keyring.models import Holder
+from sanctuary.notices.models import Kind as NoticeKind
+from sanctuary.notices.services import coordinators, do_notify
 
 
 class CaseworkError(Exception):
@@ -323,6 +326,17 @@ def do_set_detained(file: CaseFile, *, detained: bool, acting_user: User) -> Non
         object_id=file.case_id,
         details={"detained": detained},
     )
+    if detained:
+        _notify_emergency(file, NoticeKind.DETAINED, exclude=acting_user)
+
+
+def case_path(case_id: Any) -> str:
+    return reverse("cases:case", args=[case_id])
+
+
+def _notify_emergency(file: CaseFile, kind: NoticeKind, *, exclude: User | None = None) -> None:
+    """The case's counselor and every coordinator; only the kind and the case's link."""
+    do_notify([file.counselor, *coordinators()], kind, case_path(file.case_id), exclude=exclude)
 
 
 # ---- the emergency checklist ----------------------------------------------------------------
@@ -470,6 +484,9 @@ def _raise_alarm(pk: Any, now: dt.datetime) -> int:
     check_in.missed_at = now
     check_in.save(update_fields=["missed_at"])
     CaseFile.objects.filter(case_id=check_in.case_id, alarm_at__isnull=True).update(alarm_at=now)
+    file = CaseFile.objects.select_related("counselor").filter(case_id=check_in.case_id).first()
+    if file is not None:
+        _notify_emergency(file, NoticeKind.MISSED_CHECK_IN)
     record(
         Action.CHECKIN_MISSED,
         actor=None,
@@ -557,6 +574,7 @@ def do_open_case(answers: dict[str, Any], *, lookup_id: str, seeker_key: bytes) 
     case.save()
     open_case_file(case, answers["situation"])
     record(Action.CASE_SUBMITTED, actor=None, object_type="intake.case", object_id=case.pk)
+    do_notify(coordinators(), NoticeKind.NEW_CASE, case_path(case.pk))
     return case
 
 
@@ -598,6 +616,9 @@ def do_add_seeker_message(
         keyring.write_fields(attachment, key, filename=name, content=content)
         attachment.save()
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    file = CaseFile.objects.select_related("counselor").filter(case=case).first()
+    if file is not None and file.counselor is not None:
+        do_notify([file.counselor], NoticeKind.SEEKER_MESSAGE, case_path(case.pk))
     return message
 
 

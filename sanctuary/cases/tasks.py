@@ -3,7 +3,7 @@
 django-tasks has no scheduler: `sanctuary casework_tick`, run by a timer every few minutes,
 enqueues them all. Each is idempotent, so a late, doubled or overlapping tick does no harm.
 Apps above casework add their own periodic work with register_periodic_task() in their
-AppConfig.ready() (referrals' expiry).
+AppConfig.ready() (referrals' expiry). The notices' delivery runs with each tick.
 """
 
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from django_tasks import task
 
 from sanctuary.cases import services
+from sanctuary.notices.tasks import deliver_notices
 
 
 @task()
@@ -25,7 +26,8 @@ def purge_expired_cases() -> int:
     return services.purge_expired_cases()
 
 
-PERIODIC: list[Any] = [raise_missed_checkin_alarms, purge_expired_cases]
+# Notices last: an alarm raised by this tick goes out in the same tick.
+PERIODIC: list[Any] = [raise_missed_checkin_alarms, purge_expired_cases, deliver_notices]
 
 
 def register_periodic_task(periodic: Any) -> None:

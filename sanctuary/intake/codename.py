@@ -82,23 +82,31 @@ def _codename_page(
     codename: str,
     positions: tuple[int, int],
     wrong: list[int],
+    median: timedelta | None,
 ) -> HttpResponse:
     context = {
         "words": codename.split(),
         "note": _seal(case, keypair, codename, positions),
         "wrong": _wrong_words_message(wrong) if wrong else "",
-        "reply_time": reply_time_sentence(median_first_reply()),
+        "reply_time": reply_time_sentence(median),
     }
     return render(request, "intake/codename.html", context)
 
 
 def show_new_codename(
-    request: HttpRequest, case: Case, codename: str, keypair: crypto.KeyPair
+    request: HttpRequest,
+    case: Case,
+    codename: str,
+    keypair: crypto.KeyPair,
+    cookie: str,
+    median: timedelta | None,
 ) -> HttpResponse:
     """The page after he submits: what happens next, his numbered codename, and the way on to
-    the check. It signs him in."""
-    response = _codename_page(request, case, keypair, codename, _positions(), [])
-    seekers.start_session(response, case, keypair)
+    the check. It signs him in with the session `seekers.open_session` stored (its cookie).
+    It asks the database nothing (`median` is median_first_reply(), read before), so that it
+    can come after the case's commit: his codename reaches him once his case is stored."""
+    response = _codename_page(request, case, keypair, codename, _positions(), [], median)
+    seekers.set_session(response, cookie)
     return response
 
 
@@ -149,4 +157,6 @@ def confirm(request: HttpRequest) -> HttpResponse:
     ]
     if not wrong:
         return redirect("intake:mailbox")
-    return _codename_page(request, seeker.case, seeker.keypair, codename, positions, wrong)
+    return _codename_page(
+        request, seeker.case, seeker.keypair, codename, positions, wrong, median_first_reply()
+    )

@@ -171,12 +171,16 @@ def _start(request: HttpRequest) -> HttpResponse:
         return _show_step(request, progress, step, chain=ticket.chain, status=429, wait=wait)
     try:
         # The case and his session are one write: he either sees his codename with the case
-        # stored, or his answers again with nothing stored.
+        # stored, or his answers again with nothing stored. The page is rendered after the
+        # commit: the transaction holds the audit chain's lock from the case's entry on, so
+        # only the session's row is written after it.
+        median = codename_pages.median_first_reply()
         with transaction.atomic():
             case, codename, keypair = services.do_submit_case(form.answers())
-            response = codename_pages.show_new_codename(request, case, codename, keypair)
+            cookie = seekers.open_session(case, keypair)
     except casework.IntakeUnavailable:
         return _show_step(request, progress, step, chain=ticket.chain, status=503, busy=True)
+    response = codename_pages.show_new_codename(request, case, codename, keypair, cookie, median)
     # Past the commit, his codename must reach him: a throttle count lost to a database that
     # just went away is the lesser harm.
     with contextlib.suppress(OperationalError, InterfaceError):

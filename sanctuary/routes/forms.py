@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sanctuary import countries
+from sanctuary.country_fields import TypedCountryField
 from sanctuary.routes.knowledge import KnowledgeBase, KnowledgeError
 from sanctuary.routes.labels import FACT_STATUSES
 from sanctuary.routes.models import StoredFact
@@ -154,8 +155,11 @@ class SituationForm(forms.Form):
         label=_("When do you mean to travel, if not now?"), required=False, widget=_date_input()
     )
     activism = forms.BooleanField(label=_("My anti-war activity is publicly known"), required=False)
-    claim_country = forms.ChoiceField(
-        label=_("Where have you applied for asylum or protection, if anywhere?"), required=False
+    # Typed, not chosen: a second list of every country would weigh 13 KB on his phone.
+    claim_country = TypedCountryField(
+        label=_("Where have you applied for asylum or protection, if anywhere?"),
+        help_text=_("The country's name, in any language of this site."),
+        required=False,
     )
     claim_date = forms.DateField(
         label=_("Date of the application"), required=False, widget=_date_input()
@@ -179,9 +183,6 @@ class SituationForm(forms.Form):
         country_field.choices = [("", "—")] + [
             pair for pair in countries.choices(lang, territories=True) if pair[0] != "RU"
         ]
-        claim_field = self.fields["claim_country"]
-        assert isinstance(claim_field, forms.ChoiceField)
-        claim_field.choices = country_field.choices
         wished_field = self.fields["wished"]
         assert isinstance(wished_field, forms.MultipleChoiceField)
         wished_field.choices = [(place.id, place.name(lang)) for place in places if place.routes]
@@ -197,7 +198,7 @@ class SituationForm(forms.Form):
         if data.get("claim_country") and not data.get("claim_date"):
             self.add_error("claim_date", _("Enter the date of the application."))
         if data.get("claim_date") and not data.get("claim_country"):
-            self.add_error("claim_country", _("Choose where you applied."))
+            self.add_error("claim_country", _("Write the country where you applied."))
         for name in ("summons_date", "left_unit", "since", "claim_date"):
             day = data.get(name)
             if day and day > self.today:

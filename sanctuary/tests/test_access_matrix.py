@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from sanctuary import urls as project_urls
 from sanctuary import views
+from sanctuary.notices.models import NoticeChannel
+from sanctuary.notices.services import do_add_channel
 from sanctuary.tests.world import ANONYMOUS, HOSTS, SEEKER, STAFF, VISITORS, World, build_world
 
 LOGIN = "login"
@@ -41,6 +43,14 @@ class Row:
     missing: Args | None = None
     data: tuple[tuple[str, str], ...] = ()
     once: bool = False
+
+
+def coordinators_channel(w: World) -> list[Any]:
+    """A notice channel of the coordinator's own, made when the matrix first asks for it."""
+    channel, _secret = do_add_channel(
+        w.users["coordinator"], type=NoticeChannel.Type.EMAIL, address="coordinator@example.org"
+    )
+    return [channel.pk]
 
 
 def case(w: World) -> list[Any]:
@@ -75,6 +85,15 @@ MATRIX: dict[str, Row] = {
         "post", ("admin",), lambda w: [w.target.pk], lambda w: [MISSING_INT]
     ),
     "audit:log": Row("get", ("admin",)),
+    # notices: one's own, and his own channels only
+    "notices:list": Row("get", SIGNED_IN),
+    "notices:settings": Row("get", SIGNED_IN),
+    "notices:add_channel": Row(
+        "post", SIGNED_IN, data=(("type", "email"), ("address", "someone@example.org"))
+    ),
+    "notices:remove_channel": Row(
+        "post", ("coordinator",), coordinators_channel, lambda w: [MISSING_INT], once=True
+    ),
     # the knowledge base of routes
     "routes:facts": Row("get", ALL_STAFF),
     "routes:countries": Row("get", ALL_STAFF),
@@ -217,6 +236,25 @@ MATRIX: dict[str, Row] = {
         lambda w: [w.file.pk, MISSING_UUID],
         once=True,
     ),
+    # public figures: coordinators draft, preview and approve
+    "staff_figures:index": Row("get", ("coordinator",)),
+    "staff_figures:preview": Row(
+        "get", ("coordinator",), lambda w: [w.release_to_approve.pk], lambda w: [MISSING_INT]
+    ),
+    "staff_figures:approve": Row(
+        "post",
+        ("coordinator",),
+        lambda w: [w.release_to_approve.pk],
+        lambda w: [MISSING_INT],
+        once=True,
+    ),
+    "staff_figures:discard": Row(
+        "post",
+        ("coordinator",),
+        lambda w: [w.release_to_discard.pk],
+        lambda w: [MISSING_INT],
+        once=True,
+    ),
 }
 
 # Pages that are not staff or host pages, each with why; their own apps test them.
@@ -234,6 +272,11 @@ PUBLIC = {
     "accounts:enrol": "the second factor, between password and account",
     "accounts:verify": "the second factor, between password and account",
     "accounts:accept": "an invitation link, for someone without an account yet",
+    "figures:index": "the public figures: published releases only",
+    "figures:method": "how the public figures are protected",
+    "figures:release": "one published release",
+    "figures:csv": "one published release as CSV",
+    "figures:json": "one published release as JSON",
 }
 # Seeker pages: a seeker's mailbox session, never a staff login. Without one, each sends to
 # the seeker's sign-in page, or answers "not found" (a file), or back to the mailbox (leaving).

@@ -15,6 +15,7 @@ SAMPLE_ARGS = {
     "place": "KZ",
     "fact_id": "A-INTPASS-001",
     "item_pk": "1",
+    "number": "1",
 }
 
 

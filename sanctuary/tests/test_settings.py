@@ -44,6 +44,18 @@ def test_it_refuses_to_start_without_a_session_pepper_outside_demo() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_it_refuses_to_start_without_a_notices_key_outside_demo() -> None:
+    others = {"SECRET_KEY": "x" * 50, "AUDIT_KEY": "x" * 40, "SESSION_PEPPER": "p" * 40}
+    result = start({**others, "NOTICES_KEY": ""})
+    assert result.returncode != 0
+    assert "NOTICES_KEY is not set" in result.stderr
+    result = start({**others, "NOTICES_KEY": "short"})
+    assert result.returncode != 0
+    assert "NOTICES_KEY must be at least 32 bytes long" in result.stderr
+    result = start({**others, "NOTICES_KEY": "n" * 40})
+    assert result.returncode == 0, result.stderr
+
+
 def test_it_starts_in_demo_mode_without_secrets() -> None:
     result = start({"SANCTUARY_DEMO": "1"})
     assert result.returncode == 0, result.stderr

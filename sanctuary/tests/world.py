@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sanctuary.accounts.models import Invitation, Role, User
 from sanctuary.accounts.services import add_totp_device, do_create_invitation
@@ -29,6 +30,8 @@ from sanctuary.shelter.tests.factories import (
     make_offer,
     make_request,
 )
+from sanctuary.stats import services as stats
+from sanctuary.stats.models import Release
 from sanctuary.test import PASSWORD, log_in, make_staff
 
 ANONYMOUS = "anonymous"
@@ -68,6 +71,8 @@ class World:
     referral_path: str
     fact_proposal: FactProposal
     rejected_proposal: FactProposal
+    release_to_approve: Release  # public figures drafted by the monthly task
+    release_to_discard: Release
     seeker: Client = field(default_factory=Client)
 
     def clients(self) -> dict[str, Client]:
@@ -153,6 +158,11 @@ def build_world() -> World:
             )
         )
     invitation, _token = do_create_invitation(roles=["counselor"], acting_user=users["admin"])
+    month, after = stats.last_month_period(timezone.now().date())
+    releases = [
+        stats.do_draft_release(start=month, end=after, epsilon=0.5, acting_user=None)
+        for _ in range(2)
+    ]
     return World(
         users=users,
         file=file,
@@ -173,5 +183,7 @@ def build_world() -> World:
         referral_path=referral_path,
         fact_proposal=fact_proposals[0],
         rejected_proposal=fact_proposals[1],
+        release_to_approve=releases[0],
+        release_to_discard=releases[1],
         seeker=seeker,
     )

@@ -218,7 +218,7 @@ class RetentionTestCase(BaseTestCase):
 
 
 class CaseworkTickTestCase(BaseTestCase):
-    def test_it_enqueues_both_periodic_tasks_for_the_database_worker(self) -> None:
+    def test_it_enqueues_every_periodic_task_for_the_database_worker(self) -> None:
         backend = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
         with override_settings(TASKS=backend):
             call_command("casework_tick", stdout=StringIO())
@@ -229,6 +229,7 @@ class CaseworkTickTestCase(BaseTestCase):
                 "sanctuary.cases.tasks.raise_missed_checkin_alarms",
                 "sanctuary.cases.tasks.purge_expired_cases",
                 "sanctuary.referrals.tasks.expire_referrals",
+                "sanctuary.notices.tasks.deliver_notices",
             },
         )
         self.assertEqual(set(DBTaskResult.objects.values_list("status", flat=True)), {"READY"})

@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 import time_machine
@@ -5,8 +6,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from sanctuary.routes.forms import SituationForm
 from sanctuary.routes.models import StoredFact
-from sanctuary.routes.services import do_import_knowledge, forget_live_base
+from sanctuary.routes.services import (
+    do_import_knowledge,
+    forget_live_base,
+    knowledge_base_at_hand,
+)
 from sanctuary.routes.tests.helpers import check_options
 from sanctuary.test import BaseTestCase
 
@@ -164,7 +170,7 @@ class OptionsCheckTestCase(BaseTestCase):
             "internal_passport": "on",
             "criminal_case": "likely",
             "children": "0",
-            "claim_country": "KZ",
+            "claim_country": "Казахстан",
             "claim_date": "2026-11-05",
         }
         page = self.check(answers).content.decode()
@@ -193,7 +199,57 @@ class OptionsCheckTestCase(BaseTestCase):
         self.assertIn("Эта дата ещё не наступила.", page)
         self.assertIn("Введите дату заявления.", page)
         self.assertIn('value="2027-01-01"', page)
-        self.assertIn('<option value="DE" selected>', page)
+        # The country of his claim is typed, and comes back as its name.
+        self.assertIn('value="Германия"', page)
+
+    @time_machine.travel("2026-12-03T12:00Z")
+    def test_it_reads_the_claim_country_typed_in_any_language(self) -> None:
+        kb = knowledge_base_at_hand()
+        for typed in ("Germany", "германия", "Німеччина", "de", "DEU"):
+            answers = {
+                **MOBILISED_WITH_PASSPORT,
+                "claim_country": typed,
+                "claim_date": "2026-11-05",
+            }
+            form = SituationForm(answers, kb=kb, lang="ru", today=dt.date(2026, 12, 3))
+            self.assertTrue(form.is_valid(), (typed, form.errors))
+            claim = form.situation_dict()["protection_claim"]
+            self.assertEqual(claim, {"country": "DE", "date": "2026-11-05"}, typed)
+            page = self.check(answers).content.decode()
+            self.assertNotIn("Исправьте отмеченные ниже ответы.", page, typed)
+        # Shown again for editing, a stored code reads as the name he would have typed.
+        with translation.override("uk"):
+            form = SituationForm(
+                initial={"claim_country": "DE"}, kb=kb, lang="uk", today=dt.date(2026, 12, 3)
+            )
+            self.assertIn('value="Німеччина"', str(form["claim_country"]))
+
+    @time_machine.travel("2026-12-03T12:00Z")
+    def test_it_refuses_an_unknown_claim_country_and_keeps_the_rest(self) -> None:
+        answers = {
+            **MOBILISED_WITH_PASSPORT,
+            "age": "31",
+            "claim_country": "Нарния",
+            "claim_date": "2026-11-05",
+        }
+        page = self.check(answers).content.decode()
+        self.assertIn("Исправьте отмеченные ниже ответы.", page)
+        self.assertIn("Нам неизвестна страна «Нарния».", page)
+        self.assertIn('value="Нарния"', page)
+        self.assertIn('value="2026-11-05"', page)
+        self.assertIn('value="31"', page)
+        english = self.check(answers, "en").content.decode()
+        self.assertIn("We do not know a country called “Нарния”.", english)
+        ukrainian = self.check(answers, "uk").content.decode()
+        self.assertIn("Нам невідома країна «Нарния».", ukrainian)
+
+    def test_it_keeps_the_empty_form_under_the_page_weight_budget(self) -> None:
+        # One list of every country is on the page (where he is now), not two.
+        css = b"".join(Client().get("/static/css/seeker.css"))
+        for lang in ("ru", "en", "uk"):
+            page = self.client.get(f"/{lang}/options/").content.decode()
+            self.assertEqual(page.count('<option value="DE"'), 1, lang)
+            self.assertLess(len(page.encode()) + len(css), PAGE_BUDGET, lang)
 
 
 class OptionsCheckNewQuestionsTestCase(BaseTestCase):

@@ -7,8 +7,8 @@ from sanctuary.cases.tasks import PERIODIC
 
 class Command(BaseCommand):
     help = (
-        "Enqueues casework's periodic tasks (check-in alarms, retention purge) for the "
-        "db_worker. Run it from a timer every 5 minutes."
+        "Enqueues casework's periodic tasks (check-in alarms, retention purge, sending "
+        "notices) for the db_worker. Run it from a timer every minute or few."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
