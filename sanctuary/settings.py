@@ -204,6 +204,8 @@ CASE_RETENTION_DAYS = envint("CASE_RETENTION_DAYS", 90)
 # receives guests, and the tier from which he receives families with children.
 SHELTER_MIN_TIER_FOR_GUESTS = envint("SHELTER_MIN_TIER_FOR_GUESTS", 1)
 SHELTER_MIN_TIER_FOR_CHILDREN = envint("SHELTER_MIN_TIER_FOR_CHILDREN", 2)
+# A shared language between host and guests as a hard rule of the matcher, not only a score.
+SHELTER_SHARED_LANGUAGE_REQUIRED = envbool("SHELTER_SHARED_LANGUAGE_REQUIRED")
 if not 0 <= SHELTER_MIN_TIER_FOR_GUESTS <= SHELTER_MIN_TIER_FOR_CHILDREN <= 2:
     raise ImproperlyConfigured(
         "SHELTER_MIN_TIER_FOR_GUESTS and SHELTER_MIN_TIER_FOR_CHILDREN must be tiers 0 to 2, "

@@ -136,6 +136,9 @@ class OfferForm(forms.Form):
     families_only = forms.BooleanField(label=_("Only families with children"), required=False)
     accepts_pets = forms.BooleanField(label=_("Accepts pets"), required=False)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+    one_party = forms.BooleanField(
+        label=_("One party at a time: no strangers together in the home"), required=False
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken in the home"),
         choices=LANGUAGE_CHOICES,

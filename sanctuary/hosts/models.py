@@ -150,6 +150,8 @@ class Offer(models.Model):
     families_only = models.BooleanField(default=False)
     accepts_pets = models.BooleanField(default=False)
     step_free = models.BooleanField(default=False)
+    # One party at a time: the host will not mix strangers in his home.
+    one_party = models.BooleanField(default=False)
     languages = models.JSONField(default=list)
     notes = EncryptedField()
     active = models.BooleanField(default=True)

@@ -45,6 +45,7 @@ OFFER_FIELDS = (
     "families_only",
     "accepts_pets",
     "step_free",
+    "one_party",
 )
 
 
@@ -240,7 +241,8 @@ def do_save_offer(
     if offer is None:
         offer = Offer(host=host, created_by=acting_user)
     for name in OFFER_FIELDS:
-        setattr(offer, name, data[name])
+        # A caller that predates "one party at a time" leaves it as it is.
+        setattr(offer, name, data.get(name, offer.one_party) if name == "one_party" else data[name])
     offer.languages = sorted(data.get("languages") or [])
     opened.write_into(offer, notes=data.get("notes") or "")
     offer.save()

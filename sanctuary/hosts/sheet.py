@@ -56,6 +56,7 @@ COLUMNS = (
     "families_only",
     "pets",
     "step_free",
+    "one_party",
     "languages",
     "notes",
 )
@@ -90,6 +91,8 @@ HEADER_ALIASES = {
     "животные": "pets",
     "accepts_pets": "pets",
     "без_ступеней": "step_free",
+    "одна_группа": "one_party",
+    "одна_группа_за_раз": "one_party",
     "языки": "languages",
     "заметки": "notes",
 }
@@ -101,6 +104,7 @@ BOOLEAN_DEFAULTS = {
     "families_only": False,
     "pets": False,
     "step_free": False,
+    "one_party": False,
 }
 YES = {"yes", "y", "1", "true", "x", "+", "да", "д"}
 NO = {"no", "n", "0", "false", "-", "нет", "н"}
@@ -151,6 +155,7 @@ class OfferRow:
     families_only: bool
     accepts_pets: bool
     step_free: bool
+    one_party: bool
     languages: tuple[str, ...]
     notes: str
 
@@ -577,6 +582,7 @@ def check_row(
             families_only=flags["families_only"],
             accepts_pets=flags["pets"],
             step_free=flags["step_free"],
+            one_party=flags["one_party"],
             languages=spoken,
             notes=notes,
         ),
@@ -598,3 +604,93 @@ def window_problems(
         elif (last - first).days > MAX_WINDOW_DAYS:
             problems.append(("last_night", "too_long_window"))
     return problems
+
+
+# ---- the template to download ---------------------------------------------------------------
+
+# One Russian name per column for the template (each is one of HEADER_ALIASES, so that the
+# reader takes it back).
+RUSSIAN_HEADERS = {
+    "host_ref": "хозяин",
+    "name": "имя",
+    "address": "адрес",
+    "contact": "контакт",
+    "country": "страна",
+    "city": "город",
+    "beds": "места",
+    "first_night": "первая_ночь",
+    "last_night": "последняя_ночь",
+    "max_nights": "макс_ночей",
+    "men": "мужчины",
+    "women_only": "только_женщины",
+    "children": "дети",
+    "families_only": "только_семьи",
+    "pets": "животные",
+    "step_free": "без_ступеней",
+    "one_party": "одна_группа",
+    "languages": "языки",
+    "notes": "заметки",
+}
+
+
+def template_rows(language: str, today: dt.date) -> list[list[str]]:
+    """The template's header, in Russian or English, and one invented example row (a
+    coordinator deletes it, or the preview shows it before anything is written). No cell
+    starts with a character a spreadsheet would read as a formula."""
+    russian = language == "ru"
+    first = today + dt.timedelta(days=1)
+    last = today + dt.timedelta(days=30)
+
+    def day(value: dt.date) -> str:
+        return value.strftime("%d.%m.%Y") if russian else value.isoformat()
+
+    example = {
+        "host_ref": "",
+        "name": "Пример Примеров (пример: удалите эту строку)"
+        if russian
+        else "Example Person (an example: delete this row)",
+        "address": "Алматы, ул. Примерная, 1, кв. 2" if russian else "Almaty, Example St. 1, apt 2",
+        "contact": "тел. 8 700 000 00 00" if russian else "phone 8 700 000 00 00",
+        "country": "Казахстан" if russian else "Kazakhstan",
+        "city": "Алматы" if russian else "Almaty",
+        "beds": "2",
+        "first_night": day(first),
+        "last_night": day(last),
+        "max_nights": "14",
+        "men": "да" if russian else "yes",
+        "women_only": "нет" if russian else "no",
+        "children": "да" if russian else "yes",
+        "families_only": "нет" if russian else "no",
+        "pets": "нет" if russian else "no",
+        "step_free": "нет" if russian else "no",
+        "one_party": "да" if russian else "yes",
+        "languages": "ru, kk",
+        "notes": "Третий этаж без лифта" if russian else "Third floor, no lift",
+    }
+    header = [RUSSIAN_HEADERS[c] if russian else c for c in COLUMNS]
+    return [header, [example[c] for c in COLUMNS]]
+
+
+def template_csv(rows: Sequence[Sequence[str]], delimiter: str = ",") -> bytes:
+    """CSV in UTF-8 with a BOM (so that Excel reads the Cyrillic), with the delimiter given:
+    "," or ";" (what spreadsheet programs in Russian and most European locales expect)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx(rows: Sequence[Sequence[str]]) -> bytes:
+    """An XLSX workbook of the rows, every cell text (no formula, no number format)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    worksheet.title = "offers"
+    for row in rows:
+        worksheet.append([str(cell) for cell in row])
+    for column in worksheet.columns:
+        worksheet.column_dimensions[column[0].column_letter].width = 18
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,5 +1,7 @@
 """Shelter coordinators' pages (hosts, vetting, offers, import) and the host's portal."""
 
+import base64
+import zlib
 from typing import Any
 from uuid import UUID
 
@@ -248,38 +250,133 @@ def offer_withdraw(request: HttpRequest, pk: UUID, offer_pk: UUID) -> HttpRespon
 # ---- import ----------------------------------------------------------------------------------
 
 
+def _checked(data: bytes) -> sheet.Checked:
+    """The sheet read and checked, with the rows naming an unknown host among the problems
+    (as the import would find them), so that the preview shows every error."""
+    table = sheet.read_table(data)
+    checked = sheet.check_table(table, today=timezone.localdate(), languages=LANGUAGE_CODES)
+    references = {row.host_ref for row in checked.rows if row.host_ref}
+    known = set(
+        Host.objects.active().filter(reference__in=references).values_list("reference", flat=True)
+    )
+    unknown = [row for row in checked.rows if row.host_ref and row.host_ref not in known]
+    checked.rows = [row for row in checked.rows if row not in unknown]
+    checked.problems += [sheet.Problem(row.row, "host_ref", "unknown_host") for row in unknown]
+    checked.problems.sort(key=lambda p: (p.row, p.field))
+    return checked
+
+
+def _pack(data: bytes) -> str:
+    """The previewed file, for the confirmation form to send back: compressed, base64. It
+    goes back only to the browser that sent it; nothing is kept on the server."""
+    return base64.b64encode(zlib.compress(data, 9)).decode()
+
+
+def _unpack(text: str) -> bytes | None:
+    try:
+        packed = base64.b64decode(text.encode(), validate=True)
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(packed, sheet.MAX_BYTES + 1)
+    except (ValueError, zlib.error):
+        return None
+    if inflater.unconsumed_tail or len(data) > sheet.MAX_BYTES:
+        return None  # larger than any sheet the upload accepts
+    return data
+
+
+def _preview_rows(rows: list[sheet.OfferRow]) -> list[dict[str, Any]]:
+    rules = {
+        "accepts_men_only_parties": _("men alone"),
+        "women_only": _("women only"),
+        "accepts_children": _("children"),
+        "families_only": _("families only"),
+        "accepts_pets": _("pets"),
+        "step_free": _("step-free"),
+        "one_party": _("one party at a time"),
+    }
+    return [
+        {
+            "row": row,
+            "country": f"{country_name(row.country)} ({row.country})",
+            "rules": [label for name, label in rules.items() if getattr(row, name)],
+        }
+        for row in rows
+    ]
+
+
 @staff_only(Role.SHELTER_COORDINATOR)
 def import_offers(request: HttpRequest) -> HttpResponse:
+    """Two steps: the uploaded sheet is checked and previewed (what would be created, every
+    error; nothing is written); the confirmation sends the same file back and imports it,
+    checked again."""
     keychain = _keychain(request)
     posted = request.method == "POST"
-    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
+    confirming = posted and "packed" in request.POST
+    form = ImportForm(
+        request.POST if posted and not confirming else None,
+        request.FILES if posted and not confirming else None,
+    )
     context: dict[str, Any] = {"form": form, "columns": sheet.COLUMNS}
-    if request.method == "POST" and form.is_valid():
+    data: bytes | None = None
+    if confirming:
+        data = _unpack(request.POST["packed"])
+        if data is None:
+            context["refused"] = _("The previewed sheet did not come back whole: upload it again.")
+    elif posted and form.is_valid():
         data = form.cleaned_data["sheet"].read(sheet.MAX_BYTES + 1)
-        try:
-            table = sheet.read_table(data)
-            checked = sheet.check_table(table, today=timezone.localdate(), languages=LANGUAGE_CODES)
-        except sheet.SheetUnreadable as error:
-            form.add_error("sheet", texts.unreadable(error))
-        else:
-            try:
-                result = services.do_import_offers(
-                    checked.rows, problems=checked.problems, keychain=keychain
-                )
-            except services.HostsError as error:
-                form.add_error(None, str(error))
-            else:
-                context["result"] = result
-                context["problems"] = [texts.problem(p) for p in result.problems]
-                context["form"] = ImportForm()
+    if data is None:
+        return render(request, "hosts/import.html", context, status=400 if confirming else 200)
+    try:
+        checked = _checked(data)
+    except sheet.SheetUnreadable as error:
+        if confirming:
+            context["refused"] = texts.unreadable(error)
+            return render(request, "hosts/import.html", context, status=400)
+        form.add_error("sheet", texts.unreadable(error))
+        return render(request, "hosts/import.html", context)
+    problems = [texts.problem(p) for p in checked.problems]
+    if not confirming:
+        context.update(
+            preview=_preview_rows(checked.rows),
+            problems=problems,
+            packed=_pack(data) if checked.rows else "",
+            new_hosts=sum(1 for row in checked.rows if not row.host_ref),
+        )
+        return render(request, "hosts/import.html", context)
+    try:
+        result = services.do_import_offers(
+            checked.rows, problems=checked.problems, keychain=keychain
+        )
+    except services.HostsError as error:
+        context["refused"] = str(error)
+    else:
+        context["result"] = result
+        context["problems"] = [texts.problem(p) for p in result.problems]
+        context["form"] = ImportForm()
     return render(request, "hosts/import.html", context)
+
+
+TEMPLATE_FORMATS = {
+    "csv": ("text/csv", "csv", ","),
+    "csv-semicolon": ("text/csv", "csv", ";"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", ""),
+}
 
 
 @staff_only(Role.SHELTER_COORDINATOR)
 def import_template(request: HttpRequest) -> HttpResponse:
-    """An empty sheet with the column names: a header row, never anyone's data."""
-    response = HttpResponse(",".join(sheet.COLUMNS) + "\r\n", content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="offers.csv"'
+    """The column names, in English or Russian (``headers``), and one invented example row,
+    as CSV with commas, CSV with semicolons, or XLSX (``format``)."""
+    kind = request.GET.get("format", "csv")
+    if kind not in TEMPLATE_FORMATS:
+        raise Http404
+    language = "ru" if request.GET.get("headers") == "ru" else "en"
+    rows = sheet.template_rows(language, timezone.localdate())
+    content_type, extension, delimiter = TEMPLATE_FORMATS[kind]
+    xlsx = extension == "xlsx"
+    body = sheet.template_xlsx(rows) if xlsx else sheet.template_csv(rows, delimiter)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="offers-{language}.{extension}"'
     return response
 
 

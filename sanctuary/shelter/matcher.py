@@ -13,9 +13,11 @@ spreadsheet baseline the greedy is measured against (docs/matching.md).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 
 ParamValue = str | int
@@ -32,6 +34,9 @@ class Rule(StrEnum):
     FAMILIES_ONLY = "families_only"  # host takes only parties with children
     NO_PETS = "no_pets"
     NOT_STEP_FREE = "not_step_free"
+    # Only where the network makes it hard (Policy.shared_language_required): host and party
+    # must share a language when both have said which they speak.
+    SHARED_LANGUAGE = "shared_language"
 
 
 class Segment(StrEnum):
@@ -66,6 +71,12 @@ class Offer:
     accepts_pets: bool = False
     step_free: bool = False
     languages: frozenset[str] = frozenset()
+    # Why the host cannot be asked through the portal now ("no_account", "no_keys"); empty
+    # when he can. Such offers are never proposed: they are named for contact by hand.
+    cannot_ask: str = ""
+    # One party at a time: many hosts will not mix strangers in one home. A party booked on
+    # a night takes the whole home for that night, whatever its size.
+    one_party: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,8 @@ class Policy:
     spare_bed_penalty: float = 0.25  # per bed left free on the stay's tightest night
     scarce_capability_penalty: float = 0.5  # per host capability the party does not need
     host_load_penalty: float = 0.3  # per proposal this host already got in this run
+    # A network may make a shared language a hard rule (Rule.SHARED_LANGUAGE), not a score.
+    shared_language_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,6 +224,9 @@ class Plan:
     segments: tuple[SegmentPlacement, ...]
     weighted_placed: float  # priority-weighted persons placed
     weighted_requested: float
+    # For unplaced parties: a host who would have a bed but cannot be asked through the
+    # portal; the coordinator contacts him by hand. Not counted as placed.
+    by_hand: tuple[Proposal, ...] = ()
 
     @property
     def weighted_share(self) -> float:
@@ -249,21 +265,25 @@ def weight_per_person(request: StayRequest, policy: Policy) -> float:
 
 
 # What the hard rules look at in a request; requests with the same profile share candidates.
-_Profile = tuple[bool, bool, bool, bool, bool]  # men, men only, children, pets, step-free
+# men, men only, children, pets, step-free, languages
+_Profile = tuple[bool, bool, bool, bool, bool, frozenset[str]]
 
 
-def _profile(request: StayRequest) -> _Profile:
+def _profile(request: StayRequest, policy: Policy) -> _Profile:
+    """Languages count only where the network makes a shared language a hard rule: otherwise
+    requests that speak differently share their candidates (and the caches)."""
     return (
         request.adult_men > 0,
         request.men_only,
         request.children > 0,
         request.has_pets,
         request.needs_step_free,
+        request.languages if policy.shared_language_required else frozenset(),
     )
 
 
 def _rules_broken(profile: _Profile, offer: Offer, policy: Policy) -> tuple[Rule, ...]:
-    men, men_only, children, pets, step_free = profile
+    men, men_only, children, pets, step_free, languages = profile
     checks = (
         (Rule.HOST_TIER, offer.tier < policy.min_tier_for_guests),
         (Rule.CHILDREN_TIER, children and offer.tier < policy.min_tier_for_children),
@@ -273,13 +293,20 @@ def _rules_broken(profile: _Profile, offer: Offer, policy: Policy) -> tuple[Rule
         (Rule.FAMILIES_ONLY, not children and offer.families_only),
         (Rule.NO_PETS, pets and not offer.accepts_pets),
         (Rule.NOT_STEP_FREE, step_free and not offer.step_free),
+        (
+            Rule.SHARED_LANGUAGE,
+            policy.shared_language_required
+            and bool(languages)
+            and bool(offer.languages)
+            and not languages & offer.languages,
+        ),
     )
     return tuple(rule for rule, broken in checks if broken)
 
 
 def violated_rules(request: StayRequest, offer: Offer, policy: Policy) -> tuple[Rule, ...]:
     """The hard rules this pair breaks; empty when the host may receive this party."""
-    return _rules_broken(_profile(request), offer, policy)
+    return _rules_broken(_profile(request, policy), offer, policy)
 
 
 def _spare_capabilities(profile: _Profile, offer: Offer, policy: Policy) -> int:
@@ -288,7 +315,7 @@ def _spare_capabilities(profile: _Profile, offer: Offer, policy: Policy) -> int:
     Beds that accept men alone, children (tier 2), pets or wheelchairs are what other parties
     cannot do without; a party that needs none of them should rather use a plainer bed.
     """
-    _men, men_only, children, pets, step_free = profile
+    _men, men_only, children, pets, step_free, _languages = profile
     takes_children = offer.accepts_children and offer.tier >= policy.min_tier_for_children
     return (
         (offer.accepts_men_only_parties and not offer.women_only and not men_only)
@@ -311,7 +338,11 @@ class _Ledger:
     def __init__(self, offers: Iterable[Offer], confirmed: Iterable[ConfirmedStay]) -> None:
         self.first: dict[str, int] = {}
         self.free: dict[str, list[int]] = {}
+        # An offer that takes one party at a time: a booking takes all its beds.
+        self.whole: dict[str, int] = {}
         for offer in offers:
+            if offer.one_party:
+                self.whole[offer.offer_id] = offer.beds
             self.first[offer.offer_id] = _night(offer.first_night)
             length = _night(offer.last_night) - _night(offer.first_night) + 1
             self.free[offer.offer_id] = [offer.beds] * max(length, 0)
@@ -330,6 +361,9 @@ class _Ledger:
         free = self.free.get(offer_id)
         if free is None:
             return
+        whole = self.whole.get(offer_id)
+        if whole is not None:  # one party at a time: it takes (or gives back) the whole home
+            persons = whole if persons > 0 else -whole
         start = first - self.first[offer_id]
         for i in range(max(start, 0), min(start + nights, len(free))):
             free[i] -= persons
@@ -417,7 +451,7 @@ class _Greedy:
         self.waiting: dict[tuple[str, int], list[StayRequest]] = defaultdict(list)
 
     def candidates(self, request: StayRequest) -> list[_Candidate]:
-        profile = _profile(request)
+        profile = _profile(request, self.policy)
         key = (request.city, profile)
         if key not in self.profile_cache:
             self.profile_cache[key] = [
@@ -444,7 +478,7 @@ class _Greedy:
                 for c in self.candidates(request)
                 if c.first <= first and last <= c.last and nights <= c.offer.max_nights
             ]
-        profile = _profile(request)
+        profile = _profile(request, self.policy)
         key = (request.city, profile, first, nights)
         dated = self.dated_cache.get(key)
         if dated is None:
@@ -552,7 +586,7 @@ class _Greedy:
         the offer's free beds per night and the first night's index in them, the maximum
         nights, the parts of the score that do not change, the host and the candidate."""
         first = self.arrival[request.request_id]
-        key = (request.city, _profile(request), first)
+        key = (request.city, _profile(request, self.policy), first)
         cached = None if request.request_id in self.overrides else self.slot_cache.get(key)
         if cached is not None:
             return cached
@@ -957,7 +991,7 @@ class _Greedy:
 
     def _candidate_on(self, request: StayRequest, offer: Offer) -> _Candidate | None:
         """The pair as a candidate if the rules (or an override of the one rule) allow it."""
-        profile = _profile(request)
+        profile = _profile(request, self.policy)
         broken = _rules_broken(profile, offer, self.policy)
         if not broken:
             key = (offer.offer_id, profile)
@@ -1052,6 +1086,40 @@ def plan(instance: Instance, improve: bool = True) -> Plan:
     only when the priority-weighted persons placed strictly grow, never leaving a party in
     immediate danger without a bed or a segment below its floor (docs/matching.md).
     """
+    askable = tuple(o for o in instance.offers if not o.cannot_ask)
+    if len(askable) == len(instance.offers):
+        return _plan(instance, improve)
+    # Hosts who cannot be asked through the portal take no part in the plan: a proposal to
+    # them could not be approved. The parties left without a bed are then tried on their
+    # offers alone, for the coordinator to contact by hand.
+    main = _plan(replace(instance, offers=askable), improve)
+    waiting = {u.request_id for u in main.unplaced}
+    rest = replace(
+        instance,
+        offers=tuple(o for o in instance.offers if o.cannot_ask),
+        requests=tuple(r for r in instance.requests if r.request_id in waiting),
+    )
+    by_hand_plan = _plan(rest, improve=False)
+    offers = {o.offer_id: o for o in instance.offers}
+    by_hand = tuple(
+        replace(p, reasons=(_by_hand_reason(offers[p.offer_id]), *p.reasons))
+        for p in by_hand_plan.proposals
+    )
+    found = {p.request_id: p for p in by_hand}
+    unplaced = tuple(
+        replace(u, reasons=(*u.reasons, _by_hand_reason(offers[found[u.request_id].offer_id])))
+        if u.request_id in found
+        else u
+        for u in main.unplaced
+    )
+    return replace(main, unplaced=unplaced, by_hand=by_hand)
+
+
+def _by_hand_reason(offer: Offer) -> Reason:
+    return Reason("contact_by_hand", (("offer", offer.offer_id), ("why", offer.cannot_ask)))
+
+
+def _plan(instance: Instance, improve: bool) -> Plan:
     policy = instance.policy
     greedy = _Greedy(instance)
     ordered = sorted(instance.requests, key=_priority_key(policy))
@@ -1202,7 +1270,8 @@ def _first_fitting(
     first = _night(request.arrival)
     for offer in offers:
         if (
-            request.nights <= offer.max_nights
+            not offer.cannot_ask
+            and request.nights <= offer.max_nights
             and (request.request_id, offer.offer_id) not in instance.declined
             and not violated_rules(request, offer, instance.policy)
             and ledger.spare(offer.offer_id, first, request.nights) >= request.persons
@@ -1228,15 +1297,21 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
     for stay in instance.confirmed:
         for i in range(stay.nights):
             occupancy[stay.offer_id, stay.first_night + dt.timedelta(days=i)] += stay.persons
-    seen: Counter[str] = Counter(p.request_id for p in plan.proposals)
+    every = plan.proposals + plan.by_hand
+    seen: Counter[str] = Counter(p.request_id for p in every)
     problems += [
         f"{rid}: proposed {n} times (split or doubled)" for rid, n in seen.items() if n > 1
     ]
-    for p in plan.proposals:
+    by_hand = set(plan.by_hand)
+    for p in every:
         request, offer = requests.get(p.request_id), offers.get(p.offer_id)  # nosec B113  # a dict
         if request is None or offer is None:
             problems.append(f"{p.request_id}->{p.offer_id}: unknown request or offer")
             continue
+        if offer.cannot_ask and p not in by_hand:
+            problems.append(f"{p.request_id}->{p.offer_id}: proposed to a host who cannot be asked")
+        if not offer.cannot_ask and p in by_hand:
+            problems.append(f"{p.request_id}->{p.offer_id}: by hand, though the host can be asked")
         problems += _pair_problems(
             instance, request, offer, p, overrides.get((p.request_id, p.offer_id))
         )
@@ -1246,6 +1321,18 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
         beds = offers[offer_id].beds if offer_id in offers else 0
         if persons > beds:
             problems.append(f"{offer_id} on {night}: {persons} persons in {beds} beds")
+    parties: Counter[tuple[str, dt.date]] = Counter()
+    for offer_id, first_night, nights in [
+        (s.offer_id, s.first_night, s.nights) for s in instance.confirmed
+    ] + [(p.offer_id, p.first_night, p.nights) for p in every]:
+        if offer_id in offers and offers[offer_id].one_party:
+            for i in range(nights):
+                parties[offer_id, first_night + dt.timedelta(days=i)] += 1
+    problems += [
+        f"{offer_id} on {night}: {n} parties in a home that takes one at a time"
+        for (offer_id, night), n in sorted(parties.items())
+        if n > 1
+    ]
     return problems
 
 
@@ -1275,3 +1362,202 @@ def _pair_problems(
     if p.override is not None and p.override != override:
         problems.append(f"{pair}: reports an override the coordinator did not give")
     return problems
+
+
+# --- approval: is one proposal still good now? ------------------------------------------------
+
+
+def approval_problems(
+    instance: Instance, proposal: Proposal, also_booked: Iterable[ConfirmedStay] = ()
+) -> tuple[Reason, ...]:
+    """Why this proposal cannot be approved against the instance as it is now (the open
+    requests, active offers, stays and approvals of this moment); empty when it can.
+
+    ``also_booked`` are the proposals approved just before it in the same approval. Each
+    proposal is judged on its own, so one that is no longer good never holds up the rest.
+    """
+    request = next((r for r in instance.requests if r.request_id == proposal.request_id), None)
+    offer = next((o for o in instance.offers if o.offer_id == proposal.offer_id), None)
+    if request is None:
+        return (Reason("request_not_waiting"),)
+    if offer is None:
+        return (Reason("offer_withdrawn"),)
+    if offer.cannot_ask:
+        return (Reason("cannot_ask", (("why", offer.cannot_ask),)),)
+    problems: list[Reason] = []
+    last_night = proposal.first_night + dt.timedelta(days=proposal.nights - 1)
+    if (
+        proposal.first_night != request.arrival
+        or proposal.nights != request.nights
+        or proposal.persons != request.persons
+        or offer.city != request.city
+    ):
+        problems.append(Reason("request_changed"))
+    elif (
+        proposal.first_night < offer.first_night
+        or last_night > offer.last_night
+        or proposal.nights > offer.max_nights
+    ):
+        problems.append(Reason("offer_dates_changed"))
+    if (request.request_id, offer.offer_id) in instance.declined:
+        problems.append(Reason("declined_pair"))
+    waived = {
+        o.rule
+        for o in instance.overrides
+        if (o.request_id, o.offer_id) == (request.request_id, offer.offer_id)
+    }
+    problems += [
+        Reason("breaks_rule", (("rule", rule.value),))
+        for rule in violated_rules(request, offer, instance.policy)
+        if rule not in waived
+    ]
+    occupancy: Counter[dt.date] = Counter()
+    for stay in (*instance.confirmed, *also_booked):
+        if stay.offer_id == offer.offer_id:
+            for i in range(stay.nights):
+                # One party at a time: any party there takes the whole home.
+                taken = offer.beds if offer.one_party else stay.persons
+                occupancy[stay.first_night + dt.timedelta(days=i)] += taken
+    for i in range(proposal.nights):
+        night = proposal.first_night + dt.timedelta(days=i)
+        if occupancy[night] + proposal.persons > offer.beds:
+            problems.append(Reason("no_longer_free", (("night", night.isoformat()),)))
+            break
+    return tuple(problems)
+
+
+def fingerprint(instance: Instance) -> dict[str, str]:
+    """A digest of each part of the matcher's input: requests, offers, answers (stays and
+    approvals holding beds), declined pairs, overrides and policy. A plan is out of date
+    when a digest of the input as it is now differs from the one stored with the plan."""
+
+    def digest(rows: Iterable[object]) -> str:
+        canonical = sorted(json.dumps(row, sort_keys=True, default=_plain) for row in rows)
+        return hashlib.sha256("\n".join(canonical).encode()).hexdigest()[:16]
+
+    return {
+        "requests": digest(instance.requests),
+        "offers": digest(instance.offers),
+        "answers": digest(instance.confirmed),
+        "declined": digest(sorted(instance.declined)),
+        "overrides": digest(instance.overrides),
+        "policy": digest([instance.policy]),
+    }
+
+
+def _plain(value: object) -> object:
+    """JSON for the input's dataclasses, dates and sets, the same in every process."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    raise TypeError(f"not plain: {type(value)}")
+
+
+# --- explanations for people ------------------------------------------------------------------
+
+
+def explain(instance: Instance, plan: Plan, passed_over: int = 2) -> dict[str, tuple[Reason, ...]]:
+    """For each proposal, in plain terms: whether it is the only home in the city with a free
+    bed for this party on these nights (``only_free_home``) or how many others had one
+    (``other_free_homes``), and why the best ``passed_over`` other offers were not chosen
+    (``passed_*{offer}``). Read against the finished plan: "full" means the plan gave that
+    home's beds to others. The best others are those that had a bed (highest score first),
+    then those whose host cannot be asked, full ones, wrong dates, declined, and last those
+    whose rules exclude the party."""
+    policy = instance.policy
+    ledger = _Ledger(instance.offers, instance.confirmed)
+    for p in plan.proposals + plan.by_hand:
+        ledger.book(p.offer_id, _night(p.first_night), p.nights, p.persons)
+    load = Counter(p.host_id for p in plan.proposals)
+    offers = {o.offer_id: o for o in instance.offers}
+    by_city: dict[str, list[Offer]] = defaultdict(list)
+    for offer in sorted(instance.offers, key=lambda o: o.offer_id):
+        by_city[offer.city].append(offer)
+    waived = {(o.request_id, o.offer_id): o.rule for o in instance.overrides}
+    requests = {r.request_id: r for r in instance.requests}
+    explained: dict[str, tuple[Reason, ...]] = {}
+    for proposal in plan.proposals:
+        request = requests[proposal.request_id]
+        chosen = offers[proposal.offer_id]
+        first = _night(request.arrival)
+        ranked: list[tuple[int, float, str, Reason]] = []
+        free_homes = 0
+        for offer in by_city[request.city]:
+            if offer.offer_id == chosen.offer_id:
+                continue
+            pair = (request.request_id, offer.offer_id)
+            broken = [r for r in violated_rules(request, offer, policy) if waived.get(pair) != r]
+            spare = ledger.spare(offer.offer_id, first, request.nights)
+            host_load = load[offer.host_id] - (offer.host_id == chosen.host_id)
+            score = _plain_score(request, offer, spare, host_load, policy)
+            ref = ("offer", offer.offer_id)
+            if broken:
+                rank, reason = 5, Reason("passed_rule", (ref, ("rule", broken[0].value)))
+            elif pair in instance.declined:
+                rank, reason = 4, Reason("passed_declined", (ref,))
+            elif spare < 0 or request.nights > offer.max_nights:
+                rank, reason = 3, Reason("passed_dates", (ref,))
+            elif spare < request.persons:
+                rank, reason = 2, Reason("passed_full", (ref,))
+            elif offer.cannot_ask:
+                rank, reason = 1, Reason("passed_cannot_ask", (ref, ("why", offer.cannot_ask)))
+            else:
+                free_homes += 1
+                rank, reason = 0, _why_lower(request, chosen, offer, spare, host_load, load, policy)
+            ranked.append((rank, -score, offer.offer_id, reason))
+        ranked.sort(key=lambda item: item[:3])
+        party = (
+            ("men", request.adult_men),
+            ("women", request.adult_women),
+            ("children", request.children),
+        )
+        stay = (("arrival", request.arrival.isoformat()), ("nights", request.nights))
+        city = ("city", request.city)
+        headline = (
+            Reason("only_free_home", (city, *party, *stay))
+            if free_homes == 0
+            else Reason("other_free_homes", (city, ("count", free_homes)))
+        )
+        explained[proposal.request_id] = (headline, *(r for *_k, r in ranked[:passed_over]))
+    return explained
+
+
+def _plain_score(
+    request: StayRequest, offer: Offer, spare: int, host_load: int, policy: Policy
+) -> float:
+    """The greedy's score of this offer for this party, with the beds it has free now."""
+    capabilities = _spare_capabilities(_profile(request, policy), offer, policy)
+    score = -policy.scarce_capability_penalty * capabilities
+    score -= policy.spare_bed_penalty * max(spare - request.persons, 0)
+    score -= policy.host_load_penalty * host_load
+    if request.languages & offer.languages:
+        score += policy.language_bonus
+    return score
+
+
+def _why_lower(
+    request: StayRequest,
+    chosen: Offer,
+    offer: Offer,
+    spare: int,
+    host_load: int,
+    load: Counter[str],
+    policy: Policy,
+) -> Reason:
+    """The main reason an offer that had a bed was not the one proposed."""
+    ref = ("offer", offer.offer_id)
+    if request.languages & chosen.languages and not request.languages & offer.languages:
+        return Reason("passed_no_language", (ref,))
+    profile = _profile(request, policy)
+    if _spare_capabilities(profile, offer, policy) > _spare_capabilities(profile, chosen, policy):
+        return Reason("passed_scarce", (ref,))
+    if host_load > load[chosen.host_id] - 1:
+        return Reason("passed_host_busy", (ref, ("proposals", host_load)))
+    if spare - request.persons > 0:
+        return Reason("passed_roomier", (ref, ("free", spare - request.persons)))
+    return Reason("passed_equal", (ref,))

@@ -29,6 +29,7 @@ RULE_CHOICES = [
     (Rule.FAMILIES_ONLY.value, _("Host takes only families with children")),
     (Rule.NO_PETS.value, _("Host takes no pets")),
     (Rule.NOT_STEP_FREE.value, _("No step-free access")),
+    (Rule.SHARED_LANGUAGE.value, _("No language in common, and the network requires one")),
 ]
 
 
@@ -140,6 +141,9 @@ class MatchRun(models.Model):
     segments = models.JSONField(default=list)
     # [{"request": id, "persons": n, "reasons": [[code, {params}]]}]
     unplaced = models.JSONField(default=list)
+    # The digests of the matcher's input (matcher.fingerprint): the plan is out of date when
+    # the input as it is now digests otherwise (services.out_of_date).
+    inputs = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -159,6 +163,9 @@ class Proposal(models.Model):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired without an answer")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # The host would have a bed but cannot be asked through the portal (no account with
+        # keys): the coordinator contacts him by hand. Never approved.
+        BY_HAND = "by_hand", _("Contact the host by hand")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")

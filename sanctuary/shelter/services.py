@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,6 +64,7 @@ def policy() -> matcher.Policy:
     return matcher.Policy(
         min_tier_for_guests=settings.SHELTER_MIN_TIER_FOR_GUESTS,
         min_tier_for_children=settings.SHELTER_MIN_TIER_FOR_CHILDREN,
+        shared_language_required=settings.SHELTER_SHARED_LANGUAGE_REQUIRED,
     )
 
 
@@ -192,11 +193,50 @@ def open_requests(today: dt.date) -> list[StayRequest]:
     )
 
 
-def build_instance(today: dt.date) -> Built:
+def cannot_ask(host: Host, holders_with_keys: set[int]) -> str:
+    """Why the host cannot be asked through the portal now; empty when he can. An approval
+    seals his address to his own key, so he needs an account with keys."""
+    if host.user_id is None:
+        return "no_account"
+    if host.user_id not in holders_with_keys:
+        return "no_keys"
+    return ""
+
+
+def users_with_keys(user_ids: Iterable[int | None]) -> set[int]:
+    ids = {i for i in user_ids if i is not None}
+    return set(
+        Holder.objects.filter(user_id__in=ids)
+        .exclude(public_key=b"")
+        .values_list("user_id", flat=True)
+    )
+
+
+def build_instance(today: dt.date, as_of: MatchRun | None = None) -> Built:
     """The matcher's input from the database: open requests whose first night is not past,
-    active offers of active hosts with nights left, the stays already confirmed and the
-    approved proposals waiting for a host (their beds are held), declined pairs, overrides."""
+    active offers of active hosts with nights left (each with whether its host can be asked),
+    the stays already confirmed and the approved proposals waiting for a host (their beds are
+    held), declined pairs, overrides.
+
+    ``as_of`` a run: the input as that run would see it now, its own approvals taken back
+    (their requests waiting again, their beds free), so that approving a plan part by part
+    does not make the rest of it out of date."""
     requests = {str(r.pk): r for r in open_requests(today)}
+    own: set[UUID] = set()
+    if as_of is not None:
+        own = set(
+            Proposal.objects.filter(run=as_of, status=Proposal.Status.APPROVED).values_list(
+                "pk", flat=True
+            )
+        )
+        for r in StayRequest.objects.filter(
+            status=StayRequest.Status.PENDING_HOST,
+            arrival__gte=today,
+            proposals__run=as_of,
+            proposals__status=Proposal.Status.APPROVED,
+        ).defer("needs"):
+            r.status = StayRequest.Status.OPEN
+            requests[str(r.pk)] = r
     offers = {
         str(o.pk): o
         for o in Offer.objects.active()
@@ -204,12 +244,15 @@ def build_instance(today: dt.date) -> Built:
         .select_related("host")
         .defer("notes", "host__name", "host__address", "host__contact")
     }
+    with_keys = users_with_keys(o.host.user_id for o in offers.values())
     confirmed = [
         matcher.ConfirmedStay(str(s.offer_id), s.first_night, s.nights, s.persons)
         for s in Stay.objects.filter(status__in=ACTIVE_STAY, offer_id__in=list(offers))
     ] + [
         matcher.ConfirmedStay(str(p.offer_id), p.first_night, p.nights, p.persons)
-        for p in Proposal.objects.filter(status=Proposal.Status.APPROVED, offer_id__in=list(offers))
+        for p in Proposal.objects.filter(
+            status=Proposal.Status.APPROVED, offer_id__in=list(offers)
+        ).exclude(pk__in=own)
     ]
     declined = frozenset(
         (str(request_id), str(offer_id))
@@ -224,7 +267,7 @@ def build_instance(today: dt.date) -> Built:
         ).defer("reason")
     }
     instance = matcher.Instance(
-        offers=tuple(_offer(o) for o in offers.values()),
+        offers=tuple(_offer(o, cannot_ask(o.host, with_keys)) for o in offers.values()),
         requests=tuple(_request(r, today) for r in requests.values()),
         policy=policy(),
         confirmed=tuple(confirmed),
@@ -237,7 +280,7 @@ def build_instance(today: dt.date) -> Built:
     return Built(instance, requests, offers, override_rows)
 
 
-def _offer(offer: Offer) -> matcher.Offer:
+def _offer(offer: Offer, not_askable: str = "") -> matcher.Offer:
     return matcher.Offer(
         offer_id=str(offer.pk),
         host_id=str(offer.host_id),
@@ -254,7 +297,14 @@ def _offer(offer: Offer) -> matcher.Offer:
         accepts_pets=offer.accepts_pets,
         step_free=offer.step_free,
         languages=frozenset(offer.languages),
+        cannot_ask=not_askable,
+        one_party=offer.one_party,
     )
+
+
+def matcher_request(request: StayRequest) -> matcher.StayRequest:
+    """The request as the matcher sees it today (for its segment and priority on a page)."""
+    return _request(request, timezone.localdate())
 
 
 def _request(request: StayRequest, today: dt.date) -> matcher.StayRequest:
@@ -280,6 +330,18 @@ def _reasons(reasons: Iterable[matcher.Reason]) -> list[list[Any]]:
     return [[reason.code, dict(reason.params)] for reason in reasons]
 
 
+def _with_host_codes(reasons: Iterable[matcher.Reason], offers: dict[str, Offer]) -> list[Any]:
+    """The explanation's reasons, each naming another offer by its host's reference, which
+    people read (H-7KQ2MX), rather than by the offer's id."""
+    out = []
+    for code, params in _reasons(reasons):
+        offer = offers.get(str(params.get("offer", "")))
+        if offer is not None:
+            params["host"] = offer.host.reference
+        out.append([code, params])
+    return out
+
+
 @transaction.atomic
 def do_run_matcher(acting_user: User | None, now: dt.datetime | None = None) -> MatchRun:
     """Runs the matcher on the whole open demand and stores its plan. The proposals of earlier
@@ -290,12 +352,17 @@ def do_run_matcher(acting_user: User | None, now: dt.datetime | None = None) -> 
     problems = matcher.check_plan(built.instance, plan)
     if problems:  # never store a plan the independent recount refuses
         raise AssertionError(f"the matcher's plan failed its check: {problems[:5]}")
-    Proposal.objects.filter(status=Proposal.Status.PROPOSED).update(
+    explained = {
+        request_id: _with_host_codes(reasons, built.offers)
+        for request_id, reasons in matcher.explain(built.instance, plan).items()
+    }
+    Proposal.objects.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.BY_HAND]).update(
         status=Proposal.Status.WITHDRAWN
     )
     run = MatchRun.objects.create(
         by=acting_user,
         at=now,
+        inputs=matcher.fingerprint(built.instance),
         requests=len(built.requests),
         offers=len(built.offers),
         segments=[
@@ -321,19 +388,48 @@ def do_run_matcher(acting_user: User | None, now: dt.datetime | None = None) -> 
             nights=p.nights,
             persons=p.persons,
             score=p.score,
-            reasons=_reasons(p.reasons),
+            reasons=_reasons(p.reasons) + explained.get(p.request_id, []),
             override=built.overrides.get((p.request_id, p.offer_id)) if p.override else None,
+            status=Proposal.Status.BY_HAND if by_hand else Proposal.Status.PROPOSED,
         )
-        for p in plan.proposals
+        for by_hand, proposals in ((False, plan.proposals), (True, plan.by_hand))
+        for p in proposals
     )
     record(
         Action.MATCHER_RUN,
         actor=acting_user,
         object_type="shelter.matchrun",
         object_id=run.pk,
-        details={"proposals": len(plan.proposals), "unplaced": len(plan.unplaced)},
+        details={
+            "proposals": len(plan.proposals),
+            "unplaced": len(plan.unplaced),
+            "by_hand": len(plan.by_hand),
+        },
     )
     return run
+
+
+# What changed under a plan, as people name it.
+INPUT_PARTS = {
+    "requests": "requests",
+    "offers": "offers",
+    "answers": "answers",
+    "declined": "answers",
+    "overrides": "overrides",
+    "policy": "policy",
+}
+
+
+def out_of_date(run: MatchRun, today: dt.date | None = None) -> list[str]:
+    """What changed under the plan since it was made ("requests", "offers", "answers",
+    "overrides", "policy"), compared on the matcher's whole input as that run would see it
+    now; empty while the plan is up to date. A run stored without a digest is out of date."""
+    if not run.inputs:
+        return ["requests", "offers", "answers"]
+    built = build_instance(today or timezone.localdate(), as_of=run)
+    now = matcher.fingerprint(built.instance)
+    changed = [INPUT_PARTS[part] for part, digest in now.items() if run.inputs.get(part) != digest]
+    return sorted(set(changed), key=list(INPUT_PARTS.values()).index)
 
 
 @transaction.atomic
@@ -370,13 +466,39 @@ def latest_run() -> MatchRun | None:
     return MatchRun.objects.order_by("-at", "-pk").first()
 
 
+@dataclass
+class Approval:
+    """What one approval did: the proposals approved, and each refused one with why
+    (translated)."""
+
+    approved: list[Proposal]
+    refused: list[tuple[Proposal, str]]
+
+
+def _matcher_proposal(p: Proposal) -> matcher.Proposal:
+    return matcher.Proposal(
+        request_id=str(p.request_id),
+        offer_id=str(p.offer_id),
+        host_id=str(p.offer.host_id),
+        first_night=p.first_night,
+        nights=p.nights,
+        persons=p.persons,
+        score=p.score,
+        reasons=(),
+    )
+
+
 @transaction.atomic
 def do_approve(
     proposal_ids: list[UUID], *, keychain: keyring.Keychain, now: dt.datetime | None = None
-) -> int:
-    """The coordinator approves proposals of the newest plan, all or none. For each, the host's
-    address and contact are copied into a disclosure sealed to the shelter group and the host:
-    only the host's acceptance will grant it to the guest."""
+) -> Approval:
+    """The coordinator approves proposals of the newest plan. Each is judged on its own
+    against the requests, offers, hosts and answers as they are now: the good ones are
+    approved, each refused one is named with why, and none holds up the others. For each
+    approved one, the host's address and contact are copied into a disclosure sealed to the
+    shelter group and the host: only the host's acceptance will grant it to the guest."""
+    from sanctuary.shelter.reasons import describe
+
     now = now or timezone.now()
     group = keyring.group_holder(SHELTER_COORDINATORS)
     if group is None or not keychain.holds(group.pk):
@@ -386,25 +508,37 @@ def do_approve(
         Proposal.objects.select_for_update()
         .filter(pk__in=proposal_ids)
         .select_related("offer__host")
-        .order_by("pk")
+        .defer("offer__notes", "offer__host__name")
+        .order_by("-score", "pk")
     )
     if not proposals or len(proposals) != len(set(proposal_ids)):
         raise ShelterError(_("Choose at least one proposal of the plan."))
     deadline = now + dt.timedelta(hours=settings.SHELTER_ANSWER_HOURS)
+    instance = build_instance(timezone.localdate(now)).instance
+    result = Approval(approved=[], refused=[])
+    booked: list[matcher.ConfirmedStay] = []
     for proposal in proposals:
-        if proposal.status != Proposal.Status.PROPOSED or latest is None:
-            raise ShelterError(_("A newer run has replaced this plan: review the new plan."))
-        if proposal.run_id != latest.pk:
-            raise ShelterError(_("A newer run has replaced this plan: review the new plan."))
-        request = StayRequest.objects.select_for_update().get(pk=proposal.request_id)
-        if request.status != StayRequest.Status.OPEN:
-            raise ShelterError(_("A request of this plan is no longer waiting for a bed."))
-        host = proposal.offer.host
-        host_holder = Holder.objects.filter(user_id=host.user_id).first() if host.user_id else None
-        if host_holder is None or not host_holder.has_key:
-            raise ShelterError(
-                _("A host of this plan has no portal account with keys yet: run the plan again.")
+        why = ""
+        if proposal.status == Proposal.Status.BY_HAND:
+            why = _("the host has no portal account with keys: contact him by hand.")
+        elif proposal.status != Proposal.Status.PROPOSED:
+            why = _("it is no longer proposed (%(status)s).") % {
+                "status": proposal.get_status_display()
+            }
+        elif latest is None or proposal.run_id != latest.pk:
+            why = _("a newer run has replaced this plan: review the new plan.")
+        else:
+            problems = matcher.approval_problems(
+                instance, _matcher_proposal(proposal), also_booked=booked
             )
+            why = " ".join(describe(r.code, dict(r.params)) for r in problems)
+        if why:
+            result.refused.append((proposal, why))
+            continue
+        host = proposal.offer.host
+        assert host.user_id is not None  # approval_problems refused a host without an account
+        host_holder = Holder.objects.get(user_id=host.user_id)
+        request = StayRequest.objects.select_for_update().get(pk=proposal.request_id)
         _disclose(proposal, host, host_holder, group, keychain)
         proposal.status = Proposal.Status.APPROVED
         proposal.approved_by = keychain.user
@@ -413,6 +547,12 @@ def do_approve(
         proposal.save(update_fields=["status", "approved_by", "approved_at", "answer_by"])
         request.status = StayRequest.Status.PENDING_HOST
         request.save(update_fields=["status"])
+        booked.append(
+            matcher.ConfirmedStay(
+                str(proposal.offer_id), proposal.first_night, proposal.nights, proposal.persons
+            )
+        )
+        result.approved.append(proposal)
         record(
             Action.PROPOSAL_APPROVED,
             actor=keychain.user,
@@ -429,7 +569,7 @@ def do_approve(
                 object_id=override.pk,
                 details={"proposal": str(proposal.pk), "rule": override.rule},
             )
-    return len(proposals)
+    return result
 
 
 def _disclose(
@@ -461,7 +601,9 @@ def book_stay(
     """Books every night of a stay or none. Concurrent confirmations on one offer queue on its
     row lock; each night is then booked by an UPDATE that only matches while the beds suffice,
     and a night it does not match refuses the whole stay (the transaction rolls back)."""
-    offer = Offer.objects.select_for_update().only("pk", "beds", "first_night", "last_night")
+    offer = Offer.objects.select_for_update().only(
+        "pk", "beds", "first_night", "last_night", "one_party"
+    )
     locked = offer.filter(pk=offer_id).first()
     if locked is None:
         raise ShelterError(_("This offer no longer exists."))
@@ -481,9 +623,13 @@ def book_stay(
             pass  # created meanwhile by a confirmation that did not wait for the lock
     try:
         for night in wanted:
-            booked = BedNight.objects.filter(
-                offer_id=offer_id, night=night, booked__lte=F("beds") - persons
-            ).update(booked=F("booked") + persons)
+            # One party at a time: only a night nobody has booked yet.
+            room = Q(booked=0) if locked.one_party else Q(booked__lte=F("beds") - persons)
+            booked = (
+                BedNight.objects.filter(room, offer_id=offer_id, night=night)
+                .filter(booked__lte=F("beds") - persons)
+                .update(booked=F("booked") + persons)
+            )
             if booked != 1:
                 raise Overbooked(
                     _("No longer enough free beds on %(night)s: the stay is not confirmed.")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_POST
 from sanctuary.accounts.access import acting_user, staff_only
 from sanctuary.accounts.models import Role
 from sanctuary.cases.access import get_file_for_user
+from sanctuary.cases.models import CaseFile
+from sanctuary.cases.services import urgency_of
 from sanctuary.cases.views import render_case_page
 from sanctuary.hosts.models import Host, Offer
 from sanctuary.intake import seeker as seekers
@@ -31,9 +34,18 @@ from sanctuary.shelter.access import (
     get_stay_for_host,
 )
 from sanctuary.shelter.forms import OverrideForm, SafetyReportForm, StayRequestForm
-from sanctuary.shelter.matcher import Rule
+from sanctuary.shelter.matcher import Rule, segment_of
+from sanctuary.shelter.matcher import urgency_of as urgency_class
 from sanctuary.shelter.models import Proposal, SafetyReport, Stay, StayRequest
-from sanctuary.shelter.reasons import SEGMENTS, describe_all
+from sanctuary.shelter.reasons import (
+    CHANGES,
+    SEGMENTS,
+    URGENCIES,
+    describe,
+    describe_all,
+    language,
+    party,
+)
 
 # ---- shelter coordinators -----------------------------------------------------------------------
 
@@ -56,14 +68,33 @@ def _plan_page(
     proposals: list[dict[str, Any]] = []
     unplaced: list[dict[str, Any]] = []
     segments: list[dict[str, Any]] = []
+    by_hand: list[dict[str, Any]] = []
+    changed: list[str] = []
     if run is not None:
-        rows = (
+        rows = list(
             Proposal.objects.filter(run=run)
-            .select_related("request", "offer", "override")
-            .defer("request__needs", "offer__notes", "override__reason")
+            .select_related("request", "offer__host", "override")
+            .defer(
+                "request__needs",
+                "offer__notes",
+                "override__reason",
+                "offer__host__name",
+                "offer__host__address",
+                "offer__host__contact",
+            )
         )
-        proposals = [{"proposal": p, "reasons": describe_all(p.reasons)} for p in rows]
+        files = (
+            CaseFile.objects.select_related("case")
+            .only("case__id", *PLAIN_FILE_FIELDS)
+            .prefetch_related("case__check_ins")
+            .in_bulk({p.request.case_id for p in rows})
+        )
+        for p in rows:
+            row = _readable(p, files.get(p.request.case_id))
+            (by_hand if p.status == Proposal.Status.BY_HAND else proposals).append(row)
+        changed = [str(CHANGES[part]) for part in services.out_of_date(run)]
         requests = StayRequest.objects.defer("needs").in_bulk([u["request"] for u in run.unplaced])
+        handled = {str(row["proposal"].request_id) for row in by_hand}
         unplaced = [
             {
                 "request": requests.get(UUID(u["request"])),  # nosec B113  # a dict
@@ -71,6 +102,7 @@ def _plan_page(
                 "reasons": describe_all(u["reasons"]),
             }
             for u in run.unplaced
+            if u["request"] not in handled
         ]
         segments = [
             {**s, "label": SEGMENTS.get(s["segment"], s["segment"]), "met": _met(s)}
@@ -99,6 +131,8 @@ def _plan_page(
         "proposals": proposals,
         "approvable": any(p["proposal"].status == Proposal.Status.PROPOSED for p in proposals),
         "unplaced": unplaced,
+        "by_hand": by_hand,
+        "changed": changed,
         "segments": segments,
         "waiting": waiting,
         "stays": stays,
@@ -108,6 +142,46 @@ def _plan_page(
         "override_form": override_form or _override_form(),
     }
     return render(request, "shelter/plan.html", context)
+
+
+# What the case's urgency score reads (cases.services.urgency_of): plain columns only.
+PLAIN_FILE_FIELDS = (
+    "case_type",
+    "stage",
+    "received_at",
+    "summons_date",
+    "left_unit_date",
+    "detained",
+    "criminal_case",
+    "children",
+    "last_reply_at",
+)
+HEADLINES = frozenset({"only_free_home", "other_free_homes"})
+
+
+def _readable(p: Proposal, file: CaseFile | None) -> dict[str, Any]:
+    """A proposal as a person reads it: the host (code, tier, languages), the nights, the
+    party (segment, priority, the case's urgency), and its reasons in three groups: the
+    headline, why this home, and why not the best others."""
+    request = p.request
+    mr = services.matcher_request(request)
+    host = p.offer.host
+    return {
+        "proposal": p,
+        "host": host,
+        "host_languages": [language(code) for code in host.languages],
+        "segment": SEGMENTS.get(segment_of(mr).value, ""),
+        "priority": URGENCIES.get(urgency_class(mr).name, ""),
+        "urgency": urgency_of(file) if file is not None else None,
+        "party": party(request.adult_men, request.adult_women, request.children),
+        "headline": [describe(c, prm) for c, prm in p.reasons if c in HEADLINES],
+        "reasons": [
+            describe(c, prm)
+            for c, prm in p.reasons
+            if c not in HEADLINES and not c.startswith("passed_")
+        ],
+        "passed": [describe(c, prm) for c, prm in p.reasons if c.startswith("passed_")],
+    }
 
 
 def _met(segment: dict[str, Any]) -> bool:
@@ -149,10 +223,12 @@ def approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose at least one proposal of the plan."))
         return redirect("shelter:plan")
     try:
-        count = services.do_approve(ids, keychain=keychain)
+        result = services.do_approve(ids, keychain=keychain)
     except services.ShelterError as error:
         messages.error(request, str(error))
-    else:
+        return redirect("shelter:plan")
+    count = len(result.approved)
+    if count:
         messages.success(
             request,
             ngettext(
@@ -161,6 +237,17 @@ def approve(request: HttpRequest) -> HttpResponse:
                 count,
             )
             % {"count": count},
+        )
+    for proposal, why in result.refused:
+        messages.error(
+            request,
+            _("Not approved: host %(host)s, %(city)s from %(first)s: %(why)s")
+            % {
+                "host": proposal.offer.host.reference,
+                "city": proposal.offer.city_name,
+                "first": date_format(proposal.first_night, "SHORT_DATE_FORMAT"),
+                "why": why,
+            },
         )
     return redirect("shelter:plan")
 

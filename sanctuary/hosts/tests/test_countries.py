@@ -85,6 +85,12 @@ class HostCountriesTestCase(HostsTestCase):
         with translation.override("ru"):
             url = reverse("hosts:import")
         response = self.client.post(url, {"sheet": SimpleUploadedFile("o.csv", csv_bytes(rows))})
+        page = response.content.decode()  # the preview names every error
+        self.assertIn("Бразилия (BR) — не страна, где у сети есть хозяева", page)
+        self.assertIn("Строка 4, столбец «country»: не страна;", page)
+        self.assertNotIn("Atlantis", page)
+        self.assertEqual(Offer.objects.count(), 0)
+        response = self.client.post(url, {"packed": response.context["packed"]})
         page = response.content.decode()
         self.assertEqual(list(Offer.objects.values_list("country", flat=True)), ["GE"])
         self.assertIn("Бразилия (BR) — не страна, где у сети есть хозяева", page)

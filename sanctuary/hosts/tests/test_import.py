@@ -27,10 +27,55 @@ class ImportTestCase(HostsTestCase):
         super().setUp()
         self.log_in(self.dora)
 
-    def upload(self, data: bytes, name: str = "offers.csv") -> Any:
+    def preview(self, data: bytes, name: str = "offers.csv") -> Any:
         with translation.override("en"):  # the report's wording is checked in English
             url = reverse("hosts:import")
         return self.client.post(url, {"sheet": SimpleUploadedFile(name, data)})
+
+    def upload(self, data: bytes, name: str = "offers.csv") -> Any:
+        """Preview, then confirm the import when the preview offers to."""
+        before = (Host.objects.count(), Offer.objects.count())
+        response = self.preview(data, name)
+        self.assertEqual((Host.objects.count(), Offer.objects.count()), before, "preview wrote")
+        packed = response.context.get("packed") if response.context else None
+        if not packed:
+            return response
+        with translation.override("en"):
+            url = reverse("hosts:import")
+        return self.client.post(url, {"packed": packed})
+
+    def test_it_previews_what_would_be_created_and_every_error_before_writing(self) -> None:
+        rows = [
+            good_row(1, country="Грузия", city="Tbilisi"),
+            good_row(2, country="Atlantis"),
+            good_row(3, country="Kazakhstan"),
+            good_row(4, beds=0, first_night="not a date"),
+        ]
+        response = self.preview(csv_bytes(rows))
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        self.assertIn("Preview: nothing is written yet", page)
+        self.assertIn("2 offers would be created", page)
+        self.assertIn("Georgia (GE)", page)
+        self.assertIn("Kazakhstan (KZ)", page)
+        for row, column in ((3, "country"), (5, "beds"), (5, "first_night")):
+            self.assertIn(f"Row {row}, column “{column}”", page)
+        self.assertNotIn("Atlantis", page)
+        self.assertEqual((Host.objects.count(), Offer.objects.count()), (0, 0))
+        self.assertFalse(AuditEntry.objects.filter(action=Action.OFFERS_IMPORTED).exists())
+        response = self.client.post(reverse("hosts:import"), {"packed": response.context["packed"]})
+        self.assertEqual(Offer.objects.count(), 2)
+        self.assertEqual(sorted(Offer.objects.values_list("country", flat=True)), ["GE", "KZ"])
+
+    def test_it_refuses_a_confirmation_that_is_not_a_previewed_sheet(self) -> None:
+        import base64
+        import zlib
+
+        bomb = base64.b64encode(zlib.compress(b"a" * (3 * 1024 * 1024))).decode()
+        for packed in ("not base64!", base64.b64encode(b"not zlib").decode(), bomb):
+            response = self.client.post(reverse("hosts:import"), {"packed": packed})
+            self.assertEqual(response.status_code, 400)
+        self.assertEqual(Offer.objects.count(), 0)
 
     def test_it_imports_good_rows_and_reports_bad_ones_from_csv_and_xlsx(self) -> None:
         rows = [
@@ -130,10 +175,38 @@ class ImportTestCase(HostsTestCase):
     def test_it_offers_an_empty_template(self) -> None:
         response = self.client.get(reverse("hosts:import_template"))
         self.assertEqual(response["Content-Type"], "text/csv")
-        header = response.content.decode().strip().split(",")
+        header = response.content.decode("utf-8-sig").strip().split("\r\n")[0].split(",")
         self.assertIn("first_night", header)
-        # The template is only column names: nothing a spreadsheet would run as a formula.
-        self.assertFalse(any(cell[:1] in "=+-@" for cell in header))
+
+    def test_it_offers_templates_that_the_import_reads_back(self) -> None:
+        url = reverse("hosts:import_template")
+        for headers, first in (("ru", "хозяин"), ("en", "host_ref")):
+            for kind in ("csv", "csv-semicolon", "xlsx"):
+                response = self.client.get(url, {"headers": headers, "format": kind})
+                self.assertEqual(response.status_code, 200)
+                data = response.content
+                table = read_table(data)
+                self.assertEqual(table[0][0], first, (headers, kind))
+                self.assertEqual(len(table), 2, "a header and one example row")
+                if kind != "xlsx":
+                    delimiter = ";" if kind == "csv-semicolon" else ","
+                    self.assertIn(f"{first}{delimiter}", data.decode("utf-8-sig"))
+                # Nothing a spreadsheet would run as a formula.
+                cells = [str(c) for row in table for c in row if c]
+                self.assertFalse(any(c[:1] in "=+-@" for c in cells), cells)
+                checked = check_table(table, today=future(0), languages={"ru", "kk"})
+                self.assertEqual(checked.problems, [], (headers, kind))
+                self.assertEqual([r.country for r in checked.rows], ["KZ"])
+                self.assertTrue(checked.rows[0].one_party)
+        self.assertEqual(self.client.get(url, {"format": "pdf"}).status_code, 404)
+        # The example row, imported, is an offer for one party at a time, shown as such.
+        ru = self.client.get(url, {"headers": "ru", "format": "csv-semicolon"}).content
+        self.upload(ru)
+        offer = Offer.objects.get()
+        self.assertTrue(offer.one_party)
+        with translation.override("en"):
+            page = self.client.get(reverse("hosts:host", args=[offer.host.pk]))
+        self.assertContains(page, "one party at a time")
 
     def test_it_refuses_another_clients_upload_field_gracefully(self) -> None:
         response = Client().post(reverse("hosts:import"), {})

@@ -93,6 +93,19 @@ class OverlapTestCase(TestCase):
         self.book(offer, 0, 2)
         self.assertEqual(self.booked(offer), {0: 1, 1: 3, 2: 2, 3: 3, 4: 3, 5: 3})
 
+    def test_it_books_one_party_at_a_time_where_the_host_asks_for_it(self) -> None:
+        offer = make_offer(
+            self.host, beds=4, first_night=day(0), last_night=day(20), one_party=True
+        )
+        self.book(offer, 1, 3)  # one man in a home of four beds
+        self.refused(offer, 2, 1)  # a second party, though three beds are free
+        self.refused(offer, 3, 2, persons=2)
+        self.book(offer, 4, 2, persons=3)  # the next party, on the check-out day
+        self.assertEqual(self.booked(offer), {1: 1, 2: 1, 3: 1, 4: 3, 5: 3})
+        control = self.offer(beds=4)  # positive control: the same on a shared home
+        self.book(control, 1, 3)
+        self.book(control, 2, 1)
+
     def test_it_refuses_a_party_larger_than_the_beds_and_nights_outside_the_offer(self) -> None:
         offer = self.offer(beds=2)
         self.refused(offer, 1, 2, persons=3)

@@ -17,6 +17,7 @@ from sanctuary.shelter.matcher import (
     Offer,
     Override,
     Plan,
+    Policy,
     Rule,
     Segment,
     StayRequest,
@@ -51,6 +52,8 @@ def offers(draw: st.DrawFn, index: int) -> Offer:
         accepts_pets=draw(st.booleans()),
         step_free=draw(st.booleans()),
         languages=draw(LANGUAGES),
+        cannot_ask=draw(st.sampled_from(["", "", "", "no_keys"])),
+        one_party=draw(st.booleans()),
     )
 
 
@@ -98,6 +101,7 @@ def instances(draw: st.DrawFn) -> Instance:
     return Instance(
         offers=offer_list,
         requests=request_list,
+        policy=Policy(shared_language_required=draw(st.booleans())),
         declined=declined,
         overrides=overrides,
         confirmed=confirmed,
@@ -117,7 +121,9 @@ def test_it_never_overbooks_a_night(instance: Instance) -> None:
     # A second, naive recount of beds per night, apart from check_plan's.
     result = plan(instance)
     stays = [(s.offer_id, s.first_night, s.nights, s.persons) for s in instance.confirmed]
-    stays += [(p.offer_id, p.first_night, p.nights, p.persons) for p in result.proposals]
+    stays += [
+        (p.offer_id, p.first_night, p.nights, p.persons) for p in result.proposals + result.by_hand
+    ]
     for offer in instance.offers:
         day = offer.first_night
         while day <= offer.last_night + dt.timedelta(days=7):
@@ -133,6 +139,20 @@ def test_it_never_overbooks_a_night(instance: Instance) -> None:
                 and s.first_night <= day < s.first_night + dt.timedelta(days=s.nights)
             )
             assert used <= max(offer.beds, confirmed_alone)
+            if offer.one_party:
+                parties = sum(
+                    1
+                    for offer_id, first, nights, _persons in stays
+                    if offer_id == offer.offer_id
+                    and first <= day < first + dt.timedelta(days=nights)
+                )
+                confirmed_parties = sum(
+                    1
+                    for s in instance.confirmed
+                    if s.offer_id == offer.offer_id
+                    and s.first_night <= day < s.first_night + dt.timedelta(days=s.nights)
+                )
+                assert parties <= max(1, confirmed_parties)
             day += dt.timedelta(days=1)
 
 
@@ -148,6 +168,22 @@ def test_it_is_deterministic_whatever_the_input_order(
     )
     assert plan(instance) == plan(instance)
     assert plan(shuffled) == plan(instance)
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances())
+def test_it_proposes_only_hosts_who_can_be_asked(instance: Instance) -> None:
+    result = plan(instance)
+    offers = {o.offer_id: o for o in instance.offers}
+    assert all(not offers[p.offer_id].cannot_ask for p in result.proposals)
+    assert all(offers[p.offer_id].cannot_ask for p in result.by_hand)
+    unplaced = {u.request_id for u in result.unplaced}
+    assert {p.request_id for p in result.by_hand} <= unplaced
+    # The offers that can be asked get exactly the plan they would get alone.
+    alone = plan(
+        dataclasses.replace(instance, offers=tuple(o for o in instance.offers if not o.cannot_ask))
+    )
+    assert alone.proposals == result.proposals
 
 
 def _bench() -> object:

@@ -29,6 +29,14 @@ PARAMS = {
     "declined": 1,
     "offers": 4,
     "to": "0b9c2f4e-5d7a-4e61-9a3b-2c8d1e0f7a65",
+    "why": "no_keys",
+    "night": "2026-12-12",
+    "men": 1,
+    "women": 0,
+    "children": 0,
+    "count": 2,
+    "offer": "5d7a2c8d-0b9c-4e61-9a3b-1e0f7a652f4e",
+    "host": "H-7KQ2MX",
 }
 
 
