@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     SEEKER_MESSAGE = "seeker_message", _("A seeker wrote in your case")
     MISSED_CHECK_IN = "missed_check_in", _("A check-in was missed")
     DETAINED = "detained", _("A case was flagged detained or missing")
+    PROPOSAL_WAITING = "proposal_waiting", _("A stay proposal awaits your answer")
+    HOST_ANSWERED = "host_answered", _("A host answered a stay proposal")
 
 
 class Mode(models.TextChoices):

@@ -14,6 +14,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,8 @@ from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
 from sanctuary.keyring.groups import SHELTER_COORDINATORS
 from sanctuary.keyring.models import Holder, SealedKey
+from sanctuary.notices.models import Kind as NoticeKind
+from sanctuary.notices.services import do_notify
 from sanctuary.shelter import matcher
 from sanctuary.shelter.models import (
     AddressDisclosure,
@@ -553,6 +556,9 @@ def do_approve(
             )
         )
         result.approved.append(proposal)
+        # The host hears that a proposal waits for him, and nothing more: its guests, dates
+        # and deadline are on his page.
+        do_notify([host.user], NoticeKind.PROPOSAL_WAITING, reverse("shelter:host"))
         record(
             Action.PROPOSAL_APPROVED,
             actor=keychain.user,
@@ -748,7 +754,15 @@ def do_host_accept(
         object_id=locked.pk,
         details={"stay": str(stay.pk)},
     )
+    _notify_answered(locked)
     return stay
+
+
+def _notify_answered(proposal: Proposal) -> None:
+    """The coordinator who approved the proposal hears that the host answered."""
+    if proposal.approved_by_id is not None:
+        approver = User.objects.filter(pk=proposal.approved_by_id).first()
+        do_notify([approver], NoticeKind.HOST_ANSWERED, reverse("shelter:plan"))
 
 
 @transaction.atomic
@@ -773,6 +787,7 @@ def do_host_decline(
         object_id=locked.pk,
         details={"by": "host"},
     )
+    _notify_answered(locked)
 
 
 def expire_proposals(now: dt.datetime | None = None) -> int:

@@ -7,7 +7,8 @@ from typing import Any
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from sanctuary.cases.models import Case, CheckIn
+from sanctuary.accounts.models import Role
+from sanctuary.cases.models import Case, CaseFile, CheckIn
 from sanctuary.cases.services import raise_missed_check_in_alarms
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.notices import delivery
@@ -15,7 +16,17 @@ from sanctuary.notices.models import Kind, Notice, NoticeChannel
 from sanctuary.notices.services import do_add_channel, do_notify
 from sanctuary.notices.tests.helpers import add_email, seeker_writes
 from sanctuary.notices.tests.servers import SMTPServer, WebhookServer, text_of
-from sanctuary.test import BaseTestCase
+from sanctuary.shelter.services import do_host_accept
+from sanctuary.shelter.tests.factories import (
+    CANARY_ADDRESS,
+    CANARY_CONTACT,
+    approved,
+    keychain,
+    make_host_user,
+    make_offer,
+    make_request,
+)
+from sanctuary.test import BaseTestCase, make_staff
 
 CANARIES = [
     "canary-story-7f3a",  # the helpers' story
@@ -26,6 +37,8 @@ CANARIES = [
     "canary-task-c33",
     "canary-checkin-b70",
     "canary-reply-e19",
+    CANARY_ADDRESS,  # the host's address and contact, sealed in his offer's disclosure
+    CANARY_CONTACT,
 ]
 
 
@@ -73,6 +86,14 @@ class NoContentTestCase(BaseTestCase):
         CheckIn.objects.update(due_at="2000-01-01T00:00Z")
         self.assertEqual(raise_missed_check_in_alarms(), 1)
         self.client.post(reverse("cases:detained", args=pk), {"detained": "1"})
+        # A bed for him: the host hears a proposal waits, the coordinator that he answered.
+        sheila = make_staff("sheila", Role.SHELTER_COORDINATOR)
+        add_email(sheila, "sheila@example.org")
+        hans, host = make_host_user("hans")
+        add_email(hans, "hans@example.org")
+        make_offer(host, beds=2)
+        proposal = approved(make_request(CaseFile.objects.get(case=case)), sheila)
+        do_host_accept(proposal, keychain=keychain(hans))
         return case
 
     def test_it_sends_no_canary_in_any_message(self) -> None:
