@@ -233,7 +233,7 @@ def exclusive(key: str) -> Iterator[None]:
 def _row_locked(backend: DatabaseCache, key: str) -> Iterator[None]:
     db = router.db_for_write(backend.cache_model_class)
     connection = connections[db]
-    table = connection.ops.quote_name(backend._table)
+    table = connection.ops.quote_name(backend.cache_model_class._meta.db_table)
     stored = backend.make_and_validate_key(key)
     # The table's name is our setting (CACHE_URL, checked to be letters and _), quoted.
     lock = f"UPDATE {table} SET expires = expires WHERE cache_key = %s"  # noqa: S608  # nosec B608

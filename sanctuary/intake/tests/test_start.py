@@ -176,7 +176,7 @@ class DroppedDatabaseTestCase(BaseTestCase):
     def test_it_gives_back_his_place_in_the_count_when_nothing_is_stored(self) -> None:
         # His address's count is taken before the case is opened (so that cases sent at once
         # cannot slip past it), and given back when the case is not stored after all.
-        address = {"REMOTE_ADDR": "203.0.113.60"}
+        address: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.60"}
         failures = [
             OperationalError("server closed the connection unexpectedly"),
             IntakeUnavailable(),
