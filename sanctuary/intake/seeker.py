@@ -7,6 +7,7 @@ keyed with SESSION_PEPPER, and the wrapped secret; a copy of it opens nothing.
 """
 
 import base64
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -181,7 +182,15 @@ def reserve_submission(
     step, so cases sent at once from one address cannot all slip past the count; the place is
     given back (release_submission) when the case is not stored after all."""
     wait, reservation = throttle.reserve(_submission_sources(request), 3600, base_seconds=30)
-    if not wait and under_pressure():
+    if wait:
+        return wait, reservation
+    try:
+        pressed = under_pressure()
+    except BaseException:
+        with contextlib.suppress(Exception):  # the database's own error is the one to tell
+            release_submission(reservation)
+        raise
+    if pressed:
         wait = throttle.pressure_wait(ticket, settings.INTAKE_PRESSURE_FORM_SECONDS)
         if wait:
             release_submission(reservation)

@@ -186,6 +186,10 @@ class DroppedDatabaseTestCase(BaseTestCase):
             for _ in failures:
                 self.assertEqual(submit(Client(**address)).status_code, 503)
         self.assertEqual(opened.call_count, 3)
+        # The database went away while the network's hourly count was read.
+        gone = OperationalError("connection refused")
+        with mock.patch("sanctuary.intake.seeker.under_pressure", side_effect=gone):
+            self.assertEqual(submit(Client(**address)).status_code, 503)
         self.assertEqual(Case.objects.count(), 0)
         # The address still has all three of its cases …
         for _ in range(3):
