@@ -7,9 +7,12 @@ the suite's `test_<name>` database), the same small network the access matrix us
 (sanctuary/tests/world.py), and logs in every role through the real views. It then opens every
 page each visitor can reach, finds every <form> on it (method, action, fields, options, hidden
 tokens) and posts, through Django's test client as that visitor, at least N inputs in total
-(10,000 by default) spread over the forms: each field gets a legitimate value, a hostile one
-(NUL, U+FFFF, templates, huge numbers, dates out of range, 100,000 characters, a YAML bomb, ...)
-or hypothesis text, or is left out. Single-use tokens are fetched afresh before each post.
+(10,000 by default) spread over the forms. Each form gets ceil(N / forms); what the forms with
+few fields cannot spend (hypothesis runs out of distinct inputs for a form with only a token)
+goes to the forms that still have inputs to give, in further passes, until N is reached.
+Each field gets a legitimate value, a hostile one (NUL, U+FFFF, templates, huge numbers, dates
+out of range, 100,000 characters, a YAML bomb, ...) or hypothesis text, or is left out.
+Single-use tokens are fetched afresh before each post.
 
 Per form it prints the inputs, the server errors (5xx or an exception: must be 0) and the
 refusals that are not shown as a message (a 4xx page without a field error or a message). It
@@ -183,9 +186,23 @@ class Tally:
     forged: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     first_error: str = ""
+    exhausted: bool = False  # hypothesis ran out of distinct inputs before its budget
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.inputs + other.inputs,
+            self.server_errors + other.server_errors,
+            self.unshown_refusals + other.unshown_refusals,
+            self.not_found + other.not_found,
+            self.forged + other.forged,
+            self.statuses + other.statuses,
+            self.first_error or other.first_error,
+        )
 
 
-SHOWN = ('class="error', 'role="alert"', 'class="messages', 'class="errorlist')
+# A refusal is shown when the page says why: a field error, a message, or a notice (the
+# questionnaire's "sent once or open too long" page is a 400 with a notice and his answers).
+SHOWN = ('class="error', 'role="alert"', 'class="messages', 'class="errorlist', 'class="notice')
 # Forms that end the visitor's session or the world's objects: fuzzed last, or not at all.
 SKIPPED_ACTIONS = ("/staff/logout/",)
 # Forms whose first accepted input changes an object's state for the forms after it (a host
@@ -440,16 +457,42 @@ def main() -> int:
         )
         per_form = -(-options.inputs // max(len(ordered), 1))
         print(
-            f"fuzz: {len(ordered)} forms, {per_form} inputs each; world in "
+            f"fuzz: {len(ordered)} forms, at least {per_form} inputs each; world in "
             f"{time.perf_counter() - started:.0f} s"
         )
 
         tallies: dict[tuple[str, str, str], Tally] = {}
-        for key, (page, form) in ordered:
-            visitor, method, action = key
-            tallies[key] = fuzz_form(
-                world, clients[visitor], visitor, method, action, page, form, per_form
-            )
+
+        def run(batch: list[tuple[tuple[str, str, str], tuple[str, Form]]], budget: int) -> None:
+            for key, (page, form) in batch:
+                visitor, method, action = key
+                tally = fuzz_form(
+                    world, clients[visitor], visitor, method, action, page, form, budget
+                )
+                exhausted = tally.inputs < budget
+                tallies[key] = tallies[key] + tally if key in tallies else tally
+                tallies[key].exhausted = exhausted
+
+        def top_up(forms: list[tuple[tuple[str, str, str], tuple[str, Form]]], owed: int) -> None:
+            for _round in range(5):
+                short = options.inputs - sum(t.inputs for t in tallies.values()) - owed
+                open_forms = [item for item in forms if not tallies[item[0]].exhausted]
+                if short <= 0 or not open_forms:
+                    return
+                run(open_forms, -(-short // len(open_forms)))
+
+        # The forms that change the world for the others go last, so the top-ups of the others
+        # come first: each form gets per_form, and what the small forms could not spend (a form
+        # with only a token has some thirty distinct inputs) goes to the forms that still had
+        # inputs to give, until the total is reached.
+        early = [item for item in ordered if not item[0][2].endswith(LATE_ACTIONS + LAST_ACTIONS)]
+        late = [item for item in ordered if item not in early]
+        run(early, per_form)
+        top_up(early, owed=per_form * len(late))
+        run(late, per_form)
+        # Late forms that ran out too: the rest goes to forms the late ones did not change
+        # (the seeker's mailbox may be deleted by now).
+        top_up([item for item in early if item[0][0] != SEEKER], owed=0)
 
         print()
         print(

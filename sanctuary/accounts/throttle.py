@@ -22,12 +22,16 @@ import ipaddress
 import math
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -185,6 +189,123 @@ def note_source_failure(found: list[Source], window: int, base_seconds: int = 1)
         if over > 0:
             delay = min(base_seconds * 2 ** min(over, 30), settings.THROTTLE_MAX_WAIT_SECONDS)
             cache.set(f"{source.key}:until", now() + delay, timeout=window + delay)
+
+
+# ---- reserving: the check and the count in one step ---------------------------------------
+
+
+class Busy(Exception):
+    """Another process held a source's section for longer than a try may wait for it."""
+
+
+SECTION_SECONDS = 10  # a section that outlives its process frees itself after this
+SECTION_WAIT_SECONDS = 5
+
+
+@contextmanager
+def exclusive(key: str) -> Iterator[None]:
+    """One request at a time, in every app process, runs the block for this key.
+
+    In the database cache the block is one transaction holding a lock on the key's row: a no-op
+    UPDATE, which PostgreSQL holds as a row lock and SQLite (BEGIN IMMEDIATE) as its write lock,
+    until the commit. Elsewhere (Redis, the demo's memory) a lock key is added, which is atomic
+    there (SET NX), and deleted afterwards; a process killed inside frees it after
+    SECTION_SECONDS. Busy when it is not had within SECTION_WAIT_SECONDS."""
+    backend = caches["default"]
+    if isinstance(backend, DatabaseCache):
+        with _row_locked(backend, f"{key}:section"):
+            yield
+        return
+    lock, mine = f"{key}:section", secrets.token_hex(8)
+    deadline = time.monotonic() + SECTION_WAIT_SECONDS
+    while not backend.add(lock, mine, timeout=SECTION_SECONDS):
+        if time.monotonic() > deadline:
+            raise Busy(key)
+        time.sleep(0.01)
+    try:
+        yield
+    finally:
+        if backend.get(lock) == mine:
+            backend.delete(lock)
+
+
+@contextmanager
+def _row_locked(backend: DatabaseCache, key: str) -> Iterator[None]:
+    db = router.db_for_write(backend.cache_model_class)
+    connection = connections[db]
+    table = connection.ops.quote_name(backend.cache_model_class._meta.db_table)
+    stored = backend.make_and_validate_key(key)
+    # The table's name is our setting (CACHE_URL, checked to be letters and _), quoted.
+    lock = f"UPDATE {table} SET expires = expires WHERE cache_key = %s"  # noqa: S608  # nosec B608
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        cursor.execute(lock, [stored])
+        if cursor.rowcount == 0:
+            # The first time: a row to lock. Of two inserting at once, the second waits for
+            # the first's commit, fails on the unique key, and then locks the first's row.
+            backend.add(key, 1, timeout=None)
+            cursor.execute(lock, [stored])
+        yield
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A try counted before its work is done, to be given back if the work fails."""
+
+    found: tuple[Source, ...] = ()
+    window: int = 0
+    before: tuple[float | None, ...] = ()  # each source's wait before this try (None: none)
+    after: tuple[float | None, ...] = ()  # and the wait this try set
+
+
+def _sections(found: tuple[Source, ...] | list[Source]) -> ExitStack:
+    """Every source's section, entered in one order so that two tries cannot deadlock."""
+    stack = ExitStack()
+    try:
+        for key in sorted({source.key for source in found}):
+            stack.enter_context(exclusive(key))
+    except BaseException:
+        stack.close()
+        raise
+    return stack
+
+
+def _untils(found: tuple[Source, ...] | list[Source]) -> tuple[float | None, ...]:
+    waits = cache.get_many([f"{source.key}:until" for source in found])
+    return tuple(waits.get(f"{source.key}:until") for source in found)
+
+
+def reserve(found: list[Source], window: int, base_seconds: int = 1) -> tuple[int, Reservation]:
+    """Checks the sources' wait and counts this try, in one step: (seconds to wait, nothing
+    reserved) when it must wait, (0, its reservation) when it may go on. Done apart (wait_seconds,
+    then note_source_failure once the work is done), tries sent at once from one source would
+    all pass the check before any of them was counted."""
+    with _sections(found):
+        wait = wait_seconds(found)
+        if wait:
+            return wait, Reservation()
+        before = _untils(found)
+        note_source_failure(found, window, base_seconds)
+        return 0, Reservation(tuple(found), window, before, _untils(found))
+
+
+def release(reservation: Reservation) -> None:
+    """Gives a reserved try back: the work it was counted for did not happen. A wait that a
+    later try has set since stays."""
+    found = reservation.found
+    with _sections(found):
+        current = _untils(found)
+        for source, before, after, now_set in zip(
+            found, reservation.before, reservation.after, current, strict=True
+        ):
+            count = int(cache.get(source.key, 0))
+            cache.set(source.key, max(0, count - 1), timeout=reservation.window)
+            if now_set != after:
+                continue
+            if before is None:
+                cache.delete(f"{source.key}:until")
+            else:
+                remaining = max(1, math.ceil(float(before) - now()))
+                cache.set(f"{source.key}:until", before, timeout=remaining)
 
 
 def _bucket_keys(name: str, window: int) -> tuple[str, str, float]:

@@ -7,6 +7,7 @@ keyed with SESSION_PEPPER, and the wrapped secret; a copy of it opens nothing.
 """
 
 import base64
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -183,17 +184,32 @@ def under_pressure() -> bool:
     return bool(Case.objects.created_since(since)[:budget].count() >= budget)
 
 
-def submission_wait(request: HttpRequest, ticket: throttle.Ticket) -> int:
-    """Seconds before this new case may be accepted: its address sent many just now, or the
-    network is under pressure and the form was open for less time than answering takes."""
-    wait = throttle.wait_seconds(_submission_sources(request))
-    if not wait and under_pressure():
+def reserve_submission(
+    request: HttpRequest, ticket: throttle.Ticket
+) -> tuple[int, throttle.Reservation]:
+    """Seconds before this new case may be accepted (its address sent many just now, or the
+    network is under pressure and the form was open for less time than answering takes), or 0
+    and the place this case takes in its address's count. The check and the count are one
+    step, so cases sent at once from one address cannot all slip past the count; the place is
+    given back (release_submission) when the case is not stored after all."""
+    wait, reservation = throttle.reserve(_submission_sources(request), 3600, base_seconds=30)
+    if wait:
+        return wait, reservation
+    try:
+        pressed = under_pressure()
+    except BaseException:
+        with contextlib.suppress(Exception):  # the database's own error is the one to tell
+            release_submission(reservation)
+        raise
+    if pressed:
         wait = throttle.pressure_wait(ticket, settings.INTAKE_PRESSURE_FORM_SECONDS)
-    return wait
+        if wait:
+            release_submission(reservation)
+    return wait, reservation
 
 
-def note_submission(request: HttpRequest) -> None:
-    throttle.note_source_failure(_submission_sources(request), 3600, base_seconds=30)
+def release_submission(reservation: throttle.Reservation) -> None:
+    throttle.release(reservation)
 
 
 def message_limit_reached(seeker: Seeker) -> bool:

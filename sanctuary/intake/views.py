@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from sanctuary.accounts import throttle
 from sanctuary.cases import services as casework
 from sanctuary.cases.models import Attachment, Case, CheckIn
 from sanctuary.cases.services import do_confirm_check_in
@@ -164,28 +165,38 @@ def _start(request: HttpRequest) -> HttpResponse:
         # The last step, with an earlier answer wrong: the first step that has one.
         wrong = next((s for s in progress.steps() if _wrong_in(form, s, progress)), step)
         return _show_step(request, progress, wrong, chain=ticket.chain, form=form)
-    wait = seekers.submission_wait(
-        request, progress.started_ticket(ticket, seekers.FORM_TOKEN_MAX_AGE)
-    )
+    try:
+        wait, reservation = seekers.reserve_submission(
+            request, progress.started_ticket(ticket, seekers.FORM_TOKEN_MAX_AGE)
+        )
+    except throttle.Busy:  # his address's count is held up elsewhere: he sends again soon
+        wait, reservation = 1, throttle.Reservation()
     if wait:
         return _show_step(request, progress, step, chain=ticket.chain, status=429, wait=wait)
     try:
         # The case and his session are one write: he either sees his codename with the case
-        # stored, or his answers again with nothing stored. The page is rendered after the
-        # commit: the transaction holds the audit chain's lock from the case's entry on, so
+        # stored, or his answers again with nothing stored. His place in his address's count
+        # was taken before; it is given back if nothing is stored. The page is rendered after
+        # the commit: the transaction holds the audit chain's lock from the case's entry on, so
         # only the session's row is written after it.
         median = codename_pages.median_first_reply()
         with transaction.atomic():
             case, codename, keypair = services.do_submit_case(form.answers())
             cookie = seekers.open_session(case, keypair)
     except casework.IntakeUnavailable:
+        _give_back(reservation)
         return _show_step(request, progress, step, chain=ticket.chain, status=503, busy=True)
-    response = codename_pages.show_new_codename(request, case, codename, keypair, cookie, median)
-    # Past the commit, his codename must reach him: a throttle count lost to a database that
-    # just went away is the lesser harm.
-    with contextlib.suppress(OperationalError, InterfaceError):
-        seekers.note_submission(request)
-    return response
+    except BaseException:
+        _give_back(reservation)
+        raise
+    return codename_pages.show_new_codename(request, case, codename, keypair, cookie, median)
+
+
+def _give_back(reservation: throttle.Reservation) -> None:
+    # A count not given back because the database just went away is the lesser harm: that
+    # address waits a little longer.
+    with contextlib.suppress(OperationalError, InterfaceError, throttle.Busy):
+        seekers.release_submission(reservation)
 
 
 def _unreadable_message(unreadable: crypto.MalformedCodename) -> str:

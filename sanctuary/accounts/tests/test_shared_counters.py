@@ -85,6 +85,16 @@ class SharedBackendsTestCase(TestCase):
         throttle.note_budget("test", window=60)
         throttle.note_budget("test", window=60)
         self.assertGreaterEqual(throttle.budget_spent("test", window=60), 2)
+        # A reservation is the check and the count in one step; released, it is given back.
+        tries = [throttle.Source("throttle:test:reserved", free_failures=2)]
+        self.assertEqual(throttle.reserve(tries, window=60)[0], 0)
+        wait, second = throttle.reserve(tries, window=60)
+        self.assertEqual(wait, 0)
+        self.assertEqual(throttle.reserve(tries, window=60), (2, throttle.Reservation()))
+        throttle.release(second)
+        self.assertEqual(throttle.wait_seconds(tries), 0)
+        wait, _again = throttle.reserve(tries, window=60)
+        self.assertEqual((wait, throttle.wait_seconds(tries)), (0, 2))
 
     def test_it_counts_in_redis(self) -> None:
         require_redis(self)

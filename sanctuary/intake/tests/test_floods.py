@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 import time_machine
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from sanctuary.accounts import throttle
 from sanctuary.cases import services
 from sanctuary.cases.models import Case, Message
 from sanctuary.intake.seeker import cookie_name
@@ -82,6 +84,16 @@ class FloodTestCase(BaseTestCase):
         response = seeker.post(english_start(), data)
         self.assertContains(response, 'class="codename"')
         self.assertEqual(Case.objects.count(), 3)
+
+    def test_it_asks_him_to_send_again_while_his_address_count_is_held_elsewhere(self) -> None:
+        address: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.52"}
+        request = RequestFactory().post("/", **address)
+        (source,) = throttle.sources(request, "case", None, 3)
+        with mock.patch.object(throttle, "SECTION_WAIT_SECONDS", 0), throttle.exclusive(source.key):
+            response = submit(Client(**address), story="held up")
+        self.assertContains(response, "held up", status_code=429)
+        self.assertEqual(Case.objects.count(), 0)
+        self.assertContains(submit(Client(**address)), 'class="codename"')
 
     def test_it_shows_the_retry_page_in_his_language(self) -> None:
         flood: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.51"}

@@ -3,10 +3,12 @@ from typing import Any
 from unittest import mock
 
 from django.db import InterfaceError, OperationalError
+from django.test import Client
 from django.urls import reverse
 
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases.models import Case
+from sanctuary.cases.services import IntakeUnavailable
 from sanctuary.intake.models import SeekerSession
 from sanctuary.intake.seeker import cookie_name
 from sanctuary.intake.tests.helpers import ANSWERS, answers_in, codename_in, submit, token_in
@@ -171,13 +173,38 @@ class DroppedDatabaseTestCase(BaseTestCase):
         data = {**ANSWERS, "form_token": token}
         self.assertContains(self.client.post(reverse("intake:start"), data), 'class="codename"')
 
-    def test_it_still_shows_the_codename_when_the_throttle_count_fails_after_the_commit(
-        self,
-    ) -> None:
+    def test_it_gives_back_his_place_in_the_count_when_nothing_is_stored(self) -> None:
+        # His address's count is taken before the case is opened (so that cases sent at once
+        # cannot slip past it), and given back when the case is not stored after all.
+        address: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.60"}
+        failures = [
+            OperationalError("server closed the connection unexpectedly"),
+            IntakeUnavailable(),
+            OperationalError("connection refused"),
+        ]
+        with mock.patch("sanctuary.intake.services.do_submit_case", side_effect=failures) as opened:
+            for _ in failures:
+                self.assertEqual(submit(Client(**address)).status_code, 503)
+        self.assertEqual(opened.call_count, 3)
+        # The database went away while the network's hourly count was read.
+        gone = OperationalError("connection refused")
+        with mock.patch("sanctuary.intake.seeker.under_pressure", side_effect=gone):
+            self.assertEqual(submit(Client(**address)).status_code, 503)
+        self.assertEqual(Case.objects.count(), 0)
+        # The address still has all three of its cases …
+        for _ in range(3):
+            self.assertContains(submit(Client(**address)), 'class="codename"')
+        # … and no more at once.
+        self.assertEqual(submit(Client(**address)).status_code, 429)
+        self.assertEqual(Case.objects.count(), 3)
+
+    def test_it_still_answers_when_giving_the_place_back_fails(self) -> None:
         dropped = OperationalError("server closed the connection unexpectedly")
-        with mock.patch("sanctuary.intake.seeker.note_submission", side_effect=dropped) as note:
-            response = submit(self.client)
-        self.assertTrue(note.called)
-        self.assertContains(response, 'class="codename"')
-        self.assertEqual(Case.objects.count(), 1)
-        self.assertIn(cookie_name(), response.cookies)
+        with (
+            mock.patch("sanctuary.intake.services.do_submit_case", side_effect=dropped),
+            mock.patch("sanctuary.accounts.throttle.release", side_effect=dropped) as release,
+        ):
+            response = submit(Client(REMOTE_ADDR="203.0.113.61"), story="kept words")
+        self.assertTrue(release.called)
+        self.assertContains(response, "kept words", status_code=503)
+        self.assertEqual(Case.objects.count(), 0)
