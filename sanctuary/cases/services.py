@@ -573,8 +573,10 @@ def do_open_case(answers: dict[str, Any], *, lookup_id: str, seeker_key: bytes) 
     keyring.write_fields(case, key, **_sealed_fields(answers))
     case.save()
     open_case_file(case, answers["situation"])
-    record(Action.CASE_SUBMITTED, actor=None, object_type="intake.case", object_id=case.pk)
+    # The notices first: the audit entry takes the chain's lock, held until the commit, which
+    # every other submission of a surge waits for.
     do_notify(coordinators(), NoticeKind.NEW_CASE, case_path(case.pk))
+    record(Action.CASE_SUBMITTED, actor=None, object_type="intake.case", object_id=case.pk)
     return case
 
 

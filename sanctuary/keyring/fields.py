@@ -48,5 +48,9 @@ NOT_SENSITIVE = {
     ("cases.ChecklistItem", "contact"): "the network's own working contact, never a seeker's",
     ("django_tasks_database.DBTaskResult", "queue_name"): "django-tasks' queue, always 'default'",
     ("django_tasks_database.DBTaskResult", "backend_name"): "django-tasks' backend alias",
+    ("notices.NoticeChannel", "sealed_address"): (
+        "sealed with the server's NOTICES_KEY (SecretBox), not a person's keys: the task "
+        "worker, which holds no one's keys, must read it to send (sanctuary/notices)"
+    ),
 }
 CONTENT_WORDS = ("name", "story", "note", "message", "address", "phone", "contact", "text", "body")

@@ -2,6 +2,7 @@
 preferences, each audited and taking the acting user."""
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -44,20 +45,32 @@ def do_notify(
     it. Returns how many notices were queued."""
     now = timezone.now()
     path = neutral_path(path)
-    seen: set[object] = set()
-    rows: list[Notice] = []
+    # Two queries whoever and however many the recipients are: their choices for this kind,
+    # and their channels.
+    users: dict[object, User] = {}
     for user in recipients:
-        if user is None or not user.is_active or user.pk in seen:
+        if user is None or not user.is_active or user.pk in users:
             continue
         if exclude is not None and user.pk == exclude.pk:
             continue
-        seen.add(user.pk)
-        mode = modes_of(user)[kind.value]
+        users[user.pk] = user
+    if not users:
+        return 0
+    chosen = dict(
+        NoticePreference.objects.filter(user_id__in=list(users), kind=kind.value).values_list(
+            "user_id", "mode"
+        )
+    )
+    channels_of: dict[object, list[NoticeChannel | None]] = defaultdict(list)
+    for channel in NoticeChannel.objects.filter(user_id__in=list(users)).order_by("created_at", "pk"):
+        channels_of[channel.user_id].append(channel)
+    rows: list[Notice] = []
+    for pk, user in users.items():
+        mode = chosen.get(pk, Mode.IMMEDIATE.value)
         if mode == Mode.OFF:
             continue
         due = schedule.first_attempt(mode, now, settings.NOTICES_DAILY_DIGEST_HOUR)
-        channels: list[NoticeChannel | None] = list(user.notice_channels.all()) or [None]
-        for channel in channels:
+        for channel in channels_of.get(pk) or [None]:
             rows.append(
                 Notice(
                     recipient=user,

@@ -230,6 +230,7 @@ class CaseworkTickTestCase(BaseTestCase):
                 "sanctuary.cases.tasks.purge_expired_cases",
                 "sanctuary.referrals.tasks.expire_referrals",
                 "sanctuary.notices.tasks.deliver_notices",
+                "sanctuary.stats.tasks.draft_monthly_release",
             },
         )
         self.assertEqual(set(DBTaskResult.objects.values_list("status", flat=True)), {"READY"})

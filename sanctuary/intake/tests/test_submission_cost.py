@@ -24,10 +24,12 @@ from sanctuary.test import BaseTestCase, make_staff
 #  1  the median reply time, read before the case's transaction (the cache is cold here)
 #  2  savepoints: the view's transaction (one in a TestCase) and do_open_case's
 #  6  the intake group, the seeker's holder, two sealed keys, the case, its file
+#  4  the new-case notices: the coordinators, their choices, their channels, the notices
+#     (however many coordinators there are: see the test below)
 #  3  the audit head locked, the entry, the head updated (no savepoint of the entry's own)
 #  1  his session, in the case's transaction
-#  2  the two releases
-SUBMISSION_QUERIES = 17
+#  2  the two savepoints released
+SUBMISSION_QUERIES = 21
 
 
 def _post(client: object) -> tuple[object, list[str]]:
@@ -43,6 +45,12 @@ class SubmissionQueriesTestCase(BaseTestCase):
         response, queries = _post(self.client)
         self.assertEqual(len(codename_in(response.content.decode()).split()), 8)  # type: ignore[attr-defined]
         self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(len(queries), SUBMISSION_QUERIES, "\n".join(queries))
+
+    def test_it_costs_the_same_queries_however_many_coordinators_hear_of_it(self) -> None:
+        for n in range(6):
+            make_staff(f"coordinator{n}", Role.COORDINATOR)
+        _response, queries = _post(self.client)
         self.assertEqual(len(queries), SUBMISSION_QUERIES, "\n".join(queries))
 
 
