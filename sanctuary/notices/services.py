@@ -62,7 +62,9 @@ def do_notify(
         )
     )
     channels_of: dict[object, list[NoticeChannel | None]] = defaultdict(list)
-    for channel in NoticeChannel.objects.filter(user_id__in=list(users)).order_by("created_at", "pk"):
+    for channel in NoticeChannel.objects.filter(user_id__in=list(users)).order_by(
+        "created_at", "pk"
+    ):
         channels_of[channel.user_id].append(channel)
     rows: list[Notice] = []
     for pk, user in users.items():
