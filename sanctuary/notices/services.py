@@ -47,7 +47,7 @@ def do_notify(
     path = neutral_path(path)
     # Two queries whoever and however many the recipients are: their choices for this kind,
     # and their channels.
-    users: dict[object, User] = {}
+    users: dict[int, User] = {}
     for user in recipients:
         if user is None or not user.is_active or user.pk in users:
             continue
@@ -56,16 +56,16 @@ def do_notify(
         users[user.pk] = user
     if not users:
         return 0
-    chosen = dict(
+    chosen: dict[int, str] = dict(
         NoticePreference.objects.filter(user_id__in=list(users), kind=kind.value).values_list(
             "user_id", "mode"
         )
     )
-    channels_of: dict[object, list[NoticeChannel | None]] = defaultdict(list)
-    for channel in NoticeChannel.objects.filter(user_id__in=list(users)).order_by(
+    channels_of: dict[int, list[NoticeChannel | None]] = defaultdict(list)
+    for found in NoticeChannel.objects.filter(user_id__in=list(users)).order_by(
         "created_at", "pk"
     ):
-        channels_of[channel.user_id].append(channel)
+        channels_of[found.user_id].append(found)
     rows: list[Notice] = []
     for pk, user in users.items():
         mode = chosen.get(pk, Mode.IMMEDIATE.value)
