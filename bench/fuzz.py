@@ -202,7 +202,13 @@ class Tally:
 
 # A refusal is shown when the page says why: a field error, a message, or a notice (the
 # questionnaire's "sent once or open too long" page is a 400 with a notice and his answers).
-SHOWN = ('class="error', 'role="alert"', 'class="messages', 'class="errorlist', 'class="notice')
+SHOWN = (
+    'class="error',
+    'role="alert"',
+    'class="messages',
+    'class="errorlist',
+    'class="notice" role="status"',  # not the options check's standing notice (a <p>)
+)
 # Forms that end the visitor's session or the world's objects: fuzzed last, or not at all.
 SKIPPED_ACTIONS = ("/staff/logout/",)
 # Forms whose first accepted input changes an object's state for the forms after it (a host
