@@ -413,6 +413,8 @@ def main() -> int:
                 reverse("routes:facts"),
                 reverse("routes:propose", args=["A-KG-001"]),
                 reverse("routes:proposal", args=[w.fact_proposal.pk]),
+                reverse("notices:settings"),
+                reverse("staff_figures:index"),
             ],
             "holding counselor": [
                 reverse("cases:case", args=[w.file.pk]),
