@@ -127,12 +127,30 @@ def seed(cases: int, start: dt.date, end: dt.date) -> None:
             cursor.execute(statement)
 
 
+def ensure_database(url: str) -> None:
+    """Creates the benchmark's database on first use (`make bench` on a fresh machine)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        print(f"created database {name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/h_stats")
     parser.add_argument("--reuse", action="store_true", help="keep the rows already seeded")
     args = parser.parse_args()
+    ensure_database(args.database)
     configure(args.database)
 
     from django.core.management import call_command
