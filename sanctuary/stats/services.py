@@ -6,6 +6,7 @@ party; a referral's time and its partner's country; messages' times. Never a sto
 a sealed field (tests/test_services.py watches the SQL)."""
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -245,6 +246,8 @@ def do_draft_release(
     if end > month_start(timezone.now().date()):
         raise ReleaseError(_("A release covers only months that have ended."))
     epsilon = settings.STATS_EPSILON if epsilon is None else epsilon
+    if not math.isfinite(epsilon) or epsilon <= 0:
+        raise ReleaseError(_("ε must be a positive number, such as 0.5 or 1."))
     year = timezone.now().year
     YearBudget.objects.get_or_create(year=year)
     budget = YearBudget.objects.select_for_update().get(year=year)

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from typing import Any
 
 from django.conf import settings
@@ -171,27 +172,30 @@ def method(request: HttpRequest) -> HttpResponse:
 
 @staff_only(Role.COORDINATOR)
 def staff_index(request: HttpRequest) -> HttpResponse:
+    today = timezone.now().date()
+    last_month, _end = services.last_month_period(today)
     error = ""
+    typed = {"month": f"{last_month:%Y-%m}", "epsilon": str(settings.STATS_EPSILON)}
     if request.method == "POST":
+        typed = {name: request.POST.get(name, "")[:40] for name in typed}
         try:
-            start = dt.datetime.strptime(request.POST.get("month", ""), "%Y-%m").date()
-            epsilon = float(request.POST.get("epsilon") or settings.STATS_EPSILON)
-        except ValueError:
+            start = dt.datetime.strptime(typed["month"], "%Y-%m").date()
+            end = services.next_month(start)
+            epsilon = float(typed["epsilon"] or settings.STATS_EPSILON)
+        except (ValueError, OverflowError):
             error = _("Give a month like 2026-11 and ε as a number.")
         else:
-            try:
-                drafted = services.do_draft_release(
-                    start=start,
-                    end=services.next_month(start),
-                    epsilon=epsilon,
-                    acting_user=acting_user(request),
-                )
-            except services.ReleaseError as refusal:
-                error = str(refusal)
+            if not math.isfinite(epsilon) or epsilon <= 0:
+                error = _("ε must be a positive number, such as 0.5 or 1.")
             else:
-                return redirect("staff_figures:preview", drafted.pk)
-    today = timezone.now().date()
-    start, _end = services.last_month_period(today)
+                try:
+                    drafted = services.do_draft_release(
+                        start=start, end=end, epsilon=epsilon, acting_user=acting_user(request)
+                    )
+                except services.ReleaseError as refusal:
+                    error = str(refusal)
+                else:
+                    return redirect("staff_figures:preview", drafted.pk)
     return render(
         request,
         "stats/staff.html",
@@ -199,8 +203,8 @@ def staff_index(request: HttpRequest) -> HttpResponse:
             "error": error,
             "ledger": services.year_ledger(today.year),
             "releases": Release.objects.all()[:50],
-            "default_month": f"{start:%Y-%m}",
-            "default_epsilon": settings.STATS_EPSILON,
+            "default_month": typed["month"],
+            "default_epsilon": typed["epsilon"],
         },
         status=400 if error else 200,
     )

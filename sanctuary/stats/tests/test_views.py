@@ -90,6 +90,28 @@ class ViewTests(BaseTestCase):
         self.client.post(approve)
         assert Release.objects.get().status == Status.PUBLISHED
 
+    def test_it_refuses_a_bad_month_or_epsilon_and_keeps_what_was_typed(self) -> None:
+        # Found by bench/fuzz.py: an ε of 0 was a server error.
+        self.log_in(self.charlie)
+        start, _end = last_month()
+        cases = [
+            ({"month": f"{start:%Y-%m}", "epsilon": "0"}, "ε должно быть положительным числом"),
+            ({"month": f"{start:%Y-%m}", "epsilon": "-1"}, "ε должно быть положительным числом"),
+            ({"month": f"{start:%Y-%m}", "epsilon": "nan"}, "ε должно быть положительным числом"),
+            ({"month": f"{start:%Y-%m}", "epsilon": "inf"}, "ε должно быть положительным числом"),
+            ({"month": "9999-12", "epsilon": "0.5"}, "Укажите месяц"),
+            ({"month": "2026-13", "epsilon": "0.5"}, "Укажите месяц"),
+            ({"month": f"{start:%Y-%m}", "epsilon": "один"}, "Укажите месяц"),
+        ]
+        for data, message in cases:
+            response = self.client.post(reverse("staff_figures:index"), data)
+            page = response.content.decode()
+            assert response.status_code == 400, data
+            assert message in page, (data, page)
+            assert f'value="{data["month"]}"' in page, data
+            assert f'value="{data["epsilon"]}"' in page, data
+        assert not Release.objects.exists()
+
     def test_it_keeps_staff_pages_from_others(self) -> None:
         release = self.draft_page()
         self.log_in(self.bob)  # a counselor
