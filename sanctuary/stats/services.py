@@ -54,7 +54,7 @@ def _moment(day: dt.date) -> dt.datetime:
 
 
 def _month(value: dt.date | dt.datetime) -> str:
-    return f"{value:%Y-%m}"
+    return f"{value.year:04d}-{value.month:02d}"  # not strftime: called once per stay
 
 
 def _ym(row: dict[str, Any]) -> str:
@@ -129,13 +129,15 @@ def _collect(start: dt.date, end: dt.date) -> figures.Raw:
     requests = (
         StayRequest.objects.filter(case__created_at__gte=since, case__created_at__lt=until)
         .order_by("case_id", "created_at")
-        .values_list("case_id", "case__created_at", "country")
+        .annotate(y=ExtractYear("case__created_at"), mo=ExtractMonth("case__created_at"))
+        .values_list("case_id", "y", "mo", "country")
     )
     first_request: set[object] = set()
-    for case_id, created, country in requests:
+    for case_id, year, month_number, country in requests:
         if case_id not in first_request:
             first_request.add(case_id)
-            counts["cases_by_destination"][(_month(created), place(country))] += 1
+            month = f"{year:04d}-{month_number:02d}"
+            counts["cases_by_destination"][(month, place(country))] += 1
     for (month,), total in list(counts["cases_total"].items()):
         known = sum(n for key, n in counts["cases_by_destination"].items() if key[0] == month)
         counts["cases_by_destination"][(month, figures.NONE)] += total - known
@@ -183,8 +185,30 @@ def _collect(start: dt.date, end: dt.date) -> figures.Raw:
             per_case[(row["case_id"], month)] += n
             counts["referrals"][(month, place(row["partner__country"]))] += n
 
-    # The time to the first reply, counted per candidate in the database: for each candidate,
-    # how many answered cases had their first reply within that many hours.
+    within = _replies_within(since, until)
+    hours: list[int] = []
+    below = 0
+    for candidate in figures.REPLY_HOURS:
+        upto = within[candidate]
+        hours += [candidate] * (upto - below)
+        below = upto
+    # Later than the last candidate: counted at the last.
+    hours += [figures.REPLY_HOURS[-1]] * (within[ANSWERED] - below)
+    return figures.Raw(months=months_of(start, end), counts=counts, reply_hours=hours)
+
+
+ANSWERED = 0  # the key of _replies_within's count of every answered case
+
+
+def _replies_within(since: dt.datetime, until: dt.datetime) -> dict[int, int]:
+    """For each candidate of figures.REPLY_HOURS, how many of the period's answered cases had
+    their first reply within that many hours; under ANSWERED, how many were answered."""
+    if connection.vendor == "postgresql":
+        return _replies_within_postgresql(since, until)
+    return _replies_within_orm(since, until)
+
+
+def _replies_within_orm(since: dt.datetime, until: dt.datetime) -> dict[int, int]:
     answered = (
         Message.objects.filter(
             from_seeker=False, case__created_at__gte=since, case__created_at__lt=until
@@ -193,7 +217,7 @@ def _collect(start: dt.date, end: dt.date) -> figures.Raw:
         .values("case_id", "case__created_at")
         .annotate(first_reply=models.Min("created_at"))
     )
-    within = answered.aggregate(
+    counted = answered.aggregate(
         answered=models.Count("case_id"),
         **{
             f"h{hours}": models.Count(
@@ -205,15 +229,33 @@ def _collect(start: dt.date, end: dt.date) -> figures.Raw:
             for hours in figures.REPLY_HOURS
         },
     )
-    hours: list[int] = []
-    below = 0
-    for candidate in figures.REPLY_HOURS:
-        upto = within[f"h{candidate}"] or 0
-        hours += [candidate] * (upto - below)
-        below = upto
-    # Later than the last candidate: counted at the last.
-    hours += [figures.REPLY_HOURS[-1]] * ((within["answered"] or 0) - below)
-    return figures.Raw(months=months_of(start, end), counts=counts, reply_hours=hours)
+    within = {hours: counted[f"h{hours}"] or 0 for hours in figures.REPLY_HOURS}
+    return {**within, ANSWERED: counted["answered"] or 0}
+
+
+def _replies_within_postgresql(since: dt.datetime, until: dt.datetime) -> dict[int, int]:
+    """The same counts, from one delay per case: the whole hours to the first reply, counted
+    per value (a few hundred groups), rather than nineteen filtered counts each adding an
+    interval to every row (bench/stats.py: 3.3 s became 1.5 s over 700,000 replies)."""
+    message, case = Message._meta.db_table, Case._meta.db_table
+    query = f"""
+        SELECT CEIL(EXTRACT(EPOCH FROM (first_reply - opened)) / 3600.0), COUNT(*)
+        FROM (
+            SELECT MIN(m.created_at) AS first_reply, c.created_at AS opened
+            FROM {message} m JOIN {case} c ON c.id = m.case_id
+            WHERE NOT m.from_seeker AND c.created_at >= %s AND c.created_at < %s
+            GROUP BY m.case_id, c.created_at
+        ) AS answered
+        GROUP BY 1
+    """  # noqa: S608  # nosec B608  # the two tables' own names; the period is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(query, [since, until])
+        delays = [(float(hours), int(n)) for hours, n in cursor.fetchall()]
+    within = {
+        candidate: sum(n for hours, n in delays if hours <= candidate)
+        for candidate in figures.REPLY_HOURS
+    }
+    return {**within, ANSWERED: sum(n for _hours, n in delays)}
 
 
 def budget_message(error: figures.BudgetExceeded, year: int) -> str:

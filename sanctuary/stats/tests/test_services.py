@@ -1,6 +1,7 @@
 """Counting, drafting, approving and the budget, on the database."""
 
 import datetime as dt
+from unittest import skipUnless
 
 from django.db import connection
 from django.test import override_settings
@@ -8,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sanctuary.accounts.models import Role
 from sanctuary.audit.models import Action, AuditEntry
+from sanctuary.cases.models import Message
 from sanctuary.keyring.fields import sensitive_fields
 from sanctuary.referrals.models import Partner
 from sanctuary.stats import services
@@ -222,3 +224,31 @@ class CanaryTests(BaseTestCase):
         """Positive control: with k = 1 the same data shows him in three tables."""
         labels = self.labels(self.release(k=1))
         assert {"AR", "AR/single_men", "deserter_abroad"} <= labels
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL counts reply delays in its own SQL")
+class ReplyDelaysTests(BaseTestCase):
+    def test_it_counts_reply_delays_as_the_portable_query_does(self) -> None:
+        delays = [
+            dt.timedelta(minutes=1),
+            dt.timedelta(hours=1),  # exactly a candidate: within it
+            dt.timedelta(hours=1, seconds=1),  # just past it
+            dt.timedelta(hours=5),
+            dt.timedelta(hours=23, minutes=59),
+            dt.timedelta(days=3),
+            dt.timedelta(days=45),  # past the last candidate
+        ]
+        for delay in delays:
+            make_case(reply_after=delay)
+        make_case(reply_after=None)  # not answered: counted nowhere
+        case = make_case(reply_after=dt.timedelta(hours=30))
+        Message.objects.create(  # a second reply: the first one counts
+            case=case, from_seeker=False, created_at=case.created_at + dt.timedelta(hours=2)
+        )
+        start, end = last_month()
+        since = dt.datetime(start.year, start.month, 1, tzinfo=dt.UTC)
+        until = dt.datetime(end.year, end.month, 1, tzinfo=dt.UTC)
+        fast = services._replies_within_postgresql(since, until)
+        assert fast == services._replies_within_orm(since, until)
+        assert fast[services.ANSWERED] == len(delays) + 1
+        assert fast[1] == 2 and fast[2] == 4 and fast[720] == len(delays)
