@@ -62,9 +62,7 @@ def do_notify(
         )
     )
     channels_of: dict[int, list[NoticeChannel | None]] = defaultdict(list)
-    for found in NoticeChannel.objects.filter(user_id__in=list(users)).order_by(
-        "created_at", "pk"
-    ):
+    for found in NoticeChannel.objects.filter(user_id__in=list(users)).order_by("created_at", "pk"):
         channels_of[found.user_id].append(found)
     rows: list[Notice] = []
     for pk, user in users.items():

@@ -20,10 +20,12 @@ from sanctuary.accounts.models import Role, User
 from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.cases.models import CaseFile, Note
-from sanctuary.cases.services import read_case
+from sanctuary.cases.services import case_path, read_case
 from sanctuary.country_fields import validate_country
 from sanctuary.keyring import crypto
 from sanctuary.keyring import services as keyring
+from sanctuary.notices.models import Kind as NoticeKind
+from sanctuary.notices.services import do_notify
 from sanctuary.referrals import packet as packets
 from sanctuary.referrals.models import Consent, Partner, Referral, State
 
@@ -192,6 +194,15 @@ def _audit(action: Action, referral: Referral, actor: User | None, **extra: Any)
     )
 
 
+def _tell_creator(referral: Referral, kind: NoticeKind) -> None:
+    """The counselor who made the referral hears what became of it: the kind and his case's
+    link, never the partner or what the packet held."""
+    if referral.created_by_id is None:
+        return  # his account is gone
+    creator = User.objects.filter(pk=referral.created_by_id).first()
+    do_notify([creator], kind, case_path(referral.case_id))
+
+
 def _destroy(referral: Referral, state: State, now: dt.datetime) -> None:
     referral.packet = None
     referral.state = state
@@ -243,6 +254,7 @@ def do_open_referral(token: str, code: str) -> Opening:
     if referral.expires_at <= now:
         _destroy(referral, State.EXPIRED, now)
         _audit(Action.REFERRAL_EXPIRED, referral, None)
+        _tell_creator(referral, NoticeKind.REFERRAL_LOST)
         return UNAVAILABLE
     key = crypto.referral_key(token, code, bytes(referral.kdf), pepper())
     try:
@@ -252,12 +264,14 @@ def do_open_referral(token: str, code: str) -> Opening:
         if referral.attempts >= MAX_ATTEMPTS:
             _destroy(referral, State.EXHAUSTED, now)
             _audit(Action.REFERRAL_EXHAUSTED, referral, None, attempts=referral.attempts)
+            _tell_creator(referral, NoticeKind.REFERRAL_LOST)
             return Opening("exhausted")
         referral.save(update_fields=["attempts"])
         _audit(Action.REFERRAL_WRONG_CODE, referral, None, attempts=referral.attempts)
         return Opening("wrong", left=MAX_ATTEMPTS - referral.attempts)
     _destroy(referral, State.OPENED, now)
     _audit(Action.REFERRAL_OPENED, referral, None)
+    _tell_creator(referral, NoticeKind.REFERRAL_OPENED)
     return Opening(
         "opened", packet=packets.from_json_data(json.loads(plaintext)), partner=referral.partner
     )
@@ -297,6 +311,7 @@ def _expire(pk: Any, now: dt.datetime) -> int:
         return 0  # opened, revoked or expired since the query
     _destroy(referral, State.EXPIRED, now)
     _audit(Action.REFERRAL_EXPIRED, referral, None)
+    _tell_creator(referral, NoticeKind.REFERRAL_LOST)
     return 1
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +23,8 @@ from sanctuary.audit.models import Action
 from sanctuary.audit.services import record
 from sanctuary.cases.models import Case, Message
 from sanctuary.cases.stages import CaseType
+from sanctuary.notices.models import Kind as NoticeKind
+from sanctuary.notices.services import coordinators, do_notify
 from sanctuary.referrals.models import Referral
 from sanctuary.shelter.models import Stay, StayRequest
 from sanctuary.stats import figures
@@ -312,6 +315,7 @@ def do_draft_release(
     )
     budget.spent = round(budget.spent + release.epsilon_spent, 9)
     budget.save(update_fields=["spent"])
+    _ask_for_approval(release, exclude=acting_user)
     record(
         Action.FIGURES_DRAFTED,
         actor=acting_user,
@@ -320,6 +324,17 @@ def do_draft_release(
         details={"months": len(computed.months), "epsilon": f"{computed.spent:.6g}"},
     )
     return release
+
+
+def _ask_for_approval(release: Release, *, exclude: User | None) -> None:
+    """Every other coordinator hears that a draft waits for a second person's approval; a
+    draft the monthly task made waits for its first reader too."""
+    do_notify(
+        coordinators(),
+        NoticeKind.APPROVAL_WAITING,
+        reverse("staff_figures:preview", args=[release.pk]),
+        exclude=exclude,
+    )
 
 
 def _check_decider(release: Release, user: User) -> None:
@@ -348,6 +363,7 @@ def do_approve_release(*, release: Release, acting_user: User) -> Release:
             object_type="stats.release",
             object_id=release.pk,
         )
+        _ask_for_approval(release, exclude=acting_user)
         return release
     last = Release.objects.aggregate(n=models.Max("number"))["n"] or 0
     release.status = Status.PUBLISHED

@@ -16,6 +16,8 @@ from sanctuary.notices.models import Kind, Notice, NoticeChannel
 from sanctuary.notices.services import do_add_channel, do_notify
 from sanctuary.notices.tests.helpers import add_email, seeker_writes
 from sanctuary.notices.tests.servers import SMTPServer, WebhookServer, text_of
+from sanctuary.referrals.services import MAX_ATTEMPTS
+from sanctuary.referrals.tests.helpers import add_partner, link_and_code, open_with, refer
 from sanctuary.shelter.services import do_host_accept
 from sanctuary.shelter.tests.factories import (
     CANARY_ADDRESS,
@@ -26,6 +28,7 @@ from sanctuary.shelter.tests.factories import (
     make_offer,
     make_request,
 )
+from sanctuary.stats.services import draft_last_month
 from sanctuary.test import BaseTestCase, make_staff
 
 CANARIES = [
@@ -39,6 +42,7 @@ CANARIES = [
     "canary-reply-e19",
     CANARY_ADDRESS,  # the host's address and contact, sealed in his offer's disclosure
     CANARY_CONTACT,
+    "canary-request-2c9e",  # what the counselor asks the partner, sealed in the packet
 ]
 
 
@@ -94,6 +98,19 @@ class NoContentTestCase(BaseTestCase):
         make_offer(host, beds=2)
         proposal = approved(make_request(CaseFile.objects.get(case=case)), sheila)
         do_host_accept(proposal, keychain=keychain(hans))
+        # A referral opened by a partner, another destroyed by wrong codes.
+        partner = add_partner(self.client)
+        bob = Client()
+        self.log_in(self.bob, bob)
+        partner_client = Client()
+        path, code = link_and_code(refer(bob, case.pk, partner, items=["case_type", "help_wanted"]))
+        self.assertEqual(open_with(partner_client, path, code).status_code, 200)
+        path, code = link_and_code(refer(bob, case.pk, partner, items=["case_type", "help_wanted"]))
+        wrong = "0000-0000" if code != "0000-0000" else "1111-1111"
+        for _attempt in range(MAX_ATTEMPTS):
+            open_with(partner_client, path, wrong)
+        # The monthly public figures, waiting for a coordinator's approval.
+        self.assertIsNotNone(draft_last_month())
         return case
 
     def test_it_sends_no_canary_in_any_message(self) -> None:

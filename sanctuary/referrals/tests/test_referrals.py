@@ -18,6 +18,7 @@ from sanctuary.cases import tasks as case_tasks
 from sanctuary.cases.models import Case, CaseFile, Note
 from sanctuary.cases.services import purge_expired_cases
 from sanctuary.intake.tests.helpers import submit, token_in
+from sanctuary.notices.models import Notice
 from sanctuary.referrals.models import Referral, State
 from sanctuary.referrals.services import MAX_ATTEMPTS, expire_referrals, shown_state
 from sanctuary.referrals.tasks import expire_referrals as expire_task
@@ -60,6 +61,15 @@ class ReferralTestCase(BaseTestCase):
 
     def referral(self) -> Referral:
         return Referral.objects.get()
+
+    def case_path(self) -> str:
+        return f"/staff/cases/{self.case.pk}/"
+
+    def notices(self) -> list[tuple[int, str, str]]:
+        """What the counselor heard of his referral: its kind and his case's link only."""
+        kinds = ("referral_opened", "referral_lost")
+        found = Notice.objects.filter(kind__in=kinds).order_by("created_at")
+        return [(n.recipient_id, n.kind, n.path) for n in found]
 
     def audited(self, action: Action) -> int:
         return AuditEntry.objects.filter(action=action).count()
@@ -160,6 +170,7 @@ class ReferralTestCase(BaseTestCase):
         self.assertEqual(referral.state, State.OPENED)
         self.assertIsNone(referral.packet)
         self.assertEqual(self.audited(Action.REFERRAL_OPENED), 1)
+        self.assertEqual(self.notices(), [(self.bob.pk, "referral_opened", self.case_path())])
         again = self.partner_client.get(path)
         self.assertEqual(again.status_code, 404)
         self.assertContains(again, "Это направление нельзя открыть", status_code=404)
@@ -189,6 +200,7 @@ class ReferralTestCase(BaseTestCase):
         self.assertEqual(self.partner_client.get(path).status_code, 404)
         self.assertEqual(self.audited(Action.REFERRAL_WRONG_CODE), MAX_ATTEMPTS - 1)
         self.assertEqual(self.audited(Action.REFERRAL_EXHAUSTED), 1)
+        self.assertEqual(self.notices(), [(self.bob.pk, "referral_lost", self.case_path())])
 
     def test_it_does_not_count_a_malformed_code(self) -> None:
         path, _code = self.create()
@@ -251,6 +263,7 @@ class ReferralTestCase(BaseTestCase):
             self.assertEqual(self.audited(Action.REFERRAL_EXPIRED), 1)
             self.assertEqual(open_with(self.partner_client, path, code).status_code, 404)
             self.assertIn(expire_task, case_tasks.PERIODIC)
+        self.assertEqual(self.notices(), [(self.bob.pk, "referral_lost", self.case_path())])
 
     def test_it_checks_expiry_on_opening_before_the_worker_runs(self) -> None:
         path, code = self.create(days="1")

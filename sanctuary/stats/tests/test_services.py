@@ -11,6 +11,8 @@ from sanctuary.accounts.models import Role
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases.models import Message
 from sanctuary.keyring.fields import sensitive_fields
+from sanctuary.notices.models import Kind as NoticeKind
+from sanctuary.notices.models import Notice
 from sanctuary.referrals.models import Partner
 from sanctuary.stats import services
 from sanctuary.stats.models import Release, ReleaseImmutable, Status
@@ -160,10 +162,24 @@ class ReleaseTests(BaseTestCase):
         assert Release.objects.count() == 1
         assert Release.objects.get().drafted_by is None
 
+    def waiting(self) -> set[int]:
+        kind = NoticeKind.APPROVAL_WAITING
+        return set(Notice.objects.filter(kind=kind).values_list("recipient_id", flat=True))
+
+    def test_it_tells_the_other_coordinators_that_a_draft_waits(self) -> None:
+        release = self.draft()
+        assert self.waiting() == {self.dana.pk}  # not the drafter
+        [path] = Notice.objects.values_list("path", flat=True)
+        assert path == f"/staff/figures/{release.pk}/"
+
     def test_it_needs_two_coordinators_for_a_draft_the_task_made(self) -> None:
         release = services.draft_last_month()
         assert release is not None and release.drafted_by is None
+        # Every coordinator hears that the task's draft waits; then, once signed, the others.
+        assert self.waiting() == {self.charlie.pk, self.dana.pk}
+        Notice.objects.all().delete()
         signed = services.do_approve_release(release=release, acting_user=self.charlie)
+        assert self.waiting() == {self.dana.pk}
         assert not signed.is_published
         assert signed.reviewed_by == self.charlie
         # The one who signed cannot also publish: that would be one person alone.
