@@ -255,6 +255,10 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def overdue(self, today: date) -> "TaskQuerySet":
         return self.filter(done_at__isnull=True, due_date__lt=today).order_by("due_date")
 
+    def due_unnoticed(self, today: date) -> "TaskQuerySet":
+        """Open tasks due today or earlier whose assignee has not been told yet."""
+        return self.filter(done_at__isnull=True, due_date__lte=today, noticed_at__isnull=True)
+
 
 class Task(models.Model):
     """Something to do on a case by a date; its text is encrypted under the case's key."""
@@ -268,6 +272,8 @@ class Task(models.Model):
     due_date = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When its assignee was told that it is due (sanctuary.notices): once per task.
+    noticed_at = models.DateTimeField(null=True, blank=True)
 
     objects = TaskQuerySet.as_manager()
 

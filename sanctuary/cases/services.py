@@ -466,6 +466,29 @@ def do_confirm_check_in(check_in: CheckIn) -> None:
     )
 
 
+def notify_due_tasks(today: dt.date | None = None) -> int:
+    """Tells each open task's assignee, once, that it is due (today or earlier). Returns how
+    many were told."""
+    today = today or timezone.localdate()
+    told = 0
+    for pk in list(Task.objects.due_unnoticed(today).values_list("pk", flat=True)):
+        told += _notify_due(pk, today)
+    return told
+
+
+@transaction.atomic
+def _notify_due(pk: Any, today: dt.date) -> int:
+    # One UPDATE claims the task: two overlapping runs tell its assignee once.
+    claimed = Task.objects.filter(pk=pk, noticed_at__isnull=True, done_at__isnull=True).update(
+        noticed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    task = Task.objects.select_related("assignee").get(pk=pk)
+    do_notify([task.assignee], NoticeKind.TASK_DUE, case_path(task.case_id))
+    return 1
+
+
 def raise_missed_check_in_alarms(now: dt.datetime | None = None) -> int:
     """Raises the alarm on every case with an overdue, unconfirmed check-in; each check-in is
     alarmed (and audited) once. Returns how many alarms were raised."""

@@ -27,7 +27,18 @@ def purge_expired_cases() -> int:
 
 
 # Notices last: an alarm raised by this tick goes out in the same tick.
-PERIODIC: list[Any] = [raise_missed_checkin_alarms, purge_expired_cases, deliver_notices]
+@task()
+def notify_due_tasks() -> int:
+    """Tells each open task's assignee, once, that it is due."""
+    return services.notify_due_tasks()
+
+
+PERIODIC: list[Any] = [
+    raise_missed_checkin_alarms,
+    purge_expired_cases,
+    notify_due_tasks,
+    deliver_notices,
+]
 
 
 def register_periodic_task(periodic: Any) -> None:

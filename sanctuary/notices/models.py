@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     DETAINED = "detained", _("A case was flagged detained or missing")
     PROPOSAL_WAITING = "proposal_waiting", _("A stay proposal awaits your answer")
     HOST_ANSWERED = "host_answered", _("A host answered a stay proposal")
+    TASK_DUE = "task_due", _("A task of yours is due")
     REFERRAL_OPENED = "referral_opened", _("A partner opened your referral")
     REFERRAL_LOST = "referral_lost", _("Your referral expired or was destroyed unopened")
     APPROVAL_WAITING = "approval_waiting", _("Public figures wait for a second coordinator")

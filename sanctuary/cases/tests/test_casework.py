@@ -7,8 +7,10 @@ from django.utils import timezone
 from sanctuary.accounts.models import Role
 from sanctuary.audit.models import Action, AuditEntry
 from sanctuary.cases.models import Case, CaseFile, Note, StageChange, Task
+from sanctuary.cases.services import notify_due_tasks
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.keyring.models import SealedKey
+from sanctuary.notices.models import Notice
 from sanctuary.test import BaseTestCase, make_staff
 
 
@@ -107,6 +109,29 @@ class CaseworkTestCase(BaseTestCase):
         self.assertEqual(len(self.get("cases:overdue").context["tasks"]), 1)
         self.client.post(reverse("cases:task_done", args=[self.case.pk, task.pk]))
         self.assertEqual(len(self.get("cases:overdue").context["tasks"]), 0)
+
+    def test_it_tells_the_assignee_once_that_a_task_is_due(self) -> None:
+        self.log_in(self.charlie)
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        self.client.post(
+            reverse("cases:task", args=[self.case.pk]),
+            {"text": "call the lawyer", "due_date": str(tomorrow)},
+        )
+        task = Task.objects.get()
+        self.assertEqual(notify_due_tasks(), 0)  # not due yet
+        self.assertEqual(notify_due_tasks(tomorrow), 1)
+        self.assertEqual(notify_due_tasks(tomorrow + timedelta(days=3)), 0)  # once
+        [notice] = Notice.objects.filter(kind="task_due")
+        self.assertEqual(notice.recipient_id, task.assignee_id)
+        self.assertEqual(notice.path, f"/staff/cases/{self.case.pk}/")
+        # A task done before it falls due is never announced.
+        self.client.post(
+            reverse("cases:task", args=[self.case.pk]),
+            {"text": "book the hearing", "due_date": str(tomorrow)},
+        )
+        done = Task.objects.get(noticed_at__isnull=True)
+        self.client.post(reverse("cases:task_done", args=[self.case.pk, done.pk]))
+        self.assertEqual(notify_due_tasks(tomorrow), 0)
 
     def test_it_refuses_a_task_due_in_the_past_and_keeps_its_text(self) -> None:
         self.log_in(self.charlie)

@@ -228,6 +228,7 @@ class CaseworkTickTestCase(BaseTestCase):
             {
                 "sanctuary.cases.tasks.raise_missed_checkin_alarms",
                 "sanctuary.cases.tasks.purge_expired_cases",
+                "sanctuary.cases.tasks.notify_due_tasks",
                 "sanctuary.referrals.tasks.expire_referrals",
                 "sanctuary.notices.tasks.deliver_notices",
                 "sanctuary.stats.tasks.draft_monthly_release",

@@ -1,6 +1,7 @@
 """A notice names the kind of event and links to its page, nothing more: a canary planted in
 every sensitive field of a case reaches no message, by mail or by webhook."""
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from sanctuary.accounts.models import Role
 from sanctuary.cases.models import Case, CaseFile, CheckIn
-from sanctuary.cases.services import raise_missed_check_in_alarms
+from sanctuary.cases.services import notify_due_tasks, raise_missed_check_in_alarms
 from sanctuary.intake.tests.helpers import submit
 from sanctuary.notices import delivery
 from sanctuary.notices.models import Kind, Notice, NoticeChannel
@@ -87,6 +88,7 @@ class NoContentTestCase(BaseTestCase):
             {"label": "canary-checkin-b70", "due_at": "2099-01-01T10:00"},
         )
         self.client.post(reverse("cases:reply", args=pk), {"body": "canary-reply-e19"})
+        self.assertEqual(notify_due_tasks(dt.date(2099, 1, 1)), 1)
         CheckIn.objects.update(due_at="2000-01-01T00:00Z")
         self.assertEqual(raise_missed_check_in_alarms(), 1)
         self.client.post(reverse("cases:detained", args=pk), {"detained": "1"})
