@@ -292,7 +292,19 @@ FAULTS = ("pg-restart", "worker-kill", "flood")
 RUNS = ("surge", *FAULTS)
 FLOOD_ADDRESS = "203.0.113.66"
 FLOOD_REPLAYS = 3
-CODENAME = re.compile(rb'<p class="codename"><code>([^<]+)</code></p>')
+# The codename page shows the words as a numbered list (intake/templates/intake/codename.html).
+CODENAME = re.compile(rb'<ol class="codename">(.*?)</ol>', re.S)
+CODENAME_WORD = re.compile(rb"<code>([^<]+)</code>")
+
+
+def codename_of(content: bytes) -> str | None:
+    """The codename a page shows, its words joined by spaces; None when it shows none."""
+    found = CODENAME.search(content)
+    if found is None:
+        return None
+    return " ".join(html.unescape(word.decode()) for word in CODENAME_WORD.findall(found[1]))
+
+
 TOKEN = re.compile(rb'name="form_token" value="([^"]+)"')
 
 
@@ -335,10 +347,10 @@ def _fresh_token(job: FaultJob, address: str, tally: FaultTally, deadline: float
 
 
 def _classify(tally: FaultTally, status: int, content: bytes, story: str) -> None:
-    codename = CODENAME.search(content)
+    codename = codename_of(content)
     if status == 200 and codename is not None:
         tally.accepted += 1
-        tally.codenames.append(html.unescape(codename[1].decode()))
+        tally.codenames.append(codename)
     elif (
         TOKEN.search(content) is not None
         and b'<html lang="ru"' in content
@@ -395,11 +407,11 @@ def _flood(job: FaultJob, tally: FaultTally) -> None:
             for attempt in range(1 + FLOOD_REPLAYS):
                 status, content = _request(job.port, "POST", START_PATH, body, FLOOD_ADDRESS)
                 kind = "sent" if attempt == 0 else "replayed"
-                codename = CODENAME.search(content)
+                codename = codename_of(content)
                 if status == 200 and codename is not None:
                     tally.flood[f"{kind}: accepted"] += 1
                     tally.accepted += 1
-                    tally.codenames.append(html.unescape(codename[1].decode()))
+                    tally.codenames.append(codename)
                 else:
                     tally.flood[f"{kind}: HTTP {status}"] += 1
         except (OSError, http.client.HTTPException) as error:
