@@ -144,7 +144,10 @@ class ShredOnDiskTestCase(TransactionTestCase):
             if len(segment.name) == 24
             and self.first_wal_segment <= segment.name <= last_wal_segment
         )
-        for found in (tables, wal):
+        # A copy of the data directory holds both. The table files alone may lose a dead
+        # tuple to PostgreSQL's page pruning before the checkpoint (once in CI: 2 of 3 copies),
+        # so the positive control is held on the whole copy and on the WAL alone.
+        for found in (tables + wal, wal):
             opened = self.attack(found)
             self.assertEqual(opened[CONTROL_STORY], [CONTROL_STORY] * 3)
             self.assertEqual(opened[SHREDDED_STORY], [])
